@@ -1,0 +1,45 @@
+# TrialReach: `make help` lists what you can do.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+PY := .venv/bin/python
+
+.PHONY: help venv run test test-unit test-integration test-e2e lint typecheck bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+venv: $(UV) ## Create .venv with the locked dependencies
+	$(UV) sync --frozen --quiet
+
+run: venv ## Run the whole system locally (SQLite, filesystem bus, fake SMS, phone simulator)
+	@bash deploy/local/run.sh
+
+test: venv ## Run every test; starts PostgreSQL/RabbitMQ and installs Chromium where needed
+	@bash tests/run.sh
+
+test-unit: venv ## Run the unit tests only (no servers needed)
+	$(PY) -m pytest tests/unit -q
+
+test-integration: venv ## Run the integration tests (PostgreSQL and RabbitMQ)
+	@bash tests/run.sh tests/integration
+
+test-e2e: venv ## Run the end-to-end tests (services as processes, Chromium)
+	@bash tests/run.sh tests/e2e
+
+lint: venv ## ruff and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy shared services
+
+bench: venv ## Run the benchmarks (see bench/README.md)
+	@bash tests/servers.sh
+	$(PY) -m bench.bus
+
+clean: ## Remove local data (var/) and caches
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts
