@@ -1,0 +1,1 @@
+"""Code every TrialReach service uses: config, database, bus, contracts, auth, HTTP."""

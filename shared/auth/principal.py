@@ -1,0 +1,51 @@
+"""Who is calling and what they may touch. Pure: no Flask, no database."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from shared.errors import Forbidden
+
+STAFF, COORDINATOR, ADMIN = "staff", "coordinator", "admin"
+ROLE_NAMES = (STAFF, COORDINATOR, ADMIN)
+TOKEN_PREFIX = "trt_"  # noqa: S105 - a prefix that makes leaked tokens easy to spot
+
+
+def new_token() -> str:
+    """A bearer token: 256 random bits. Shown once; only its hash is kept."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    # A fast hash is enough: the token is random and long, not a password.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: uuid.UUID
+    name: str
+    role: str
+    practices: frozenset[str] = field(default_factory=frozenset)
+    trials: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def may_see_practice(self, ods: str) -> bool:
+        return self.is_admin or ods in self.practices
+
+    def may_see_trial(self, trial_id: uuid.UUID) -> bool:
+        return self.is_admin or trial_id in self.trials
+
+    def require_practice(self, ods: str) -> None:
+        if not self.may_see_practice(ods):
+            raise Forbidden(f"this token is not scoped to practice {ods}")
+
+    def require_trial(self, trial_id: uuid.UUID) -> None:
+        if not self.may_see_trial(trial_id):
+            raise Forbidden(f"this token is not scoped to trial {trial_id}")

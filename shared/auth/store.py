@@ -1,0 +1,82 @@
+"""Token rows in a service's own database, and the handlers that copy them across."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from shared.auth.principal import Principal, hash_token
+from shared.db.tables import PlatformTables
+from shared.db.unit_of_work import SqlUnitOfWork
+from shared.events import Event
+
+
+class TokenStore:
+    def __init__(self, engine: Engine, tables: PlatformTables) -> None:
+        self.engine = engine
+        self.table = tables.api_tokens
+
+    def principal_for(self, token: str) -> Principal | None:
+        table = self.table
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table).where(table.c.token_hash == hash_token(token))).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        if row.expires_at is not None and _aware(row.expires_at) <= datetime.now(UTC):
+            return None
+        return Principal(
+            token_id=row.id,
+            name=row.name,
+            role=row.role,
+            practices=frozenset(row.practices),
+            trials=frozenset(uuid.UUID(t) for t in row.trials),
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def save_token(uow: SqlUnitOfWork, data: dict[str, Any]) -> None:
+    """Store a token's hash and scopes (idempotent: a replayed event changes nothing)."""
+    table = uow.tables.api_tokens
+    exists = uow.session.execute(select(table.c.id).where(table.c.id == data["token_id"])).first()
+    if exists is None:
+        uow.session.execute(
+            insert(table).values(
+                id=data["token_id"],
+                token_hash=data["token_hash"],
+                name=data["name"],
+                role=data["role"],
+                practices=sorted(data["practices"]),
+                trials=sorted(str(t) for t in data["trials"]),
+                created_at=data["created_at"],
+                expires_at=data["expires_at"],
+            )
+        )
+
+
+def revoke_token(uow: SqlUnitOfWork, token_id: uuid.UUID, when: datetime) -> None:
+    table = uow.tables.api_tokens
+    uow.session.execute(update(table).where(table.c.id == token_id).values(revoked_at=when))
+
+
+def on_token_issued(event: Event, uow: SqlUnitOfWork) -> None:
+    with uow:
+        save_token(uow, event.data)
+        uow.commit()
+
+
+def on_token_revoked(event: Event, uow: SqlUnitOfWork) -> None:
+    with uow:
+        revoke_token(uow, event.data["token_id"], event.data["revoked_at"])
+        uow.commit()
+
+
+TOKEN_HANDLERS = {
+    "registry.token.issued": on_token_issued,
+    "registry.token.revoked": on_token_revoked,
+}

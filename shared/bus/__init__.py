@@ -1,0 +1,1 @@
+"""The event bus over kombu: topology, outbox relay, consumer worker, dead letters."""

@@ -1,0 +1,126 @@
+"""Who subscribes to what, and the exchanges and queues that follow from it.
+
+Every process declares the whole topology at start, so an event published before a
+consumer first runs still lands in its queue (on RabbitMQ and on the filesystem).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kombu import Exchange, Queue, binding
+from kombu.transport.virtual import Channel
+
+SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
+    "registry": (
+        "consent.status.changed",
+        "messaging.participant.opted_out",
+        "messaging.participant.opted_in",
+    ),
+    "messaging": (
+        "registry.participant.registered",
+        "registry.participant.updated",
+        "registry.participant.erased",
+        "registry.trial.created",
+        "registry.invitations.requested",
+        "registry.token.issued",
+        "registry.token.revoked",
+    ),
+    "consent": (
+        "registry.participant.registered",
+        "registry.participant.updated",
+        "registry.participant.erased",
+        "registry.trial.created",
+        "registry.invitations.requested",
+        "registry.token.issued",
+        "registry.token.revoked",
+        "messaging.reply.received",
+        "messaging.participant.opted_out",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ConsumerQueues:
+    main: Queue
+    retries: tuple[Queue, ...]  # one per delay on RabbitMQ; one shared queue on the filesystem
+    dead: Queue
+
+
+class Topology:
+    def __init__(
+        self,
+        retry_delays: tuple[float, ...],
+        *,
+        rabbitmq: bool,
+        namespace: str = "trialreach",
+        subscriptions: Mapping[str, tuple[str, ...]] = SUBSCRIPTIONS,
+    ) -> None:
+        self.namespace = namespace
+        self.retry_delays = retry_delays
+        self.rabbitmq = rabbitmq
+        self.subscriptions = subscriptions
+        self.exchange = Exchange(namespace, type="topic", durable=True)
+        self.consumers = {name: self._queues(name, keys) for name, keys in subscriptions.items()}
+
+    def queue_name(self, consumer: str) -> str:
+        return f"{self.namespace}.{consumer}"
+
+    def _queues(self, consumer: str, routing_keys: tuple[str, ...]) -> ConsumerQueues:
+        main_name = self.queue_name(consumer)
+        dead_name = f"{main_name}.dead"
+        main = Queue(
+            main_name,
+            bindings=[binding(self.exchange, routing_key=key) for key in routing_keys],
+            durable=True,
+            # A message that keeps killing the worker is dead-lettered by the broker
+            # once it hits the quorum queue's delivery limit, never dropped.
+            queue_arguments=self._quorum(dead_letter_to=dead_name),
+        )
+        if self.rabbitmq:
+            # The broker holds each retry for its delay, then dead-letters it back to main.
+            retries = tuple(
+                Queue(
+                    f"{main_name}.retry.{int(delay * 1000)}ms",
+                    durable=True,
+                    queue_arguments={
+                        **self._quorum(dead_letter_to=main_name),
+                        "x-message-ttl": int(delay * 1000),
+                    },
+                )
+                for delay in self.retry_delays
+            )
+        else:
+            retries = (Queue(f"{main_name}.retry", durable=True),)
+        # Classic, not quorum: listing the dead letters returns them to the queue, and
+        # that must not count towards a quorum queue's delivery limit.
+        dead = Queue(
+            dead_name,
+            durable=True,
+            queue_arguments={"x-queue-type": "classic"} if self.rabbitmq else {},
+        )
+        return ConsumerQueues(main=main, retries=retries, dead=dead)
+
+    def _quorum(self, dead_letter_to: str) -> dict[str, object]:
+        if not self.rabbitmq:
+            return {}
+        return {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": dead_letter_to,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    def all_queues(self) -> list[Queue]:
+        return [
+            queue
+            for queues in self.consumers.values()
+            for queue in (queues.main, *queues.retries, queues.dead)
+        ]
+
+    def declare(self, channel: Channel) -> None:
+        self.exchange(channel).declare()
+        for queue in self.all_queues():
+            queue(channel).declare()

@@ -1,0 +1,249 @@
+"""The bus worker: hands each event to its handler once, retries, and dead-letters.
+
+- An event whose id is in the inbox was handled already: acknowledged, nothing done.
+- A handler's effects and the inbox row commit together; the message is acknowledged
+  only after that commit. Events that arrive together are handled in one transaction
+  (up to batch_size, waiting at most batch_wait); if any of them fails, the batch is
+  rolled back and each event is handled on its own, so one bad event holds up no other.
+- A failing handler is retried after growing delays; after the last retry, and at once
+  for a malformed event, the message goes to the consumer's dead-letter queue. The
+  copy is published before the original is acknowledged, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kombu import Connection, Consumer, Message, Producer
+from kombu.mixins import ConsumerMixin
+
+from shared import correlation
+from shared.bus.topology import ConsumerQueues, Topology
+from shared.db.unit_of_work import SqlUnitOfWork
+from shared.events import Event, MalformedEvent, decode
+from shared.logs import get_logger, mask_digits
+
+log = get_logger(__name__)
+
+Handler = Callable[[Event, Any], None]
+ATTEMPTS = "x-attempts"
+RETRY_AT = "x-retry-at"
+ERROR = "x-error"
+CONFIRM_TIMEOUT = 10.0  # seconds to wait for the broker to confirm a retry or dead letter
+
+
+def _attempts(message: Message) -> int:
+    return int((message.headers or {}).get(ATTEMPTS, 0))
+
+
+class BusWorker(ConsumerMixin):
+    def __init__(
+        self,
+        consumer: str,
+        handlers: Mapping[str, Handler],
+        uow_factory: Callable[[], SqlUnitOfWork],
+        connection: Connection,
+        topology: Topology,
+        *,
+        prefetch: int = 50,
+        batch_size: int = 50,
+        batch_wait: float = 0.01,
+    ) -> None:
+        self.consumer = consumer
+        self.handlers = handlers
+        self.uow_factory = uow_factory
+        self.connection = connection
+        self.topology = topology
+        self.queues: ConsumerQueues = topology.consumers[consumer]
+        self.prefetch = prefetch
+        self.batch_size = min(batch_size, prefetch)
+        self.batch_wait = batch_wait
+        self._batch: list[tuple[Event, Message]] = []
+        self._batch_started = 0.0
+        self.producer: Producer | None = None
+        self._publishing: Connection | None = None
+        self._next_pump = 0.0
+        self.handled = 0
+
+    # kombu's ConsumerMixin calls these
+    def get_consumers(self, consumer_cls: Callable[..., Consumer], channel: Any) -> list[Consumer]:
+        self.topology.declare(channel)
+        if self._publishing is None:
+            # Retries and dead letters go out on a connection of their own. Waiting for a
+            # confirm on the consuming connection reads the deliveries that arrive
+            # meanwhile and runs on_message inside on_message, which deadlocks when two
+            # such waits overlap. Idle for long spells, so no heartbeat: a publish on a
+            # dead connection times out (CONFIRM_TIMEOUT) and is retried on a new one.
+            self._publishing = self.connection.clone(heartbeat=0)
+            self.producer = Producer(self._publishing)
+        return [
+            consumer_cls(
+                queues=[self.queues.main],
+                on_message=self.on_message,
+                prefetch_count=self.prefetch,
+                accept=["application/json"],
+            )
+        ]
+
+    def on_iteration(self) -> None:
+        if self._batch and time.monotonic() - self._batch_started >= self.batch_wait:
+            self.flush()
+        if not self.topology.rabbitmq and time.monotonic() >= self._next_pump:
+            self.pump_due_retries()
+            self._next_pump = time.monotonic() + 0.25
+
+    def on_connection_error(self, exc: Exception, interval: float) -> None:
+        self._batch.clear()  # unacknowledged: the broker delivers them again
+        log.warning("bus_connection_lost", error=str(exc), retry_in=interval)
+
+    def run(self, _tokens: int = 1, **kwargs: Any) -> None:
+        # Wake often enough to flush a part-filled batch within batch_wait.
+        try:
+            super().run(_tokens, safety_interval=self.batch_wait, **kwargs)
+        finally:
+            if self._publishing is not None:
+                self._publishing.release()
+            self._publishing = self.producer = None
+
+    # the work
+    def on_message(self, message: Message) -> None:
+        try:
+            event = decode(message.body)
+        except (MalformedEvent, RecursionError) as exc:  # json.loads on absurd nesting
+            log.error("event_malformed", consumer=self.consumer, error=mask_digits(str(exc)))
+            self._dead_letter(message, f"malformed: {exc}", _attempts(message))
+            message.ack()
+            return
+        if not self._batch:
+            self._batch_started = time.monotonic()
+        self._batch.append((event, message))
+        if len(self._batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Handle the batch in one transaction; if anything fails, one event at a time."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        if len(batch) > 1:
+            try:
+                self._process_together([event for event, _ in batch])
+            except Exception:  # a failing handler: find it by handling each on its own
+                log.info("batch_failed_retrying_one_by_one", size=len(batch))
+            else:
+                for _, message in batch:
+                    message.ack()
+                self.handled += len(batch)
+                return
+        for event, message in batch:
+            correlation.use(event.correlation_id)
+            try:
+                self.process(event)
+            except Exception as exc:
+                self._after_failure(message, event, _attempts(message), exc)
+            message.ack()
+            self.handled += 1
+
+    def process(self, event: Event) -> None:
+        """Run the handler once for this event id, in one transaction with the inbox row."""
+        self._process_together([event])
+
+    def _process_together(self, events: list[Event]) -> None:
+        uow = self.uow_factory()
+        with uow, uow.deferring_commits():
+            for event in events:
+                correlation.use(event.correlation_id)
+                if not uow.claim(self.consumer, event):
+                    log.info("event_duplicate_skipped", event_id=str(event.id), type=event.type)
+                    continue
+                handler = self.handlers.get(event.type)
+                if handler is not None:
+                    handler(event, uow)
+                log.info("event_handled", event_id=str(event.id), type=event.type)
+        # deferring_commits commits once, for every event, when the block ends cleanly
+
+    def _after_failure(self, message: Message, event: Event, attempts: int, exc: Exception) -> None:
+        reason = f"{type(exc).__name__}: {mask_digits(str(exc))}"
+        delays = self.topology.retry_delays
+        if attempts < len(delays):
+            log.warning(
+                "event_failed_will_retry",
+                event_id=str(event.id),
+                type=event.type,
+                attempt=attempts + 1,
+                error=reason,
+                exc_info=True,
+            )
+            self._schedule_retry(message, attempts + 1, delays[attempts], reason)
+        else:
+            log.error("event_dead_lettered", event_id=str(event.id), type=event.type, error=reason)
+            tb = mask_digits("".join(traceback.format_exception(exc))[-2000:])
+            # The reason first: a listing shows the head of x-error, and a traceback's
+            # head is only "Traceback (most recent call last)".
+            self._dead_letter(message, f"{reason}\n{tb}", attempts)
+
+    def _republish(self, message: Message, queue_name: str, headers: dict[str, Any]) -> None:
+        assert self.producer is not None
+        self.producer.publish(
+            message.body,
+            exchange="",
+            routing_key=queue_name,
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            headers={**(message.headers or {}), **headers},
+            delivery_mode=2,
+            retry=True,
+            confirm_timeout=CONFIRM_TIMEOUT,
+        )
+
+    def _schedule_retry(self, message: Message, attempt: int, delay: float, reason: str) -> None:
+        if self.topology.rabbitmq:
+            queue = self.queues.retries[attempt - 1]
+            self._republish(message, queue.name, {ATTEMPTS: attempt, ERROR: reason})
+        else:
+            self._republish(
+                message,
+                self.queues.retries[0].name,
+                {ATTEMPTS: attempt, ERROR: reason, RETRY_AT: time.time() + delay},
+            )
+
+    def _dead_letter(self, message: Message, reason: str, attempts: int) -> None:
+        self._republish(
+            message,
+            self.queues.dead.name,
+            {ERROR: reason, ATTEMPTS: attempts, "x-dead-at": time.time()},
+        )
+
+    def pump_due_retries(self, limit: int = 500) -> int:
+        """Filesystem transport only: move retries that are due back to the main queue.
+
+        The broker does this on RabbitMQ (per-delay queues with a TTL). Here each pass
+        takes what is due and puts the rest back at the tail.
+        """
+        assert self.producer is not None
+        retry_queue = self.queues.retries[0](self.producer.channel)
+        seen: set[str] = set()
+        moved = 0
+        for _ in range(limit):
+            message = retry_queue.get(no_ack=False, accept=["application/json"])
+            if message is None:
+                break
+            headers = message.headers or {}
+            marker = str(headers.get("x-pump-id", ""))
+            if marker in seen:
+                self._republish(message, self.queues.retries[0].name, {})
+                message.ack()
+                break
+            if float(headers.get(RETRY_AT, 0)) <= time.time():
+                self._republish(message, self.queues.main.name, {})
+                moved += 1
+            else:
+                marker = uuid.uuid4().hex
+                seen.add(marker)
+                self._republish(message, self.queues.retries[0].name, {"x-pump-id": marker})
+            message.ack()
+        return moved

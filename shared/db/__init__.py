@@ -1,0 +1,1 @@
+"""Database engine, platform tables (outbox, inbox, tokens), unit of work, migrations."""

@@ -1,0 +1,143 @@
+"""Every event's data as a marshmallow schema. Producers and consumers both use these.
+
+An event name is `<service>.<entity>.<past-tense verb>`; a command asks
+(`registry.invitations.requested`). `grep` on a name finds its contract, its producer
+and every consumer (see shared.bus.topology for who subscribes).
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+INTENTS = ("yes", "no", "stop", "help", "unknown")
+ROLES = ("staff", "coordinator", "admin")
+ODS = validate.Regexp(r"^[A-Z][0-9]{5}$", error="must be an ODS code: a letter and five digits")
+
+
+class Contract(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ParticipantRegistered(Contract):
+    """What messaging and consent may keep about a participant. No NHS number, no name."""
+
+    participant_id = fields.UUID(required=True)
+    practice_ods = fields.String(required=True, validate=ODS)
+    mobile = fields.String(required=True, allow_none=True)  # E.164; messaging keeps it
+    textable = fields.Boolean(required=True)
+    language = fields.String(required=True)
+    sex = fields.String(required=True, allow_none=True)
+    age_band = fields.String(required=True, allow_none=True)
+    ethnic_category = fields.String(required=True, allow_none=True)
+    imd_decile = fields.Integer(required=True, allow_none=True)
+    imd_edition = fields.Integer(required=True, allow_none=True)
+    dob_hash = fields.String(required=True, allow_none=True)  # keyed hash, for consent's check
+
+
+class ParticipantErased(Contract):
+    participant_id = fields.UUID(required=True)
+
+
+class TrialCreated(Contract):
+    trial_id = fields.UUID(required=True)
+    short_name = fields.String(required=True)
+    title = fields.String(required=True)
+    response_deadline_days = fields.Integer(required=True, allow_none=True)
+
+
+class InvitationsRequested(Contract):
+    """A command: staff asked messaging to invite part of a cohort. Sent in chunks."""
+
+    batch_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    practice_ods = fields.String(required=True, validate=ODS)
+    chunk = fields.Integer(required=True, validate=validate.Range(min=0))
+    chunks = fields.Integer(required=True, validate=validate.Range(min=1))
+    participant_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1))
+
+
+class TokenIssued(Contract):
+    """An API token's hash (never the token) so every service can check it."""
+
+    token_id = fields.UUID(required=True)
+    token_hash = fields.String(required=True, validate=validate.Length(equal=64))
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    practices = fields.List(fields.String(validate=ODS), required=True)
+    trials = fields.List(fields.UUID(), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    expires_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
+class TokenRevoked(Contract):
+    token_id = fields.UUID(required=True)
+    revoked_at = fields.AwareDateTime(required=True)
+
+
+class MessageStatusChanged(Contract):
+    message_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True, allow_none=True)
+    batch_id = fields.UUID(required=True, allow_none=True)
+    kind = fields.String(required=True)
+    status = fields.String(required=True)
+    reason = fields.String(required=True, allow_none=True)
+
+
+class ReplyReceived(Contract):
+    """The text stays in messaging; only its meaning travels."""
+
+    reply_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True, allow_none=True)
+    intent = fields.String(required=True, validate=validate.OneOf(INTENTS))
+    language = fields.String(required=True)
+
+
+class ParticipantOptedOut(Contract):
+    participant_id = fields.UUID(required=True)
+    source = fields.String(required=True)  # "sms" or "staff"
+
+
+class ParticipantOptedIn(Contract):
+    participant_id = fields.UUID(required=True)
+    source = fields.String(required=True)
+
+
+class NotificationRequested(Contract):
+    """Consent asks messaging to text a participant in their language."""
+
+    notification_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(("consent_link", "consent_confirmation", "withdrawal_receipt")),
+    )
+    link = fields.String(required=True, allow_none=True)
+
+
+class ConsentStatusChanged(Contract):
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    status = fields.String(required=True)
+    previous_status = fields.String(required=True, allow_none=True)
+    form_version = fields.Integer(required=True, allow_none=True)
+
+
+CONTRACTS: dict[str, Schema] = {
+    "registry.participant.registered": ParticipantRegistered(),
+    "registry.participant.updated": ParticipantRegistered(),
+    "registry.participant.erased": ParticipantErased(),
+    "registry.trial.created": TrialCreated(),
+    "registry.invitations.requested": InvitationsRequested(),
+    "registry.token.issued": TokenIssued(),
+    "registry.token.revoked": TokenRevoked(),
+    "messaging.message.status_changed": MessageStatusChanged(),
+    "messaging.reply.received": ReplyReceived(),
+    "messaging.participant.opted_out": ParticipantOptedOut(),
+    "messaging.participant.opted_in": ParticipantOptedIn(),
+    "consent.notification.requested": NotificationRequested(),
+    "consent.status.changed": ConsentStatusChanged(),
+}

@@ -1,0 +1,1 @@
+"""What every service's web app shares: problems, auth, health, metrics, OpenAPI."""

@@ -1,0 +1,112 @@
+"""What a service process needs at run time, built once per process by its bootstrap."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from kombu import Connection
+from sqlalchemy import Engine, MetaData, text
+
+from shared.auth.store import TokenStore
+from shared.bus.connection import connect, topology_for
+from shared.bus.relay import OutboxRelay
+from shared.bus.topology import Topology
+from shared.bus.worker import BusWorker, Handler
+from shared.config import CommonSettings
+from shared.db import migrate
+from shared.db.tables import PlatformTables
+from shared.db.unit_of_work import SqlUnitOfWork
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: CommonSettings
+    engine: Engine
+    metadata: MetaData
+    tables: PlatformTables
+    uow_factory: Callable[[], SqlUnitOfWork]
+    handlers: Mapping[str, Handler]
+    migrations: Path
+
+    @cached_property
+    def topology(self) -> Topology:
+        return topology_for(self.settings.bus)
+
+    def connect(self) -> Connection:
+        return connect(self.settings.bus)
+
+    def token_store(self) -> TokenStore:
+        return TokenStore(self.engine, self.tables)
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.migrations, self.settings.database_url)
+
+    def check_database(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def check_bus(self) -> None:
+        with self.connect() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+
+    def worker(self, connection: Connection | None = None) -> BusWorker:
+        return BusWorker(
+            self.settings.service,
+            self.handlers,
+            self.uow_factory,
+            connection or self.connect(),
+            self.topology,
+            prefetch=self.settings.bus.prefetch,
+        )
+
+    def relay(self, connection: Connection | None = None) -> OutboxRelay:
+        return OutboxRelay(
+            self.engine,
+            self.tables,
+            connection or connect(self.settings.bus, confirm_each=False),
+            self.topology,
+            batch_size=self.settings.bus.outbox_batch_size,
+            poll_interval=self.settings.bus.outbox_poll_interval,
+        )
+
+
+def stop_on_signals(on_stop: Callable[[], None] | None = None) -> threading.Event:
+    """An event set by SIGINT/SIGTERM, so loops finish their batch and exit cleanly."""
+    stop = threading.Event()
+
+    def _handler(signum: int, _: Any) -> None:
+        log.info("stopping", signal=signal.Signals(signum).name)
+        stop.set()
+        if on_stop is not None:
+            on_stop()
+
+    signal.signal(signal.SIGINT, _handler)
+    signal.signal(signal.SIGTERM, _handler)
+    return stop
+
+
+def run_worker(runtime: Runtime) -> None:
+    worker = runtime.worker()
+
+    def _stop() -> None:
+        worker.should_stop = True
+
+    stop_on_signals(_stop)
+    log.info("worker_started", queue=runtime.topology.queue_name(runtime.settings.service))
+    worker.run()
+
+
+def run_relay(runtime: Runtime) -> None:
+    relay = runtime.relay()
+    stop = stop_on_signals()
+    log.info("relay_started")
+    relay.run_forever(stop)
