@@ -1,0 +1,1 @@
+"""The TrialReach services: registry, messaging, consent, and the fake Twilio server."""

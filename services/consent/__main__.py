@@ -1,0 +1,3 @@
+from services.consent.entrypoints.cli import cli
+
+cli()

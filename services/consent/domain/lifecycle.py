@@ -1,0 +1,87 @@
+"""Consent records and the life cycle they follow; every change extends the audit chain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from services.consent.domain.audit import GENESIS, AuditEntry
+from shared.errors import InvalidTransition
+
+INVITED, INTERESTED, DECLINED, OPTED_OUT = "invited", "interested", "declined", "opted_out"
+LINK_SENT, CONSENTED, REFUSED, WITHDRAWN = "link_sent", "consented", "refused", "withdrawn"
+EXPIRED, ENTERED_IN_ERROR = "expired", "entered_in_error"
+
+# Where each status may go next. STOP is honoured at any point before consent;
+# a coordinator may mark any record entered in error (with a reason).
+NEXT: dict[str | None, frozenset[str]] = {
+    None: frozenset({INVITED}),
+    INVITED: frozenset({INTERESTED, DECLINED, OPTED_OUT, EXPIRED}),
+    INTERESTED: frozenset({LINK_SENT, DECLINED, OPTED_OUT, EXPIRED}),
+    LINK_SENT: frozenset({CONSENTED, REFUSED, OPTED_OUT, EXPIRED}),
+    CONSENTED: frozenset({WITHDRAWN}),
+    DECLINED: frozenset(),
+    OPTED_OUT: frozenset(),
+    REFUSED: frozenset(),
+    WITHDRAWN: frozenset(),
+    EXPIRED: frozenset(),
+    ENTERED_IN_ERROR: frozenset(),
+}
+STATUSES = tuple(s for s in NEXT if s is not None)
+
+
+@dataclass
+class ConsentRecord:
+    participant_id: uuid.UUID
+    trial_id: uuid.UUID
+    status: str | None = None
+    form_version: int | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    last_seq: int = 0
+    last_hash: str = GENESIS
+
+    def can_move_to(self, status: str) -> bool:
+        if status == ENTERED_IN_ERROR:
+            # A correction needs something to correct, and happens once.
+            return self.status not in (None, ENTERED_IN_ERROR)
+        return status in NEXT[self.status]
+
+    def move_to(
+        self,
+        status: str,
+        *,
+        actor: str,
+        channel: str,
+        reason: str | None = None,
+        form_version: int | None = None,
+        form_hash: str | None = None,
+    ) -> AuditEntry:
+        if status not in NEXT:
+            raise InvalidTransition(f"unknown consent status {status!r}")
+        if not self.can_move_to(status):
+            raise InvalidTransition(
+                f"a record that is {self.status or 'new'} cannot become {status}"
+            )
+        if status == ENTERED_IN_ERROR and not reason:
+            raise InvalidTransition("marking a record entered in error needs a reason")
+        entry = AuditEntry(
+            record_id=self.id,
+            seq=self.last_seq + 1,
+            action="status_changed",
+            from_status=self.status,
+            to_status=status,
+            actor=actor,
+            channel=channel,
+            prev_hash=self.last_hash,
+            form_version=form_version,
+            form_hash=form_hash,
+            reason=reason,
+        ).seal()
+        self.status = status
+        self.form_version = form_version if form_version is not None else self.form_version
+        self.updated_at = entry.at
+        self.last_seq, self.last_hash = entry.seq, entry.hash
+        return entry

@@ -1,0 +1,32 @@
+"""The fake Twilio server's settings, from FAKE_TWILIO_* environment variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from environs import Env
+
+
+@dataclass(frozen=True)
+class FakeTwilioSettings:
+    port: int = 8010
+    host: str = "127.0.0.1"  # 0.0.0.0 inside a container
+    account_sid: str = "AC" + "0" * 32  # a fixed fake: TrialReach's local config uses it too
+    auth_token: str = "fake-auth-token"  # noqa: S105 - a fake server's fake credential
+    phone_number: str = "+447700900000"  # the number patients reply to
+    inbound_url: str = "http://127.0.0.1:8002/webhooks/twilio/inbound"
+    status_delay: float = 0.1  # seconds before each status change (sent, then delivered)
+
+    @classmethod
+    def from_env(cls) -> FakeTwilioSettings:
+        env = Env()
+        with env.prefixed("FAKE_TWILIO_"):
+            return cls(
+                port=env.int("PORT", cls.port),
+                host=env.str("HOST", cls.host),
+                account_sid=env.str("ACCOUNT_SID", cls.account_sid),
+                auth_token=env.str("AUTH_TOKEN", cls.auth_token),
+                phone_number=env.str("PHONE_NUMBER", cls.phone_number),
+                inbound_url=env.str("INBOUND_URL", cls.inbound_url),
+                status_delay=env.float("STATUS_DELAY", cls.status_delay),
+            )

@@ -1,0 +1,23 @@
+"""Messaging: SMS invitations, replies, and the provider adapters."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.messaging.bootstrap import build_runtime
+from services.messaging.config import MessagingSettings, load_settings
+from services.messaging.entrypoints.api import messages, webhooks
+from shared.http.app import build_app
+from shared.logs import configure
+
+
+def create_app(settings: MessagingSettings | None = None) -> Flask:
+    settings = settings or load_settings()
+    configure("messaging", settings.common.log_level, settings.common.log_format)
+    return build_app(
+        build_runtime(settings),
+        settings,
+        title="TrialReach messaging",
+        description="SMS invitations, delivery status, replies and opt-outs.",
+        blueprints=[webhooks.blp, messages.blp],
+    )

@@ -1,0 +1,3 @@
+from services.messaging.entrypoints.cli import cli
+
+cli()

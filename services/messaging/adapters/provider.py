@@ -1,0 +1,41 @@
+"""The SMS provider port: what the sender needs from Twilio or any other provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+# "unknown": the request may or may not have reached the provider; reconcile before resending.
+Outcome = Literal["retry", "fail", "suppress", "unknown"]
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    to: str
+    body: str
+    status_callback: str
+    validity_seconds: int
+
+
+@dataclass(frozen=True)
+class Accepted:
+    sid: str
+
+
+class ProviderError(Exception):
+    """The provider refused. `outcome` says whether to retry, fail, or suppress the number."""
+
+    def __init__(self, outcome: Outcome, code: str, reason: str) -> None:
+        super().__init__(f"{code}: {reason}")
+        self.outcome = outcome
+        self.code = code
+        self.reason = reason
+
+
+class SmsProvider(Protocol):
+    def send(self, request: SendRequest) -> Accepted: ...
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The sid of a message already sent to this number with this text, if any."""
+        ...

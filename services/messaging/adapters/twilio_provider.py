@@ -1,0 +1,70 @@
+"""The Twilio adapter, on the real twilio SDK. The fake Twilio server answers it in tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+from services.messaging.adapters.provider import Accepted, Outcome, ProviderError, SendRequest
+
+# Twilio error codes (https://www.twilio.com/docs/api/errors) and what they mean for us.
+SUPPRESS_CODES = frozenset({21610})  # the recipient replied STOP to this sender
+RETRY_CODES = frozenset({20429, 20500, 20503, 30001, 30022})
+# Anything else in the 4xx range is permanent (invalid number, not a mobile, blocked...).
+
+
+def classify_twilio_error(status: int, code: int | None) -> Outcome:
+    if code in SUPPRESS_CODES:
+        return "suppress"
+    if status == 429 or status >= 500 or code in RETRY_CODES:
+        return "retry"
+    return "fail"
+
+
+class TwilioProvider:
+    def __init__(
+        self,
+        client: Client,
+        *,
+        from_number: str | None = None,
+        messaging_service_sid: str | None = None,
+    ) -> None:
+        if not (from_number or messaging_service_sid):
+            raise ValueError("a sender number or a Messaging Service SID is needed")
+        self.client = client
+        self.from_number = from_number
+        self.messaging_service_sid = messaging_service_sid
+
+    def send(self, request: SendRequest) -> Accepted:
+        sender: dict[str, str] = (
+            {"messaging_service_sid": self.messaging_service_sid}
+            if self.messaging_service_sid
+            else {"from_": self.from_number or ""}
+        )
+        try:
+            message = self.client.messages.create(
+                to=request.to,
+                body=request.body,
+                status_callback=request.status_callback,
+                validity_period=request.validity_seconds,
+                **sender,
+            )
+        except TwilioRestException as exc:
+            outcome = classify_twilio_error(exc.status, exc.code)
+            raise ProviderError(outcome, str(exc.code or exc.status), exc.msg) from exc
+        except requests.RequestException as exc:
+            # The request may have reached Twilio before the connection broke.
+            raise ProviderError("unknown", "network", type(exc).__name__) from exc
+        return Accepted(sid=str(message.sid))
+
+    def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        try:
+            for message in self.client.messages.list(to=to, date_sent_after=since, limit=100):
+                if message.body == body:
+                    return str(message.sid)
+        except (TwilioRestException, requests.RequestException) as exc:
+            raise ProviderError("unknown", "lookup", type(exc).__name__) from exc
+        return None

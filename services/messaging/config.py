@@ -1,0 +1,58 @@
+"""Messaging settings from the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from environs import Env
+from marshmallow.validate import Range
+
+from shared.config import CommonSettings, ConfigError, read_common, sealed
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    account_sid: str
+    auth_token: str
+    from_number: str | None
+    messaging_service_sid: str | None
+    api_base_url: str | None  # only to point the SDK at the fake Twilio server
+
+
+@dataclass(frozen=True)
+class MessagingSettings:
+    common: CommonSettings
+    twilio: TwilioSettings
+    public_base_url: str  # what Twilio calls back; signatures are checked against it
+    validity_seconds: int
+    send_batch_size: int
+    send_poll_interval: float
+    reconcile_after_seconds: int
+
+
+def load_settings() -> MessagingSettings:
+    env = Env(eager=False)
+    common = read_common("messaging", env)
+    twilio = TwilioSettings(
+        account_sid=env.str("TWILIO_ACCOUNT_SID"),
+        auth_token=env.str("TWILIO_AUTH_TOKEN"),
+        from_number=env.str("TWILIO_FROM_NUMBER", None),
+        messaging_service_sid=env.str("TWILIO_MESSAGING_SERVICE_SID", None),
+        api_base_url=env.str("TWILIO_API_BASE_URL", None),
+    )
+    settings = MessagingSettings(
+        common=common,
+        twilio=twilio,
+        public_base_url=env.str("MESSAGING_PUBLIC_BASE_URL", "http://127.0.0.1:8002").rstrip("/"),
+        # Twilio drops a message still queued after this, so a late text never lands at night.
+        validity_seconds=env.int("SMS_VALIDITY_SECONDS", 4 * 3600, validate=Range(60, 36000)),
+        send_batch_size=env.int("SEND_BATCH_SIZE", 50, validate=Range(min=1)),
+        send_poll_interval=env.float("SEND_POLL_INTERVAL", 0.2),
+        reconcile_after_seconds=env.int("SEND_RECONCILE_AFTER", 60, validate=Range(min=1)),
+    )
+    sealed(env)
+    if not (twilio.from_number or twilio.messaging_service_sid):
+        raise ConfigError(
+            "Configuration error: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
+        )
+    return settings

@@ -1,0 +1,70 @@
+"""Twilio's status callbacks and inbound texts: signature first, stored before the 2xx."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from twilio.request_validator import RequestValidator
+
+from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
+from services.messaging.service_layer import replies, statuses
+from shared.http.app import settings, unit_of_work
+from shared.http.problems import problem
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description="Twilio webhooks")
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """403 unless X-Twilio-Signature matches the public URL Twilio called, and the form."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        config = settings()
+        # Behind a proxy the URL Twilio signed is the public one, not the one we see.
+        url = config.public_base_url + request.full_path.rstrip("?")
+        validator = RequestValidator(config.twilio.auth_token)
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or not validator.validate(url, request.form.to_dict(), signature):
+            log.warning("webhook_bad_signature", path=request.path)
+            return problem(403, "Forbidden", "The X-Twilio-Signature header does not match.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blp.post("/status/<uuid:message_id>")
+@blp.doc(security=[])
+@twilio_signed
+@blp.arguments(StatusCallbackForm, location="form")
+@blp.response(204, description="Recorded (applied only if it moves the message forward)")
+def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
+    statuses.record_status(
+        unit_of_work(), message_id, form["MessageSid"], form["MessageStatus"], form["ErrorCode"]
+    )
+    return Response(status=204)
+
+
+@blp.post("/inbound")
+@blp.doc(security=[])
+@twilio_signed
+@blp.arguments(InboundForm, location="form")
+@blp.response(
+    200,
+    {"type": "string", "example": EMPTY_TWIML},
+    content_type="text/xml",
+    description="Stored; empty TwiML, as acknowledgements go through the sender",
+)
+def inbound(form: dict[str, Any]) -> Response:
+    sms = replies.InboundSms(form["MessageSid"], form["From"], form["To"], form["Body"])
+    intent = replies.receive(unit_of_work(), sms)
+    log.info("sms_received", message_sid=form["MessageSid"], intent=intent or "duplicate")
+    # Acknowledgements go through the sender (rate limits, windows), not as TwiML.
+    return Response(EMPTY_TWIML, mimetype="text/xml")

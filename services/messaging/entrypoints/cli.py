@@ -1,0 +1,16 @@
+"""Messaging commands: the shared ones plus the sending worker."""
+
+from __future__ import annotations
+
+from services.messaging.bootstrap import build_provider, build_runtime
+from services.messaging.config import load_settings
+from services.messaging.entrypoints.sender import run_sender
+from shared.cli import configured, service_cli
+
+cli = service_cli("messaging", load_settings, build_runtime)
+
+
+@cli.command(help="Send queued texts through the SMS provider.")
+def sender() -> None:
+    settings = configured("messaging", load_settings)
+    run_sender(settings, build_runtime(settings), build_provider(settings))

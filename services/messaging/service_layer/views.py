@@ -1,0 +1,21 @@
+"""Read-only views for staff."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from services.messaging.domain.model import Message
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.auth.principal import Principal
+from shared.errors import NotFound
+
+
+def messages_for(
+    uow: MessagingUnitOfWork, principal: Principal, participant_id: uuid.UUID
+) -> Sequence[Message]:
+    with uow:
+        contact = uow.messaging.contact(participant_id)
+        if contact is None or not principal.may_see_practice(contact.practice_ods):
+            raise NotFound(f"no participant {participant_id}")
+        return uow.messaging.messages_for(participant_id)

@@ -1,0 +1,3 @@
+from services.registry.entrypoints.cli import cli
+
+cli()

@@ -1,0 +1,60 @@
+"""Participants: practice staff register and read their own practice's patients."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from services.registry.entrypoints.api.schemas import (
+    ParticipantIn,
+    ParticipantOut,
+    ParticipantPage,
+    ParticipantQuery,
+)
+from services.registry.service_layer import participants
+from shared.http.app import settings, unit_of_work
+from shared.http.auth import current_principal, require
+
+blp = Blueprint("participants", __name__, url_prefix="/participants", description="Patients")
+
+
+@blp.post("")
+@require("staff", "admin")
+@blp.arguments(ParticipantIn)
+@blp.response(200, ParticipantOut, description="Updated (same NHS number)")
+@blp.alt_response(201, schema=ParticipantOut, description="Registered")
+def register(body: dict[str, Any]) -> Any:
+    details = participants.ParticipantDetails(**body)
+    participant, created = participants.register_participant(
+        unit_of_work(), current_principal(), details, settings().dob_hash_key
+    )
+    return participant, 201 if created else 200
+
+
+@blp.get("")
+@require("staff", "admin")
+@blp.arguments(ParticipantQuery, location="query")
+@blp.response(200, ParticipantPage)
+def list_(query: dict[str, Any]) -> Any:
+    limit = query["limit"]
+    found = participants.list_participants(
+        unit_of_work(), current_principal(), query["practice_ods"], query["cursor"], limit + 1
+    )
+    items = list(found[:limit])
+    return {
+        "items": items,
+        "next_cursor": str(items[-1].id) if len(found) > limit else None,
+    }
+
+
+@blp.get("/<uuid:participant_id>")
+@require("staff", "admin")
+@blp.response(200, ParticipantOut)
+def read(participant_id: uuid.UUID) -> Any:
+    participant, statuses = participants.get_participant(
+        unit_of_work(), current_principal(), participant_id
+    )
+    return {**asdict(participant), "trials": statuses}

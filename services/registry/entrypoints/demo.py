@@ -1,0 +1,107 @@
+"""Demo data for the local run, made through the same use cases staff and admins use.
+
+The people are fictional: synthetic NHS numbers (the 999 range) and mobile numbers that
+only ever reach the fake Twilio server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import nhs_number
+
+from services.registry.service_layer import participants, practices, tokens, trials
+from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared.auth.principal import ADMIN, Principal
+
+PRACTICE = ("M85001", "Demo Medical Centre, Birmingham")
+TRIAL = ("DEMO-AF", "Finding irregular heart rhythm early (demo)", "Demo University")
+PEOPLE = (
+    ("Amelia", "Hughes", "1958-03-14", "female", "en", "+447400123401", "A"),
+    ("Imran", "Hussain", "1961-07-02", "male", "ur", "+447400123402", "J"),
+    ("Zofia", "Nowak", "1966-11-23", "female", "pl", "+447400123403", "C"),
+    ("Rahima", "Begum", "1955-01-30", "female", "bn", "+447400123404", "K"),
+)
+
+
+def synthetic_nhs_number(serial: int) -> str:
+    """A valid number in the 999 range, which the NHS keeps for test data."""
+    while True:
+        digits = f"999{serial:06d}"
+        check = nhs_number.calculate_checksum(digits)
+        if check is not None and check != 10:
+            return f"{digits}{check}"
+        serial += 1
+
+
+def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state: Path) -> dict:
+    """Create the demo once; later runs read what was made from `state`."""
+    if state.exists():
+        loaded: dict = json.loads(state.read_text())
+        return loaded
+    admin = Principal(uuid.uuid4(), "demo set-up", ADMIN)
+    practices.create_practice(uow_factory(), *PRACTICE)
+    trial = trials.create_trial(uow_factory(), *TRIAL, response_deadline_days=28)
+    ids = []
+    for serial, (given, family, dob, sex, language, mobile, ethnic) in enumerate(PEOPLE, 1):
+        details = participants.ParticipantDetails(
+            practice_ods=PRACTICE[0],
+            nhs_number=synthetic_nhs_number(serial * 7),
+            given_name=given,
+            family_name=family,
+            date_of_birth=dob,
+            language=language,
+            mobile=mobile,
+            sex=sex,
+            ethnic_category=ethnic,
+            imd_decile=serial + 1,
+            imd_edition=2019,
+        )
+        participant, _ = participants.register_participant(uow_factory(), admin, details, dob_key)
+        ids.append(participant.id)
+    made = {
+        "practice": PRACTICE[0],
+        "trial_id": str(trial.id),
+        "participants": [str(i) for i in ids],
+        "tokens": {
+            "admin": tokens.issue_token(uow_factory(), "Demo admin", "admin")[1],
+            "staff": tokens.issue_token(uow_factory(), "Demo staff", "staff", [PRACTICE[0]])[1],
+            "coordinator": tokens.issue_token(
+                uow_factory(), "Demo coordinator", "coordinator", trials=[trial.id]
+            )[1],
+        },
+    }
+    staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
+    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps(made, indent=2))
+    os.chmod(state, 0o600)
+    return made
+
+
+def welcome(made: dict) -> str:
+    trial, first = made["trial_id"], made["participants"][1]
+    tokens_ = made["tokens"]
+    return f"""
+TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
+
+  Phone simulator (reply as a patient):  http://127.0.0.1:8010/phone
+  Registry API docs:                     http://127.0.0.1:8001/docs
+  Messaging API docs:                    http://127.0.0.1:8002/docs
+  Consent API docs:                      http://127.0.0.1:8003/docs
+
+  Tokens (local demo only):
+    staff        {tokens_["staff"]}
+    coordinator  {tokens_["coordinator"]}
+    admin        {tokens_["admin"]}
+
+  Reply YES on the simulator, then see the consent status change:
+    curl -s -H "Authorization: Bearer {tokens_["coordinator"]}" \\
+      http://127.0.0.1:8003/trials/{trial}/consent-records/{first}
+
+  Press Ctrl-C to stop everything.
+"""

@@ -1,0 +1,30 @@
+"""Events the registry consumes, each mapped to its use case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from services.registry.service_layer import statuses
+from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared.bus.worker import Handler
+from shared.events import Event
+
+
+def on_consent_status_changed(event: Event, uow: RegistryUnitOfWork) -> None:
+    data = event.data
+    statuses.record_trial_status(uow, data["participant_id"], data["trial_id"], data["status"])
+
+
+def on_opted_out(event: Event, uow: RegistryUnitOfWork) -> None:
+    statuses.record_opt_out(uow, event.data["participant_id"], opted_out=True)
+
+
+def on_opted_in(event: Event, uow: RegistryUnitOfWork) -> None:
+    statuses.record_opt_out(uow, event.data["participant_id"], opted_out=False)
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "consent.status.changed": on_consent_status_changed,
+    "messaging.participant.opted_out": on_opted_out,
+    "messaging.participant.opted_in": on_opted_in,
+}

@@ -1,0 +1,33 @@
+"""Keeping each participant's status per trial, from consent and messaging events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from services.registry.domain.model import TrialStatus
+from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+
+
+def record_trial_status(
+    uow: RegistryUnitOfWork, participant_id: uuid.UUID, trial_id: uuid.UUID, status: str
+) -> None:
+    with uow:
+        if uow.registry.participant(participant_id) is None:
+            return  # erased since: nothing to keep
+        current = uow.registry.trial_status(participant_id, trial_id)
+        if current is None:
+            uow.registry.add(TrialStatus(participant_id, trial_id, status))
+        else:
+            current.status = status
+            current.updated_at = datetime.now(UTC)
+        uow.commit()
+
+
+def record_opt_out(uow: RegistryUnitOfWork, participant_id: uuid.UUID, opted_out: bool) -> None:
+    with uow:
+        participant = uow.registry.participant(participant_id)
+        if participant is not None:
+            participant.opted_out = opted_out
+            participant.updated_at = datetime.now(UTC)
+        uow.commit()

@@ -1,0 +1,51 @@
+"""Issuing and revoking API tokens. Only the hash is stored and sent to the other services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from services.registry.domain.identifiers import parse_ods_code
+from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared.auth.principal import ROLE_NAMES, hash_token, new_token
+from shared.auth.store import revoke_token, save_token
+from shared.errors import InvalidInput
+
+
+def issue_token(
+    uow: RegistryUnitOfWork,
+    name: str,
+    role: str,
+    practices: Sequence[str] = (),
+    trials: Sequence[uuid.UUID] = (),
+    valid_days: int | None = 365,
+) -> tuple[uuid.UUID, str]:
+    """Returns (token id, token). The token is shown once and never stored."""
+    if role not in ROLE_NAMES:
+        raise InvalidInput.for_field("role", f"must be one of {', '.join(ROLE_NAMES)}")
+    token = new_token()
+    now = datetime.now(UTC)
+    data = {
+        "token_id": uuid.uuid4(),
+        "token_hash": hash_token(token),
+        "name": name,
+        "role": role,
+        "practices": [parse_ods_code(p, "practices") for p in practices],
+        "trials": list(trials),
+        "created_at": now,
+        "expires_at": now + timedelta(days=valid_days) if valid_days else None,
+    }
+    with uow:
+        save_token(uow, data)
+        uow.publish("registry.token.issued", data)
+        uow.commit()
+    return data["token_id"], token  # type: ignore[return-value]
+
+
+def revoke(uow: RegistryUnitOfWork, token_id: uuid.UUID) -> None:
+    now = datetime.now(UTC)
+    with uow:
+        revoke_token(uow, token_id, now)
+        uow.publish("registry.token.revoked", {"token_id": token_id, "revoked_at": now})
+        uow.commit()
