@@ -1,0 +1,113 @@
+"""The whole system as processes: embedded (SQLite + filesystem bus) or RabbitMQ + PostgreSQL."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import servers
+from tests.support.processes import (
+    ARTIFACTS,
+    Processes,
+    free_port,
+    processes,
+    run_cli,
+    wait_until_healthy,
+)
+from tests.support.settings import DOB_KEY, TWILIO_SID, TWILIO_TOKEN
+
+SERVICES = ("registry", "messaging", "consent")
+SENDER_NUMBER = "+447700900000"
+
+
+@dataclass
+class System:
+    urls: dict[str, str]
+    env: dict[str, str]
+    procs: Processes
+
+    def cli(self, *args: str) -> str:
+        return run_cli(list(args), self.env)
+
+
+def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[str, str]:
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "DOB_HASH_KEY": DOB_KEY,
+        "BUS_RETRY_DELAYS": "0.5,1,2",
+        "BUS_NAMESPACE": f"e2e-{uuid.uuid4().hex[:8]}",
+        "TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_FROM_NUMBER": SENDER_NUMBER,
+        "TWILIO_API_BASE_URL": urls["twilio"],
+        "MESSAGING_PUBLIC_BASE_URL": urls["messaging"],
+        "CONSENT_PUBLIC_BASE_URL": urls["consent"],
+        "SEND_RECONCILE_AFTER": "5",
+        "FAKE_TWILIO_PORT": str(ports["twilio"]),
+        "FAKE_TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "FAKE_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "FAKE_TWILIO_PHONE_NUMBER": SENDER_NUMBER,
+        "FAKE_TWILIO_INBOUND_URL": f"{urls['messaging']}/webhooks/twilio/inbound",
+        "FAKE_TWILIO_STATUS_DELAY": "0.05",
+        "TRIALREACH_VAR_DIR": str(tmp / "var"),
+        "BUS_DATA_DIR": str(tmp / "var" / "bus"),
+    }
+    if mode == "embedded":
+        env["BROKER_URL"] = "filesystem://"
+        for service in SERVICES:
+            env[f"{service.upper()}_DATABASE_URL"] = f"sqlite:///{tmp / 'var' / service}.sqlite3"
+    else:
+        env["BROKER_URL"] = servers.require("RabbitMQ", servers.RABBITMQ_URL, 5672)
+        servers.require("PostgreSQL", servers.POSTGRES_URL, 5432)
+        for service in SERVICES:
+            url = stack.enter_context(servers.fresh_postgres_database(f"e2e_{service}"))
+            env[f"{service.upper()}_DATABASE_URL"] = url
+    return env
+
+
+@pytest.fixture(scope="module", params=["embedded", "rabbitmq-postgres"])
+def system(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
+    mode = request.param
+    ports = {name: free_port() for name in (*SERVICES, "twilio")}
+    log_dir = ARTIFACTS / "e2e" / f"{request.module.__name__.rsplit('.', 1)[-1]}-{mode}"
+    with ExitStack() as stack:
+        env = _env(tmp_path_factory.mktemp(mode), mode, stack, ports)
+        for service in SERVICES:
+            run_cli([f"services.{service}", "migrate"], env)
+        procs = stack.enter_context(processes(env, log_dir))
+        python = sys.executable
+        procs.start("twilio", [python, "-m", "services.fake_twilio"])
+        for service in SERVICES:
+            procs.start(
+                f"{service}-web",
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "deploy/gunicorn.conf.py",
+                    "-b",
+                    f"127.0.0.1:{ports[service]}",
+                    "-w",
+                    "1",
+                    f"services.{service}:create_app()",
+                ],
+            )
+            procs.start(f"{service}-worker", [python, "-m", f"services.{service}", "worker"])
+            procs.start(f"{service}-relay", [python, "-m", f"services.{service}", "relay"])
+        procs.start("messaging-sender", [python, "-m", "services.messaging", "sender"])
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        for name in (*SERVICES,):
+            wait_until_healthy(f"{urls[name]}/readyz", procs)
+        wait_until_healthy(f"{urls['twilio']}/_fake/messages", procs)
+        yield System(urls=urls, env=env, procs=procs)

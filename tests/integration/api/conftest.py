@@ -1,0 +1,347 @@
+"""The three services' HTTP APIs on PostgreSQL: one fresh database per service and test module,
+built by the services' own migrations, and a caller of every kind for each service."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from services.consent import create_app as create_consent_app
+from services.consent.bootstrap import build_runtime as build_consent_runtime
+from services.consent.service_layer import participants as consent_participants
+from services.consent.service_layer import records as consent_records
+from services.messaging import create_app as create_messaging_app
+from services.messaging.bootstrap import build_runtime as build_messaging_runtime
+from services.messaging.service_layer import contacts, invitations
+from services.registry import create_app as create_registry_app
+from services.registry.bootstrap import build_runtime as build_registry_runtime
+from services.registry.service_layer import practices, tokens, trials
+from services.registry.service_layer.participants import ParticipantDetails, register_participant
+from shared.auth.principal import Principal, hash_token, new_token
+from shared.auth.store import revoke_token, save_token
+from shared.events import Event, decode
+from shared.runtime import Runtime
+from tests.support import servers, settings
+
+ODS_A, ODS_B = "M85001", "M85002"
+BAD_CALLERS = ("no_token", "unknown_token", "expired_token", "revoked_token")
+CALLER_ROLES = {
+    "staff_a": "staff",
+    "staff_b": "staff",
+    "coordinator_x": "coordinator",
+    "coordinator_y": "coordinator",
+    "admin": "admin",
+}
+CALLERS = (*BAD_CALLERS, *CALLER_ROLES)
+SEED = Principal(token_id=uuid.uuid4(), name="seed", role="admin")
+
+_serial = itertools.count(1)
+
+
+def serial() -> int:
+    """A number unique in this test run, for codes, names and NHS numbers."""
+    return next(_serial)
+
+
+def nhs_number() -> str:
+    """A new, valid NHS number from the England range."""
+    while True:
+        first_nine = f"4{serial():08d}"
+        total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        if check != 10:
+            return f"{first_nine}{check}"
+
+
+def mobile() -> str:
+    """A new UK mobile number in E.164, so that no two tests share a phone."""
+    return f"+4474{serial():08d}"
+
+
+@dataclass
+class Service:
+    name: str
+    app: Flask
+    settings: Any
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.extensions["trialreach.runtime"]
+        return runtime
+
+    def uow(self) -> Any:
+        return self.runtime.uow_factory()
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    def outbox(self) -> list[Event]:
+        table = self.runtime.tables.outbox
+        with self.runtime.engine.connect() as conn:
+            rows = conn.execute(select(table.c.payload).order_by(table.c.id)).all()
+        return [decode(row.payload) for row in rows]
+
+    def outbox_payloads(self) -> list[str]:
+        table = self.runtime.tables.outbox
+        with self.runtime.engine.connect() as conn:
+            return list(conn.scalars(select(table.c.payload).order_by(table.c.id)))
+
+
+@dataclass
+class World:
+    """A service with two practices, two trials, one participant in each practice, callers."""
+
+    service: Service
+    trial_x: uuid.UUID
+    trial_y: uuid.UUID
+    participant_a: uuid.UUID
+    participant_b: uuid.UUID
+    tokens: dict[str, str | None] = field(default_factory=dict)
+
+    def headers(self, caller: str) -> dict[str, str]:
+        token = self.tokens[caller]
+        return {} if token is None else {"Authorization": f"Bearer {token}"}
+
+
+def _start(
+    name: str,
+    make_settings: Callable[[str, Any], Any],
+    build: Callable[[Any], Runtime],
+    create: Callable[[Any], Flask],
+    bus_dir: Path,
+) -> Iterator[Service]:
+    with servers.fresh_postgres_database(name) as url:
+        service_settings = make_settings(url, settings.bus_settings("filesystem://", bus_dir))
+        migrator = build(service_settings)
+        migrator.migrate()
+        migrator.engine.dispose()
+        service = Service(name, create(service_settings), service_settings)
+        yield service
+        service.runtime.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_bus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bus")
+
+
+@pytest.fixture(scope="module")
+def registry_service(postgres_url: str, module_bus_dir: Path) -> Iterator[Service]:
+    yield from _start(
+        "registry", settings.registry, build_registry_runtime, create_registry_app, module_bus_dir
+    )
+
+
+@pytest.fixture(scope="module")
+def messaging_service(postgres_url: str, module_bus_dir: Path) -> Iterator[Service]:
+    yield from _start(
+        "messaging",
+        settings.messaging,
+        build_messaging_runtime,
+        create_messaging_app,
+        module_bus_dir,
+    )
+
+
+@pytest.fixture(scope="module")
+def consent_service(postgres_url: str, module_bus_dir: Path) -> Iterator[Service]:
+    yield from _start(
+        "consent", settings.consent, build_consent_runtime, create_consent_app, module_bus_dir
+    )
+
+
+# Tokens
+
+
+def _token_data(
+    role: str, practices: Sequence[str], trial_ids: Sequence[uuid.UUID]
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "token_id": uuid.uuid4(),
+        "name": f"{role} {serial()}",
+        "role": role,
+        "practices": list(practices),
+        "trials": list(trial_ids),
+        "created_at": now,
+        "expires_at": now + timedelta(days=30),
+    }
+
+
+def store_token(
+    service: Service,
+    role: str,
+    practices: Sequence[str] = (),
+    trial_ids: Sequence[uuid.UUID] = (),
+    *,
+    expired: bool = False,
+    revoked: bool = False,
+) -> str:
+    """A token in a service's own database, as the registry's token events would put it."""
+    if service.name == "registry":
+        return _issue_in_registry(service, role, practices, trial_ids, expired, revoked)
+    token = new_token()
+    data = {**_token_data(role, practices, trial_ids), "token_hash": hash_token(token)}
+    if expired:
+        data["expires_at"] = datetime.now(UTC) - timedelta(minutes=1)
+    with service.uow() as uow:
+        save_token(uow, data)
+        if revoked:
+            revoke_token(uow, data["token_id"], datetime.now(UTC))
+        uow.commit()
+    return token
+
+
+def _issue_in_registry(
+    service: Service,
+    role: str,
+    practices: Sequence[str],
+    trial_ids: Sequence[uuid.UUID],
+    expired: bool,
+    revoked: bool,
+) -> str:
+    token_id, token = tokens.issue_token(
+        service.uow(), f"{role} {serial()}", role, practices, trial_ids
+    )
+    if revoked:
+        tokens.revoke(service.uow(), token_id)
+    if expired:
+        table = service.runtime.tables.api_tokens
+        with service.runtime.engine.begin() as conn:
+            conn.execute(
+                update(table)
+                .where(table.c.id == token_id)
+                .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+            )
+    return token
+
+
+def install_callers(world: World) -> None:
+    service, x, y = world.service, world.trial_x, world.trial_y
+    world.tokens = {
+        "no_token": None,
+        "unknown_token": new_token(),
+        "expired_token": store_token(service, "admin", expired=True),
+        "revoked_token": store_token(service, "admin", revoked=True),
+        "staff_a": store_token(service, "staff", [ODS_A]),
+        "staff_b": store_token(service, "staff", [ODS_B]),
+        "coordinator_x": store_token(service, "coordinator", trial_ids=[x]),
+        "coordinator_y": store_token(service, "coordinator", trial_ids=[y]),
+        "admin": store_token(service, "admin"),
+    }
+
+
+# Seeding each service through its own use cases
+
+
+def register(
+    service: Service, practice: str = ODS_A, mobile_number: str | None = None, **extra: Any
+) -> uuid.UUID:
+    details = ParticipantDetails(
+        practice_ods=practice,
+        nhs_number=nhs_number(),
+        given_name="Amina",
+        family_name=f"Begum{serial()}",
+        date_of_birth="1970-03-04",
+        language="bn",
+        mobile=mobile_number if mobile_number is not None else mobile(),
+        **extra,
+    )
+    participant, _ = register_participant(
+        service.uow(), SEED, details, service.settings.dob_hash_key
+    )
+    return participant.id
+
+
+@pytest.fixture(scope="module")
+def registry_world(registry_service: Service) -> World:
+    service = registry_service
+    for ods in (ODS_A, ODS_B):
+        practices.create_practice(service.uow(), ods, f"Practice {ods}")
+    trial_x = trials.create_trial(service.uow(), f"X-{serial()}", "Trial X", "Uni", 30).id
+    trial_y = trials.create_trial(service.uow(), f"Y-{serial()}", "Trial Y", "Uni", None).id
+    world = World(service, trial_x, trial_y, register(service, ODS_A), register(service, ODS_B))
+    install_callers(world)
+    return world
+
+
+def save_contact(service: Service, participant_id: uuid.UUID, practice: str, number: str) -> None:
+    contacts.save_contact(
+        service.uow(),
+        {
+            "participant_id": participant_id,
+            "practice_ods": practice,
+            "mobile": number,
+            "textable": True,
+            "language": "en",
+        },
+    )
+
+
+def save_trial(service: Service, trial_id: uuid.UUID, short_name: str = "T1") -> None:
+    contacts.save_trial(
+        service.uow(), {"trial_id": trial_id, "short_name": short_name, "title": "A heart study"}
+    )
+
+
+def queue_invitations(service: Service, trial_id: uuid.UUID, *participant_ids: uuid.UUID) -> int:
+    return invitations.queue_invitations(
+        service.uow(),
+        {"trial_id": trial_id, "batch_id": uuid.uuid4(), "participant_ids": list(participant_ids)},
+    )
+
+
+@pytest.fixture(scope="module")
+def messaging_world(messaging_service: Service) -> World:
+    service = messaging_service
+    world = World(service, uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+    for trial_id in (world.trial_x, world.trial_y):
+        save_trial(service, trial_id)
+    save_contact(service, world.participant_a, ODS_A, mobile())
+    save_contact(service, world.participant_b, ODS_B, mobile())
+    queue_invitations(service, world.trial_x, world.participant_a, world.participant_b)
+    install_callers(world)
+    return world
+
+
+@pytest.fixture(scope="module")
+def consent_world(consent_service: Service) -> World:
+    service = consent_service
+    world = World(service, uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4())
+    for trial_id, name in ((world.trial_x, "X"), (world.trial_y, "Y")):
+        consent_participants.save_trial(
+            service.uow(),
+            {"trial_id": trial_id, "short_name": name, "title": name, "response_deadline_days": 30},
+        )
+    for participant_id, ods in ((world.participant_a, ODS_A), (world.participant_b, ODS_B)):
+        consent_participants.save_participant(
+            service.uow(),
+            {
+                "participant_id": participant_id,
+                "practice_ods": ods,
+                "mobile": "+447400000000",
+                "textable": True,
+                "language": "pa",
+                "sex": "female",
+                "age_band": "50-59",
+                "ethnic_category": "H",
+                "imd_decile": 1,
+                "imd_edition": 2019,
+                "dob_hash": "d" * 64,
+            },
+        )
+    consent_records.record_invitations(service.uow(), world.trial_x, [world.participant_a])
+    consent_records.record_invitations(service.uow(), world.trial_y, [world.participant_b])
+    consent_records.record_reply(service.uow(), world.participant_a, world.trial_x, "yes")
+    install_callers(world)
+    return world

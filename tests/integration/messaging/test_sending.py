@@ -1,0 +1,147 @@
+"""Sending on PostgreSQL: one send per attempt, provider errors, reconciliation after a crash."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.messaging.adapters.orm import messages
+from services.messaging.bootstrap import build_runtime
+from services.messaging.service_layer import contacts, invitations, sending
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.runtime import Runtime
+from tests.support import settings
+from tests.support.fake_provider import FakeProvider
+
+pytestmark = pytest.mark.integration
+MOBILE = "+447400123401"
+
+
+@pytest.fixture
+def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
+    built = build_runtime(
+        settings.messaging(fresh_database, settings.bus_settings("filesystem://", bus_dir))
+    )
+    built.migrate()
+    yield built
+    built.engine.dispose()
+
+
+def uow(runtime: Runtime) -> MessagingUnitOfWork:
+    made = runtime.uow_factory()
+    assert isinstance(made, MessagingUnitOfWork)
+    return made
+
+
+def invite_one(runtime: Runtime, mobile: str = MOBILE) -> uuid.UUID:
+    participant_id, trial_id = uuid.uuid4(), uuid.uuid4()
+    contacts.save_trial(
+        uow(runtime), {"trial_id": trial_id, "short_name": "T1", "title": "A study"}
+    )
+    contacts.save_contact(
+        uow(runtime),
+        {
+            "participant_id": participant_id,
+            "practice_ods": "M85001",
+            "mobile": mobile,
+            "textable": True,
+            "language": "en",
+        },
+    )
+    invitations.queue_invitations(
+        uow(runtime),
+        {"trial_id": trial_id, "batch_id": uuid.uuid4(), "participant_ids": [participant_id]},
+    )
+    return participant_id
+
+
+def statuses(runtime: Runtime) -> list[str]:
+    with runtime.engine.connect() as conn:
+        return [row.status for row in conn.execute(select(messages.c.status))]
+
+
+def send_all(runtime: Runtime, provider: FakeProvider) -> None:
+    for job in sending.claim(uow(runtime), 50):
+        sending.send(uow(runtime), provider, job, lambda mid: f"http://cb/{mid}", 3600)
+
+
+def test_a_queued_invitation_is_sent_once(runtime: Runtime) -> None:
+    invite_one(runtime)
+    provider = FakeProvider()
+    send_all(runtime, provider)
+    send_all(runtime, provider)
+    assert len(provider.sends_to(MOBILE)) == 1
+    assert statuses(runtime) == ["accepted"]
+
+
+def test_a_rate_limited_send_backs_off_then_goes(runtime: Runtime) -> None:
+    invite_one(runtime)
+    provider = FakeProvider(fail_next=[("retry", "20429")])
+    send_all(runtime, provider)
+    assert statuses(runtime) == ["queued"]
+    send_all(runtime, provider)  # not yet: backing off
+    assert provider.sends_to(MOBILE) == []
+    with runtime.engine.begin() as conn:
+        conn.execute(messages.update().values(not_before=None))
+    send_all(runtime, provider)
+    assert len(provider.sends_to(MOBILE)) == 1
+
+
+def test_a_permanent_error_fails_the_message_with_its_reason(runtime: Runtime) -> None:
+    invite_one(runtime)
+    send_all(runtime, FakeProvider(fail_next=[("fail", "21211")]))
+    with runtime.engine.connect() as conn:
+        row = conn.execute(select(messages.c.status, messages.c.error)).one()
+    assert row.status == "failed"
+    assert row.error.startswith("21211")
+
+
+def test_error_21610_suppresses_the_number(runtime: Runtime) -> None:
+    invite_one(runtime)
+    send_all(runtime, FakeProvider(fail_next=[("suppress", "21610")]))
+    invite_one(runtime)  # a second person on the same phone
+    provider = FakeProvider()
+    send_all(runtime, provider)
+    assert provider.sends_to(MOBILE) == []
+    assert sorted(statuses(runtime)) == ["failed", "suppressed"]
+
+
+def test_after_a_crash_an_attempt_that_reached_the_provider_is_not_sent_again(
+    runtime: Runtime,
+) -> None:
+    invite_one(runtime)
+    provider = FakeProvider()
+    [job] = sending.claim(uow(runtime), 50)
+    provider.send(sending.SendRequest(job.to, job.body, "http://cb", 3600))
+    # ...the process dies here, before recording the SID.
+    assert sending.reconcile(uow(runtime), provider, timedelta(0)) == 1
+    send_all(runtime, provider)
+    assert len(provider.sends_to(MOBILE)) == 1
+    assert statuses(runtime) == ["accepted"]
+
+
+def test_after_a_crash_an_attempt_that_never_left_is_sent_once(runtime: Runtime) -> None:
+    invite_one(runtime)
+    provider = FakeProvider()
+    sending.claim(uow(runtime), 50)  # the process dies before calling the provider
+    assert sending.reconcile(uow(runtime), provider, timedelta(0)) == 1
+    send_all(runtime, provider)
+    send_all(runtime, provider)
+    assert len(provider.sends_to(MOBILE)) == 1
+
+
+def test_reconciliation_never_resends_blind_when_the_provider_is_unreachable(
+    runtime: Runtime,
+) -> None:
+    invite_one(runtime)
+    provider = FakeProvider(lookup_fails=True)
+    sending.claim(uow(runtime), 50)
+    assert sending.reconcile(uow(runtime), provider, timedelta(0)) == 0
+    send_all(runtime, provider)
+    assert provider.sends_to(MOBILE) == []
+    assert statuses(runtime) == ["sending"]

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: servers up, then pytest (all of tests/ unless told otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tests/servers.sh
+mkdir -p test-artifacts
+exec .venv/bin/python -m pytest "${@:-tests}"
