@@ -1,0 +1,150 @@
+"""The lexicon of one language, compiled into the lookups the classifier reads with."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from services.messaging.domain.replies.intents import BREAK, KINDS, OTHER
+from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
+from services.messaging.domain.replies.normalise import BREAKS, normalise, tokenise
+
+DIGIT = "digit"  # a single digit: an answer only when the template asked for digits
+_MEMO_LIMIT = 50_000  # distinct words remembered per language before starting afresh
+
+_RUN_OF_THREE = re.compile(r"(.)\1{2,}")
+_RUN = re.compile(r"(.)\1+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+Spelling = tuple[tuple[str, str], ...]  # (the word as the lexicon spells it, its kind)
+
+
+def _squeeze(word: str) -> str:
+    """ "yesss" -> "yess", "haaaan" -> "haan": three or more of a letter become two."""
+    return _RUN_OF_THREE.sub(r"\1\1", word)
+
+
+def _collapse(word: str) -> str:
+    """ "yess" -> "yes", "noo" -> "no": every run of a letter becomes one."""
+    return _RUN.sub(r"\1", word)
+
+
+@dataclass
+class Vocabulary:
+    words: dict[str, str]  # one word -> its kind
+    phrases: dict[tuple[str, ...], str]  # several words -> their kind
+    phrase_starts: frozenset[str]
+    longest_phrase: int
+    known: frozenset[str]  # every word in the lexicon, alone or in a phrase
+    collapsed: dict[str, str]  # a word with its repeated letters collapsed -> the word
+    longest_han: int  # the longest Chinese entry, in characters
+    _memo: dict[str, Spelling] = field(default_factory=dict)
+
+    def spell(self, token: str) -> Spelling:
+        """What one token of a reply is: usually one word; a run of Chinese, several."""
+        found = self._memo.get(token)
+        if found is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            found = self._memo[token] = self._spell(token)
+        return found
+
+    def _spell(self, token: str) -> Spelling:
+        word = self._known_spelling(token)
+        if word is not None:
+            return ((word, self.words.get(word, OTHER)),)
+        if token in BREAKS:
+            return ((token, BREAK),)
+        if token.isdecimal():
+            return ((token, DIGIT if len(token) == 1 else OTHER),)
+        if _HAN.match(token):
+            return self._segment(token)
+        if len(token) == 1 and not token.isalnum():
+            # Quotes, brackets and the like say nothing; an emoji we do not know does.
+            category = unicodedata.category(token)
+            return () if category[0] == "P" or category in ("Sm", "Sk", "Sc") else ((token, OTHER),)
+        return ((token, OTHER),)
+
+    def _known_spelling(self, token: str) -> str | None:
+        if token in self.known:
+            return token
+        squeezed = _squeeze(token)
+        if squeezed in self.known:
+            return squeezed
+        return self.collapsed.get(_collapse(token))
+
+    def _segment(self, run: str) -> Spelling:
+        """Chinese has no spaces: take the longest known word at each position."""
+        pieces: list[tuple[str, str]] = []
+        start = 0
+        while start < len(run):
+            for length in range(min(self.longest_han, len(run) - start), 0, -1):
+                piece = run[start : start + length]
+                kind = self.words.get(piece)
+                if kind is not None:
+                    pieces.append((piece, kind))
+                    start += length
+                    break
+            else:
+                pieces.append((run[start], OTHER))
+                start += 1
+        return tuple(pieces)
+
+
+def _entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
+    entries: dict[tuple[str, ...], str] = {}
+    for kind, texts in lexicon.items():
+        if kind not in KINDS:
+            raise ValueError(f"lexicon {name}: unknown kind {kind!r}")
+        for text in texts:
+            key = tuple(tokenise(normalise(text)))
+            if not key or any(word in BREAKS for word in key):
+                raise ValueError(f"lexicon {name}: {text!r} is not a word or phrase")
+            if entries.get(key, kind) != kind:
+                raise ValueError(f"lexicon {name}: {text!r} is both {entries[key]} and {kind}")
+            entries[key] = kind
+    return entries
+
+
+def build(names: tuple[str, ...]) -> Vocabulary:
+    """Merge lexicons, later ones overriding earlier ones, and index them."""
+    merged: dict[tuple[str, ...], str] = {}
+    for name in names:
+        merged.update(_entries(LEXICONS[name], name))
+    words = {key[0]: kind for key, kind in merged.items() if len(key) == 1}
+    phrases = {key: kind for key, kind in merged.items() if len(key) > 1}
+    known = frozenset(word for key in merged for word in key)
+    collapsed: dict[str, str] = {}
+    clashes: set[str] = set()
+    for word in sorted(known):
+        short = _collapse(word)
+        other = collapsed.get(short)
+        if other is not None and words.get(other) != words.get(word):
+            clashes.add(short)  # Somali "haa" (yes) and "ha" (don't): never guess
+        collapsed.setdefault(short, word)
+    for short in clashes:
+        del collapsed[short]
+    return Vocabulary(
+        words=words,
+        phrases=phrases,
+        phrase_starts=frozenset(key[0] for key in phrases),
+        longest_phrase=max((len(key) for key in phrases), default=1),
+        known=known,
+        collapsed=collapsed,
+        longest_han=max((len(word) for word in words if _HAN.match(word)), default=1),
+    )
+
+
+def lexicons_for(language: str | None) -> tuple[str, ...]:
+    """English first, then related lexicons, then the language's own."""
+    if language is None or (language not in LEXICONS and language not in ALSO):
+        return ("en",)
+    own = (language,) if language in LEXICONS and language != "en" else ()
+    return ("en", *ALSO.get(language, ()), *own)
+
+
+@cache
+def vocabulary_for(language: str | None) -> Vocabulary:
+    return build(lexicons_for(language))
