@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 
 from services.messaging.domain.replies.intents import BREAK, KINDS, OTHER
 from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
@@ -14,21 +15,20 @@ from services.messaging.domain.replies.normalise import BREAKS, normalise, token
 DIGIT = "digit"  # a single digit: an answer only when the template asked for digits
 _MEMO_LIMIT = 50_000  # distinct words remembered per language before starting afresh
 
-_RUN_OF_THREE = re.compile(r"(.)\1{2,}")
 _RUN = re.compile(r"(.)\1+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 Spelling = tuple[tuple[str, str], ...]  # (the word as the lexicon spells it, its kind)
 
 
-def _squeeze(word: str) -> str:
-    """ "yesss" -> "yess", "haaaan" -> "haan": three or more of a letter become two."""
-    return _RUN_OF_THREE.sub(r"\1\1", word)
-
-
 def _collapse(word: str) -> str:
-    """ "yess" -> "yes", "noo" -> "no": every run of a letter becomes one."""
+    """ "yesss" -> "yes", "noo" -> "no": every run of a letter becomes one."""
     return _RUN.sub(r"\1", word)
+
+
+def _runs(word: str) -> tuple[int, ...]:
+    """How many times each letter is repeated in a row: "haaan" -> (1, 3, 1)."""
+    return tuple(len(list(group)) for _, group in groupby(word))
 
 
 @dataclass
@@ -38,7 +38,9 @@ class Vocabulary:
     phrase_starts: frozenset[str]
     longest_phrase: int
     known: frozenset[str]  # every word in the lexicon, alone or in a phrase
-    collapsed: dict[str, str]  # a word with its repeated letters collapsed -> the word
+    # A word with its repeated letters collapsed -> the words it may be, longest first,
+    # each with its runs of letters: "yesss" and "haaaa" are typed with a held key.
+    collapsed: dict[str, list[tuple[tuple[int, ...], str]]]
     longest_han: int  # the longest Chinese entry, in characters
     _memo: dict[str, Spelling] = field(default_factory=dict)
 
@@ -68,12 +70,20 @@ class Vocabulary:
         return ((token, OTHER),)
 
     def _known_spelling(self, token: str) -> str | None:
+        """The word a token is, allowing letters repeated more often than in the word.
+
+        Somali "hhaa" is "haa" (yes), not "ha" (don't): of the words whose letters the
+        token repeats at least as often, the longest is the one meant.
+        """
         if token in self.known:
             return token
-        squeezed = _squeeze(token)
-        if squeezed in self.known:
-            return squeezed
-        return self.collapsed.get(_collapse(token))
+        candidates = self.collapsed.get(_collapse(token))
+        if candidates:
+            runs = _runs(token)
+            for word_runs, word in candidates:
+                if all(have >= need for have, need in zip(runs, word_runs, strict=True)):
+                    return word
+        return None
 
     def _segment(self, run: str) -> Spelling:
         """Chinese has no spaces: take the longest known word at each position."""
@@ -116,16 +126,9 @@ def build(names: tuple[str, ...]) -> Vocabulary:
     words = {key[0]: kind for key, kind in merged.items() if len(key) == 1}
     phrases = {key: kind for key, kind in merged.items() if len(key) > 1}
     known = frozenset(word for key in merged for word in key)
-    collapsed: dict[str, str] = {}
-    clashes: set[str] = set()
-    for word in sorted(known):
-        short = _collapse(word)
-        other = collapsed.get(short)
-        if other is not None and words.get(other) != words.get(word):
-            clashes.add(short)  # Somali "haa" (yes) and "ha" (don't): never guess
-        collapsed.setdefault(short, word)
-    for short in clashes:
-        del collapsed[short]
+    collapsed: dict[str, list[tuple[tuple[int, ...], str]]] = {}
+    for word in sorted(known, key=lambda word: (-len(word), word)):
+        collapsed.setdefault(_collapse(word), []).append((_runs(word), word))
     return Vocabulary(
         words=words,
         phrases=phrases,
