@@ -109,7 +109,8 @@ def _unknown_words_only_where_names_go(kinds: list[str], first: int, last: int) 
     before = kinds[:first]
     if OTHER in before:
         last_unknown = len(before) - 1 - before[::-1].index(OTHER)
-        if before[0] != GREETING or BREAK not in before[last_unknown:]:
+        opening = next(kind for kind in before if kind != BREAK)
+        if opening != GREETING or BREAK not in before[last_unknown:]:
             return False
         if before.count(OTHER) > MOST_UNKNOWN_WORDS:
             return False

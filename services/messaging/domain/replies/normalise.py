@@ -18,7 +18,7 @@ import unicodedata
 
 # Cyrillic and Greek letters that look Latin, folded before casefolding because some
 # only look Latin in one case (Greek "Η" looks like H, its small "η" like n).
-_LOOK_ALIKES = {
+LOOK_ALIKES = {
     # Cyrillic capitals and smalls
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
     "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ү": "Y",
@@ -32,6 +32,7 @@ _LOOK_ALIKES = {
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v",
     "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j",
+    "ς": "c",  # NFKC turns the lunate sigma "ϲ" into "ς"
     # Latin letters that are not in any of our languages but look like ones that are
     "ı": "i", "ɑ": "a", "ɡ": "g", "ʏ": "y", "ɪ": "i", "ɴ": "n", "ᴀ": "a", "ᴇ": "e",
     "ᴏ": "o", "ᴛ": "t", "ᴘ": "p", "ᴋ": "k", "ʜ": "h", "ꜱ": "s", "ł": "l", "Ł": "L",
@@ -117,7 +118,7 @@ def _build_table() -> tuple[dict[int, str | None], str]:
             table[cp] = None
     for ch in _APOSTROPHES:
         table[ord(ch)] = None
-    for source, target in (_LOOK_ALIKES | _ARABIC_LETTERS).items():
+    for source, target in (LOOK_ALIKES | _ARABIC_LETTERS).items():
         table[ord(source)] = target
     word_marks = "".join(
         f"{re.escape(chr(a))}-{re.escape(chr(b))}" if a != b else re.escape(chr(a))
