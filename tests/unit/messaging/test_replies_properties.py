@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import assume, given, settings
@@ -113,15 +114,12 @@ def test_letters_held_down_never_change_the_intent(
     text = reply[2]
     letters = [at for at, c in enumerate(text) if c.isalpha()]
     at = data.draw(st.sampled_from(letters))
-    text = text[:at] + text[at] * data.draw(st.integers(2, 6)) + text[at + 1 :]
-    # "of" held down is "off", another word we know: that is not a held key any more.
-    known = vocabulary_for(reply[0]).known
-    assume(
-        all(
-            word in reply[2].casefold().split() for word in text.casefold().split() if word in known
-        )
-    )
-    assert intent_of(reply, text) == reply[3]
+    held = text[:at] + text[at] * data.draw(st.integers(2, 6)) + text[at + 1 :]
+    # "of" held down may be "off", another word we know: then it is not a held key.
+    word = normalise(text[:at].split(" ")[-1] + text[at:].split(" ")[0])
+    look_alikes = vocabulary_for(reply[0]).collapsed.get(re.sub(r"(.)\1+", r"\1", word), [])
+    assume(len(look_alikes) <= 1)
+    assert intent_of(reply, held) == reply[3]
 
 
 def words_of(language: str, *kinds: str) -> list[str]:

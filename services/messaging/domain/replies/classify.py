@@ -48,17 +48,31 @@ from shared.languages import LANGUAGES
 MOST_UNKNOWN_WORDS = 3  # a name, such as "Mrs Nasreen Begum"
 _SIGNALS = ANSWERS | {NEGATION, JI, STOP_SIGN}
 _CODES = {code.casefold(): code for code in LANGUAGES}
+_VOCABULARIES: dict[str | None, Vocabulary] = {}
 
 
 def classify(text: str, language: str | None = None, convention: str = WORDS) -> str:
     """The intent of a reply to a text written in `language` (a shared.languages code)."""
-    vocabulary = vocabulary_for(_CODES.get(language.casefold()) if language else None)
+    vocabulary = _VOCABULARIES.get(language) or _vocabulary(language)
     return decide(read(vocabulary, tokenise(normalise(text)), convention))
+
+
+def _vocabulary(language: str | None) -> Vocabulary:
+    """Unknown or missing codes read English, as the templates fall back to English."""
+    vocabulary = vocabulary_for(_CODES.get(language.casefold()) if language else None)
+    if language is None or language in _CODES.values():
+        _VOCABULARIES[language] = vocabulary
+    return vocabulary
 
 
 def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str]:
     """The kind of each word or known phrase of a reply, in order."""
     spelt = [piece for token in tokens for piece in vocabulary.spell(token)]
+    if len(spelt) == 1:  # most replies are one word
+        word, kind = spelt[0]
+        if kind == DIGIT:
+            kind = DIGIT_INTENTS.get(word, OTHER) if convention == DIGITS else OTHER
+        return [kind]
     kinds: list[str] = []
     at, end = 0, len(spelt)
     while at < end:
@@ -79,6 +93,9 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
 
 
 def decide(kinds: list[str]) -> str:
+    if len(kinds) == 1:
+        kind = kinds[0]
+        return kind if kind in ANSWERS else YES if kind == JI else UNKNOWN
     if UNCLEAR in kinds or NEGATION in kinds:
         return UNKNOWN
     signals = [at for at, kind in enumerate(kinds) if kind in _SIGNALS]

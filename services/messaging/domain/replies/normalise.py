@@ -143,4 +143,6 @@ def normalise(text: str) -> str:
 
 def tokenise(text: str) -> list[str]:
     """The words and single characters of a normalised text, in order."""
-    return _TOKEN.findall(_JOINING_HYPHEN.sub("", text))
+    if "-" in text or "\u2010" in text or "\u2011" in text:
+        text = _JOINING_HYPHEN.sub("", text)
+    return _TOKEN.findall(text)
