@@ -67,7 +67,7 @@ ENGLISH: Lexicon = {
         "🤔", "🤷", "❓", "❔", "😕", "😐", "🙄",
     ),
     FILLER: (
-        "please", "pls", "plz", "i", "im", "am", "you", "so", "very", "much", "mr",
+        "please", "pls", "plz", "i", "im", "am", "me", "you", "so", "very", "much", "mr",
         "mrs", "ms", "miss", "dr", "sir", "madam", "oh", "well",
         # Decoration: a thumbs-up or tick alone is often a "seen" reaction, so it is
         # never an answer by itself; beside a word it changes nothing.
@@ -283,6 +283,7 @@ CHINESE: Lexicon = {
         "不", "不要", "不用", "不用了", "不需要", "不想", "不了", "不愿意", "不願意",
         "不参加", "不參加", "不想参加", "不想參加", "没兴趣", "沒興趣", "没有兴趣",
         "沒有興趣", "不感兴趣", "不感興趣", "不是", "没有", "沒有", "唔要", "唔使", "唔好",
+        "不同意", "不可以", "不行",
     ),
     NEGATION: ("没", "沒", "别", "別", "唔", "未"),
     UNCLEAR: (

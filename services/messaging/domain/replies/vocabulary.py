@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
 
-from services.messaging.domain.replies.intents import BREAK, KINDS, OTHER
+from services.messaging.domain.replies.intents import BREAK, KINDS, NEGATION, NO, OTHER
 from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
 from services.messaging.domain.replies.normalise import BREAKS, normalise, tokenise
 
@@ -100,7 +100,11 @@ class Vocabulary:
             else:
                 pieces.append((run[start], OTHER))
                 start += 1
-        return tuple(pieces)
+        # "不" alone is "no"; written before another word ("不退订") it negates that word.
+        return tuple(
+            (piece, NEGATION if kind == NO and len(piece) == 1 and at < len(pieces) - 1 else kind)
+            for at, (piece, kind) in enumerate(pieces)
+        )
 
 
 def _entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
