@@ -50,6 +50,8 @@ ENGLISH: Lexicon = {
         "revoke", "stop it", "stop texting me", "stop messaging me", "stop sending",
         "stop sending messages", "stop sending me messages", "stop contacting me",
         "remove me", "unsubscribe me", "take me off", "take me off your list",
+        "no more texts", "no more messages", "dont text me", "do not text me",
+        "dont contact me", "do not contact me", "leave me alone",
     ),
     HELP: ("help", "info"),
     START: ("start", "unstop", "subscribe"),
@@ -68,7 +70,8 @@ ENGLISH: Lexicon = {
     ),
     FILLER: (
         "please", "pls", "plz", "i", "im", "am", "me", "you", "so", "very", "much", "mr",
-        "mrs", "ms", "miss", "dr", "sir", "madam", "oh", "well",
+        "mrs", "ms", "miss", "dr", "sir", "madam", "oh", "well", "now", "it", "again",
+        "texts", "messages",
         # Decoration: a thumbs-up or tick alone is often a "seen" reaction, so it is
         # never an answer by itself; beside a word it changes nothing.
         "👍", "✅", "✔", "☑", "👌", "😊", "🙂", "😀", "😃", "😄", "😁", "☺", "❤",
