@@ -8,7 +8,9 @@ invisible characters, held keys), in every language and both conventions. Figure
 
 - baseline: a bare loop over the same inputs doing `str.casefold` and one dict lookup,
   the least any classifier has to do;
-- classify: `classify(text, language, convention)`, as the webhook calls it;
+- classify: `classify(text, language, convention)`, as the webhook calls it, with
+  each language's memory of words it has already looked up; and again with that memory
+  emptied before every reply (the worst case);
 - command, in process: `services.messaging.replies.run` over the same replies written
   as input lines (parsing, unescaping and writing the answers included);
 - command, as a process: `python -m services.messaging.replies` fed through a pipe,
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from bench.common import print_table
 from services.messaging.domain.replies import classify
+from services.messaging.domain.replies.vocabulary import vocabulary_for
 from services.messaging.replies import parse, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,19 +116,28 @@ def main() -> None:
         for language, convention, text in replies:
             classify(text, language, convention)
 
+    def ours_forgetting() -> None:
+        # The worst case: every word is new, so none is looked up from memory.
+        for language, convention, text in replies:
+            vocabulary_for(language).forget()
+            classify(text, language, convention)
+
     lines = as_lines(replies)
 
     def command_in_process() -> None:
         run(io.BytesIO(lines), io.StringIO(), io.StringIO())
 
     ours()  # build each language's vocabulary once, as a running service would
-    base_s, ours_s, command_s = best_of(args.rounds, baseline, ours, command_in_process)
+    base_s, ours_s, cold_s, command_s = best_of(
+        args.rounds, baseline, ours, ours_forgetting, command_in_process
+    )
     met = "met" if len(replies) / ours_s >= TARGET else "NOT met"
     rows = [
         ("replies", f"{len(replies):,} ({distinct:,} distinct), best of {args.rounds} rounds"),
         ("baseline: casefold + dict", per_second(len(replies), base_s)),
         ("classify", per_second(len(replies), ours_s)),
         ("ratio classify / baseline", f"{base_s / ours_s:.3f}"),
+        ("classify, no word remembered", per_second(len(replies), cold_s)),
         ("command, in process", per_second(len(replies), command_s)),
         ("target", f"{TARGET:,} replies/s: {met}"),
     ]

@@ -53,6 +53,10 @@ class Vocabulary:
             found = self._memo[token] = self._spell(token)
         return found
 
+    def forget(self) -> None:
+        """Drop the remembered spellings (the benchmark's worst case)."""
+        self._memo.clear()
+
     def _spell(self, token: str) -> Spelling:
         word = self._known_spelling(token)
         if word is not None:
