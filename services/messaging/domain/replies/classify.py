@@ -115,12 +115,12 @@ def decide(kinds: list[str]) -> str:
 
 def _unknown_words_only_where_names_go(kinds: list[str], first: int, last: int) -> bool:
     if OTHER in kinds[first:last]:
-        return False  # "yes please sign me up", "no problem at all"
+        return False  # "yes my husband says no"
     after = kinds[last + 1 :]
     if OTHER in after:
         lead_in = after[: after.index(OTHER)]
         if not (BREAK in lead_in or SIGNOFF in lead_in):
-            return False
+            return False  # "no problem", "yes tomorrow"
         if after.count(OTHER) > MOST_UNKNOWN_WORDS:
             return False
     before = kinds[:first]
