@@ -111,7 +111,7 @@ class Vocabulary:
         )
 
 
-def _entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
+def entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
     entries: dict[tuple[str, ...], str] = {}
     for kind, texts in lexicon.items():
         if kind not in KINDS:
@@ -130,7 +130,7 @@ def build(names: tuple[str, ...]) -> Vocabulary:
     """Merge lexicons, later ones overriding earlier ones, and index them."""
     merged: dict[tuple[str, ...], str] = {}
     for name in names:
-        merged.update(_entries(LEXICONS[name], name))
+        merged.update(entries(LEXICONS[name], name))
     words = {key[0]: kind for key, kind in merged.items() if len(key) == 1}
     phrases = {key: kind for key, kind in merged.items() if len(key) > 1}
     known = frozenset(word for key in merged for word in key)
