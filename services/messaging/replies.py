@@ -59,11 +59,12 @@ def parse(line: bytes) -> tuple[str, str, str]:
         raise MalformedLine(
             f"unknown LANG {language!r}: use a code from shared/languages.py, e.g. en, ur, pa-Arab"
         )
-    if convention.strip() not in CONVENTIONS:
+    convention = convention.strip().casefold()
+    if convention not in CONVENTIONS:
         raise MalformedLine(f"unknown CONVENTION {convention!r}: use words or digits")
     if "\\" in text:
         text = _ESCAPE.sub(lambda match: _UNESCAPED[match.group(1)], text)
-    return code, convention.strip(), text
+    return code, convention, text
 
 
 def run(stdin: io.BufferedIOBase, stdout: TextIO, stderr: TextIO) -> int:
