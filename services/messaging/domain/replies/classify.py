@@ -47,6 +47,7 @@ from shared.languages import LANGUAGES
 
 MOST_UNKNOWN_WORDS = 3  # a name, such as "Mrs Nasreen Begum"
 _SIGNALS = ANSWERS | {NEGATION, JI, STOP_SIGN}
+_NEGATABLE = ANSWERS - {NO} | {STOP_SIGN}
 _CODES = {code.casefold(): code for code in LANGUAGES}
 _VOCABULARIES: dict[str | None, Vocabulary] = {}
 
@@ -74,10 +75,13 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
             kind = DIGIT_INTENTS.get(word, OTHER) if convention == DIGITS else OTHER
         return [kind]
     kinds: list[str] = []
+    negating: list[int] = []  # where a "no" that also means "not" was read
     at, end = 0, len(spelt)
     while at < end:
         word, kind = spelt[at]
         step = 1
+        if word in vocabulary.negators:
+            negating.append(len(kinds))
         if word in vocabulary.phrase_starts:
             for length in range(min(vocabulary.longest_phrase, end - at), 1, -1):
                 phrase = tuple(w for w, _ in spelt[at : at + length])
@@ -89,6 +93,9 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
             kind = DIGIT_INTENTS.get(word, OTHER) if convention == DIGITS else OTHER
         kinds.append(kind)
         at += step
+    for at in negating:
+        if kinds[at] == NO and at + 1 < len(kinds) and kinds[at + 1] in _NEGATABLE:
+            kinds[at] = NEGATION  # "nu opriți": "don't stop"
     return kinds
 
 

@@ -25,5 +25,10 @@ GREETING = "greeting"  # "hi", "salaam": a name may follow it before the answer
 OTHER = "other"  # a word we do not know
 BREAK = "break"  # a comma, full stop, dash or new line between parts of the reply
 
+# Not a kind but a list beside them in a lexicon: "no" words that also mean "not", so
+# that written straight before another answer they negate it (Romanian "nu opriți" is
+# "don't stop", "nu, opriți" is "no, stop"). English "no stop" stays "no, stop".
+NEGATES = "negates"
+
 ANSWERS = frozenset({YES, NO, STOP, HELP, START})
 KINDS = ANSWERS | {NEGATION, UNCLEAR, JI, STOP_SIGN, FILLER, SIGNOFF, GREETING}

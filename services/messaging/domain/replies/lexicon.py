@@ -19,6 +19,7 @@ from services.messaging.domain.replies.intents import (
     GREETING,
     HELP,
     JI,
+    NEGATES,
     NEGATION,
     NO,
     SIGNOFF,
@@ -40,8 +41,9 @@ ENGLISH: Lexicon = {
     ),
     NO: (
         "no", "n", "nope", "nah", "no thanks", "no thank you", "not interested",
-        "not for me", "no way", "not really", "dont want to", "do not want to",
-        "i dont want to", "i do not want to",
+        # Not "don't want to": "I don't want to stop" must not read as "no, stop".
+        "not for me", "no way", "not really", "dont want", "do not want", "i dont want",
+        "i do not want",
         "👎", "❌", "✖", "❎",  # a thumbs-down or a cross is as clear as the word
     ),
     # Twilio's opt-out keywords, which carriers also act on, and plain requests to stop.
@@ -100,6 +102,7 @@ ROMAN_SOUTH_ASIAN: Lexicon = {
     ),
     JI: ("ji", "jee", "jii"),
     NO: ("nahi", "nahin", "nai", "nhi", "nahee", "na", "naa", "ji nahi", "nahi shukriya"),
+    NEGATES: ("nahi", "nahin", "nai", "nhi", "na", "naa"),
     NEGATION: ("mat",),  # "don't"
     UNCLEAR: (
         "pata nahi", "pta nahi", "nahi pata", "maloom nahi", "nahi maloom", "shayad",
@@ -121,6 +124,7 @@ URDU: Lexicon = {
     YES: ("ہاں", "جی ہاں", "ہاں جی", "بالکل", "ضرور", "ٹھیک ہے", "منظور"),
     JI: ("جی",),
     NO: ("نہیں", "نہ", "جی نہیں", "نہیں جی", "نہیں شکریہ"),
+    NEGATES: ("نہیں", "نہ"),
     NEGATION: ("مت",),  # "don't"
     UNCLEAR: ("پتہ نہیں", "پتا نہیں", "معلوم نہیں", "شاید", "لیکن", "مگر", "اگر", "کون", "کیا"),
     STOP: ("بند کرو", "بند کریں", "مت بھیجو", "مت بھیجیں", "نہ بھیجیں", "روک دیں"),
@@ -133,6 +137,7 @@ URDU: Lexicon = {
 PUNJABI_SHAHMUKHI: Lexicon = {
     YES: ("ہاں جی", "جی ہاں"),
     NO: ("ناں", "نئیں", "جی نئیں"),
+    NEGATES: ("ناں", "نئیں"),
     UNCLEAR: ("پتہ نئیں", "پتا نئیں"),
     STOP: ("نہ بھیجو", "ناں بھیجو"),
     GREETING: ("ست سری اکال",),
@@ -142,6 +147,7 @@ PUNJABI_GURMUKHI: Lexicon = {
     YES: ("ਹਾਂ", "ਹਾਂਜੀ", "ਹਾਂ ਜੀ", "ਜੀ ਹਾਂ", "ਠੀਕ ਹੈ", "ਜ਼ਰੂਰ", "ਬਿਲਕੁਲ"),
     JI: ("ਜੀ",),
     NO: ("ਨਹੀਂ", "ਨਹੀ", "ਨਾ", "ਨਾਂ", "ਜੀ ਨਹੀਂ", "ਨਹੀਂ ਜੀ"),
+    NEGATES: ("ਨਹੀਂ", "ਨਹੀ", "ਨਾ", "ਨਾਂ"),
     UNCLEAR: ("ਪਤਾ ਨਹੀਂ", "ਸ਼ਾਇਦ", "ਪਰ", "ਜੇ", "ਕੌਣ", "ਕੀ"),
     STOP: ("ਬੰਦ ਕਰੋ", "ਨਾ ਭੇਜੋ", "ਰੋਕੋ"),
     HELP: ("ਮਦਦ", "ਸਹਾਇਤਾ"),
@@ -184,6 +190,7 @@ GUJARATI: Lexicon = {
     YES: ("હા", "હાં", "હા જી", "જી હા", "બરાબર", "ચોક્કસ", "ઠીક છે"),
     JI: ("જી",),
     NO: ("ના", "નહીં", "નહિ", "જી ના", "ના આભાર", "ના જી"),
+    NEGATES: ("ના", "નહીં", "નહિ"),
     NEGATION: ("નથી", "nathi"),  # "is not"
     UNCLEAR: ("ખબર નથી", "કદાચ", "પણ", "જો", "કોણ", "શું", "khabar nathi", "kadach"),
     STOP: ("બંધ કરો", "મોકલશો નહીં", "મોકલવાનું બંધ કરો", "bandh karo"),
@@ -202,6 +209,7 @@ POLISH: Lexicon = {
         "nie", "nie chcę", "nie dziękuję", "nie jestem zainteresowany",
         "nie jestem zainteresowana", "raczej nie",
     ),
+    NEGATES: ("nie",),
     UNCLEAR: (
         "no",  # colloquial "well" or "yeah", not "no"
         "nie wiem", "może", "chyba", "raczej tak", "nie jestem pewien",
@@ -223,6 +231,7 @@ ROMANIAN: Lexicon = {
         "nu", "nu mulțumesc", "nu vreau", "nu sunt interesat", "nu sunt interesată",
         "nu mersi",
     ),
+    NEGATES: ("nu",),
     UNCLEAR: (
         "nu știu", "poate", "poate mai târziu", "nu sunt sigur", "nu sunt sigură",
         "dar", "dacă", "cine", "ce", "de ce",
@@ -243,6 +252,7 @@ ARABIC: Lexicon = {
         "أرغب", "أوكي",
     ),
     NO: ("لا", "كلا", "لا شكرا", "لا أريد", "لا أرغب", "غير مهتم", "غير مهتمة"),
+    NEGATES: ("لا",),
     NEGATION: ("ما", "مش", "مو", "لست", "غير", "لن", "ليس"),
     UNCLEAR: (
         "لا أعرف", "مش عارف", "ما أعرف", "ما بعرف", "ربما", "يمكن", "لكن",
@@ -288,6 +298,7 @@ CHINESE: Lexicon = {
         "沒有興趣", "不感兴趣", "不感興趣", "不是", "没有", "沒有", "唔要", "唔使", "唔好",
         "不同意", "不可以", "不行",
     ),
+    NEGATES: ("不要", "不用"),
     NEGATION: ("没", "沒", "别", "別", "唔", "未"),
     UNCLEAR: (
         "不知道", "唔知", "也许", "也許", "可能", "但是", "但", "不过", "不過", "可是",

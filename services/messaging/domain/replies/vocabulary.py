@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
 
-from services.messaging.domain.replies.intents import BREAK, KINDS, NEGATION, NO, OTHER
+from services.messaging.domain.replies.intents import BREAK, KINDS, NEGATES, NEGATION, NO, OTHER
 from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
 from services.messaging.domain.replies.normalise import BREAKS, normalise, tokenise
 
@@ -38,6 +38,7 @@ class Vocabulary:
     phrase_starts: frozenset[str]
     longest_phrase: int
     known: frozenset[str]  # every word in the lexicon, alone or in a phrase
+    negators: frozenset[str]  # "no" words that negate an answer written straight after
     # A word with its repeated letters collapsed -> the words it may be, longest first,
     # each with its runs of letters: "yesss" and "haaaa" are typed with a held key.
     collapsed: dict[str, list[tuple[tuple[int, ...], str]]]
@@ -114,6 +115,8 @@ class Vocabulary:
 def entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
     entries: dict[tuple[str, ...], str] = {}
     for kind, texts in lexicon.items():
+        if kind == NEGATES:
+            continue
         if kind not in KINDS:
             raise ValueError(f"lexicon {name}: unknown kind {kind!r}")
         for text in texts:
@@ -129,8 +132,10 @@ def entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
 def build(names: tuple[str, ...]) -> Vocabulary:
     """Merge lexicons, later ones overriding earlier ones, and index them."""
     merged: dict[tuple[str, ...], str] = {}
+    negators: set[str] = set()
     for name in names:
         merged.update(entries(LEXICONS[name], name))
+        negators.update(normalise(word) for word in LEXICONS[name].get(NEGATES, ()))
     words = {key[0]: kind for key, kind in merged.items() if len(key) == 1}
     phrases = {key: kind for key, kind in merged.items() if len(key) > 1}
     known = frozenset(word for key in merged for word in key)
@@ -143,6 +148,7 @@ def build(names: tuple[str, ...]) -> Vocabulary:
         phrase_starts=frozenset(key[0] for key in phrases),
         longest_phrase=max((len(key) for key in phrases), default=1),
         known=known,
+        negators=frozenset(word for word in negators if words.get(word) == NO),
         collapsed=collapsed,
         longest_han=max((len(word) for word in words if _HAN.match(word)), default=1),
     )
