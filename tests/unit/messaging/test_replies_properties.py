@@ -189,3 +189,16 @@ def test_each_answer_word_alone_is_that_answer(
     assume(candidates)
     word = data.draw(st.sampled_from(candidates))
     assert classify(word + noise, language, WORDS) == intent
+
+
+@settings(deadline=None, max_examples=200)
+@given(language=st.sampled_from(TEMPLATE_LANGUAGES), data=st.data())
+def test_a_no_that_also_means_not_straight_before_stop_is_never_stop(
+    language: str, data: st.DataObject
+) -> None:
+    vocabulary = vocabulary_for(language)
+    assume(vocabulary.negators)
+    negator = data.draw(st.sampled_from(sorted(vocabulary.negators)))
+    stop = data.draw(st.sampled_from(words_of(language, STOP)))
+    assert classify(f"{negator} {stop}", language) != STOP
+    assert classify(f"{negator}, {stop}", language) == STOP

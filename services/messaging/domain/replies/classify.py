@@ -9,7 +9,9 @@ to a person, because a refusal read as YES is the worst mistake this code can ma
   or two different answers ("no yes", "nie tak") make the reply unknown.
 - STOP beside NO ("no, stop") is STOP. STOP beside YES ("yes stop") is unknown: it may
   mean "yes, and stop the reminders" or "yes, stop texting me", and a person answers it
-  from the review inbox; a clear STOP alone is acted on at once.
+  from the review inbox; a clear STOP alone is acted on at once. Where "no" also means
+  "not" (Romanian "nu", Polish "nie", Arabic "لا", Urdu "nahi", Chinese "不要"), it
+  written straight before STOP is "don't stop" and unknown; after a comma it is STOP.
 - Words we do not know are allowed only where a name goes: after the answer and a
   comma, dash or sign-off ("Yes thanks, Mrs Begum", "no sorry - Tom"), or after a
   greeting before the answer ("Hi Dr Khan, yes"); at most three. Anywhere else they
