@@ -37,7 +37,7 @@ ENGLISH: Lexicon = {
         "yes", "y", "yh", "yeah", "yea", "yep", "yup", "aye", "ok", "okay", "sure",
         "interested", "im interested", "i am interested", "of course", "definitely",
         "absolutely", "certainly", "count me in", "i agree", "agreed", "happy to",
-        "sounds good",
+        "sounds good", "sure thing",
     ),
     NO: (
         "no", "n", "nope", "nah", "no thanks", "no thank you", "not interested",
@@ -100,7 +100,7 @@ ROMAN_SOUTH_ASIAN: Lexicon = {
         "ji han", "hae", "hyan", "hya", "theek hai", "thik hai", "theek he", "zaroor",
         "zarur", "bilkul",
     ),
-    JI: ("ji", "jee", "jii"),
+    JI: ("ji", "jee", "jii", "g"),  # "haan g": "g" is how many type "ji"
     NO: ("nahi", "nahin", "nai", "nhi", "nahee", "na", "naa", "ji nahi", "nahi shukriya"),
     NEGATES: ("nahi", "nahin", "nai", "nhi", "na", "naa"),
     NEGATION: ("mat",),  # "don't"
@@ -130,6 +130,7 @@ URDU: Lexicon = {
     STOP: ("بند کرو", "بند کریں", "مت بھیجو", "مت بھیجیں", "نہ بھیجیں", "روک دیں"),
     HELP: ("مدد",),
     SIGNOFF: ("شکریہ", "مہربانی", "جزاک اللہ"),
+    FILLER: ("میں",),  # "I"
     GREETING: ("السلام علیکم", "سلام"),
 }  # fmt: skip
 
@@ -177,6 +178,7 @@ BENGALI: Lexicon = {
     ),
     HELP: ("সাহায্য", "sahajjo", "shahajjo"),
     SIGNOFF: ("ধন্যবাদ", "dhonnobad", "dhonyobad", "dhonnobaad"),
+    FILLER: ("আমি", "ami"),  # "I"
     GREETING: ("আসসালামু আলাইকুম", "সালাম", "নমস্কার", "nomoskar"),
 }  # fmt: skip
 
@@ -218,7 +220,7 @@ POLISH: Lexicon = {
     STOP: ("wypisz", "wypisz mnie", "nie wysyłaj", "nie wysyłajcie", "nie piszcie", "koniec"),
     HELP: ("pomoc", "pomocy"),
     FILLER: ("proszę", "pan", "pani", "ja", "jestem"),
-    SIGNOFF: ("dziękuję", "dzięki", "pozdrawiam", "z poważaniem"),
+    SIGNOFF: ("dziękuję", "dziękuję bardzo", "dzięki", "pozdrawiam", "z poważaniem"),
     GREETING: ("dzień dobry", "cześć", "witam"),
 }  # fmt: skip
 
@@ -242,14 +244,14 @@ ROMANIAN: Lexicon = {
     ),
     HELP: ("ajutor",),
     FILLER: ("vă rog", "te rog", "doamna", "domnul", "eu", "sunt"),
-    SIGNOFF: ("mulțumesc", "mersi", "mulțumim", "cu stimă"),
+    SIGNOFF: ("mulțumesc", "mulțumesc frumos", "mersi", "mulțumim", "cu stimă"),
     GREETING: ("bună ziua", "bună", "salut"),
 }  # fmt: skip
 
 ARABIC: Lexicon = {
     YES: (
         "نعم", "أيوه", "أيوا", "أكيد", "موافق", "موافقة", "حسنا", "تمام", "بالتأكيد",
-        "أرغب", "أوكي",
+        "أرغب", "أوكي", "مهتم", "مهتمة",
     ),
     NO: ("لا", "كلا", "لا شكرا", "لا أريد", "لا أرغب", "غير مهتم", "غير مهتمة"),
     NEGATES: ("لا",),
@@ -264,7 +266,7 @@ ARABIC: Lexicon = {
         "توقفوا",
     ),
     HELP: ("مساعدة", "ساعدني"),
-    FILLER: ("من فضلك",),
+    FILLER: ("من فضلك", "أنا"),
     SIGNOFF: ("شكرا", "شكرا لك", "شكرا جزيلا", "مشكور"),
     GREETING: ("السلام عليكم", "مرحبا", "أهلا"),
 }  # fmt: skip
