@@ -202,3 +202,15 @@ def test_a_no_that_also_means_not_straight_before_stop_is_never_stop(
     stop = data.draw(st.sampled_from(words_of(language, STOP)))
     assert classify(f"{negator} {stop}", language) != STOP
     assert classify(f"{negator}, {stop}", language) == STOP
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    reply=replies,
+    sign_off=st.sampled_from([", ", " - ", " thanks ", ". From ", "\n"]),
+    name=st.sampled_from(["Tom", "Mrs Begum", "Agnieszka", "Ioana", "Farhan", "Wei"]),
+)
+def test_a_name_signed_after_a_reply_never_changes_the_intent(
+    reply: tuple[str, str, str, str], sign_off: str, name: str
+) -> None:
+    assert intent_of(reply, f"{reply[2]}{sign_off}{name}") == reply[3]

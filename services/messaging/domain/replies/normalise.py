@@ -85,7 +85,7 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u0060\u2032"
 # and a name. Includes the Arabic comma and question mark, the Urdu full stop, the
 # Bengali danda and the ideographic full stop and comma.
 BREAKS = frozenset(
-    ",.;:!?-/|\n\r\u2012\u2013\u2014\u2015\u2026\u060c\u061b\u061f\u06d4\u0964\u0965\u3002\u3001"
+    ",.;:!?-/|\n\r\u2028\u2029\u2012\u2013\u2014\u2015\u2026\u060c\u061b\u061f\u06d4\u0964\u0965\u3002\u3001"
 )
 
 _SCANNED = 0x20000  # the planes that hold every letter, digit and emoji we fold
@@ -129,8 +129,9 @@ def _build_table() -> tuple[dict[int, str | None], str]:
 
 _TABLE, _WORD_MARKS = _build_table()
 # A word is letters, digits and the combining marks of its script ("হ্যাঁ" is one word,
-# though Python's \w stops at its vowel sign). Anything else is one character on its own.
-_TOKEN = re.compile(rf"[\w{_WORD_MARKS}]+|\S")
+# though Python's \w stops at its vowel sign). A new line is a break between parts of a
+# reply; any other character but a space is a token on its own.
+_TOKEN = re.compile(rf"[\w{_WORD_MARKS}]+|[\n\u2028\u2029]|\S")
 # "opt-out", "dezabonează-mă": a hyphen between letters joins them.
 _JOINING_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 
