@@ -82,6 +82,7 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
     while at < end:
         word, kind = spelt[at]
         step = 1
+        thanking = False
         if word in vocabulary.negators:
             negating.append(len(kinds))
         if word in vocabulary.phrase_starts:
@@ -90,10 +91,13 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
                 found = vocabulary.phrases.get(phrase)
                 if found is not None:
                     kind, step = found, length
+                    thanking = phrase in vocabulary.thanking_phrases
                     break
         if kind == DIGIT:
             kind = DIGIT_INTENTS.get(word, OTHER) if convention == DIGITS else OTHER
         kinds.append(kind)
+        if thanking:
+            kinds.append(SIGNOFF)
         at += step
     for at in negating:
         if kinds[at] == NO and at + 1 < len(kinds) and kinds[at + 1] in _NEGATABLE:

@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
 
-from services.messaging.domain.replies.intents import BREAK, KINDS, NEGATES, NEGATION, NO, OTHER
+from services.messaging.domain.replies.intents import (
+    ANSWERS,
+    BREAK,
+    KINDS,
+    NEGATES,
+    NEGATION,
+    NO,
+    OTHER,
+    SIGNOFF,
+)
 from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
 from services.messaging.domain.replies.normalise import BREAKS, normalise, tokenise
 
@@ -36,6 +45,9 @@ class Vocabulary:
     words: dict[str, str]  # one word -> its kind
     phrases: dict[tuple[str, ...], str]  # several words -> their kind
     phrase_starts: frozenset[str]
+    # Phrases that end in a thank-you ("no thanks"): a name may follow them as it may
+    # follow the thank-you alone ("No thanks, Tom").
+    thanking_phrases: frozenset[tuple[str, ...]]
     longest_phrase: int
     known: frozenset[str]  # every word in the lexicon, alone or in a phrase
     negators: frozenset[str]  # "no" words that negate an answer written straight after
@@ -103,13 +115,15 @@ class Vocabulary:
                     start += length
                     break
             else:
-                pieces.append((run[start], OTHER))
+                char = run[start]  # "係2": a digit typed straight after a word
+                pieces.append((char, DIGIT if char.isdecimal() else OTHER))
                 start += 1
-        # "不" alone is "no"; written before another word ("不退订") it negates that word.
-        return tuple(
-            (piece, NEGATION if kind == NO and len(piece) == 1 and at < len(pieces) - 1 else kind)
-            for at, (piece, kind) in enumerate(pieces)
-        )
+        # "不" alone is "no"; written before another answer ("不退订") it negates it.
+        for at in range(len(pieces) - 1):
+            piece, kind = pieces[at]
+            if kind == NO and len(piece) == 1 and pieces[at + 1][1] in ANSWERS:
+                pieces[at] = (piece, NEGATION)
+        return tuple(pieces)
 
 
 def entries(lexicon: Lexicon, name: str) -> dict[tuple[str, ...], str]:
@@ -146,6 +160,7 @@ def build(names: tuple[str, ...]) -> Vocabulary:
         words=words,
         phrases=phrases,
         phrase_starts=frozenset(key[0] for key in phrases),
+        thanking_phrases=frozenset(key for key in phrases if words.get(key[-1]) == SIGNOFF),
         longest_phrase=max((len(key) for key in phrases), default=1),
         known=known,
         negators=frozenset(word for word in negators if words.get(word) == NO),
