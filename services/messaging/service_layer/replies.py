@@ -31,7 +31,9 @@ def receive(uow: MessagingUnitOfWork, sms: InboundSms) -> str | None:
         if uow.messaging.inbound_seen(sms.provider_sid):
             return None
         contact, invitation = _who_replied(uow, sms.from_number)
-        intent = replies.classify(sms.body)
+        # The invitation text (texts.INVITATION) asks for words: "Reply YES ... NO ... STOP".
+        language = contact.language if contact else None
+        intent = replies.classify(sms.body, language, replies.WORDS)
         inbound = InboundMessage(
             provider_sid=sms.provider_sid,
             from_number=sms.from_number,

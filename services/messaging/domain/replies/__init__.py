@@ -1,0 +1,39 @@
+"""Understanding what a patient replied: yes, no, stop, help, start or unknown.
+
+`classify(text, language, convention)` is the one entry point; see classify.py for the
+rules and lexicon.py for the words of each language.
+"""
+
+from __future__ import annotations
+
+from services.messaging.domain.replies.classify import classify
+from services.messaging.domain.replies.intents import (
+    CONVENTIONS,
+    DIGIT_INTENTS,
+    DIGITS,
+    HELP,
+    INTENTS,
+    NO,
+    START,
+    STOP,
+    UNKNOWN,
+    WORDS,
+    YES,
+)
+from services.messaging.domain.replies.normalise import normalise
+
+__all__ = [
+    "CONVENTIONS",
+    "DIGITS",
+    "DIGIT_INTENTS",
+    "HELP",
+    "INTENTS",
+    "NO",
+    "START",
+    "STOP",
+    "UNKNOWN",
+    "WORDS",
+    "YES",
+    "classify",
+    "normalise",
+]
