@@ -76,7 +76,7 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
         },
     }
     staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
-    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids)
+    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids, dob_key)
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps(made, indent=2))
     os.chmod(state, 0o600)
