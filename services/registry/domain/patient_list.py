@@ -166,8 +166,23 @@ def map_columns(header: list[str]) -> Columns:
     return Columns(index, labels, edition, tuple(ignored))
 
 
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+
+
+def _refuse_binary(stream: IO[bytes]) -> None:
+    """Look at the start of the file: a spreadsheet, image or archive is not a CSV."""
+    head = stream.read(8192)
+    stream.seek(0)
+    if _BINARY_BYTES.search(head):
+        raise FileProblem(
+            "the file holds binary data, not text: export the list as CSV "
+            "(an .xlsx spreadsheet or a zip cannot be read)"
+        )
+
+
 def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
     """Lines as text: UTF-8 (with or without BOM), else Windows-1252, line by line."""
+    _refuse_binary(stream)
     number = 0
     while True:
         raw = stream.readline(MAX_LINE_BYTES + 1)
@@ -252,6 +267,7 @@ def json_records(
                 continue
             yield _json_record(number, item)
         return
+    _refuse_binary(stream)
     try:
         items = json.load(stream)
     except (ValueError, RecursionError) as exc:
@@ -380,6 +396,7 @@ def _language(raw: str, fail: Any) -> str | None:
         return "en"
     found = languages.parse_language(text)
     if found is None:
-        fail("language", InvalidInput.for_field("language", "is not a language we know"))
+        reason = f"{text[:40]!r} is not a language we know"
+        fail("language", InvalidInput.for_field("language", reason))
         return None
     return found.code
