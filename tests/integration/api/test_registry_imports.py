@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from services.registry.adapters.orm import participants
-from services.registry.service_layer import trials
+from services.registry.service_layer import practices, trials
 from shared.auth.principal import Principal
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import ODS_A, ODS_B, World, nhs_number, serial
@@ -343,3 +343,27 @@ def test_a_big_file_is_stored_in_batches_with_every_row_counted(
             select(func.count()).where(participants.c.nhs_number.in_([r["nhs"] for r in rows]))
         ).scalar_one()
     assert count == 11_999
+
+
+SAMPLE = Path(__file__).parents[3] / "deploy" / "local" / "samples" / "birmingham_practice_list.csv"
+
+
+def test_the_shipped_sample_list_imports_with_only_its_deliberate_errors(
+    registry_world: World,
+) -> None:
+    ods = f"S{serial():05d}"
+    practices.create_practice(registry_world.service.uow(), ods, "Sample practice")
+    admin = registry_world.service.client()
+    admin.environ_base["HTTP_AUTHORIZATION"] = registry_world.headers("admin")["Authorization"]
+
+    job = finished(admin, upload(admin, SAMPLE.read_bytes(), ods=ods), timeout=120)
+
+    assert (job["rows_total"], job["created"], job["rejected"], job["duplicates"]) == (
+        2501,
+        2474,
+        26,
+        1,
+    )
+    reasons = {row["reason"] for row in report(admin, job)}
+    assert "'Mirpuri' is not a language we know" in reasons
+    assert "repeats an NHS number from an earlier line" in reasons
