@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, column, insert, or_, select, table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -36,8 +35,29 @@ DETAILS = (
     "imd_decile",
     "imd_edition",
 )
-INSERTED = ("id", "practice_ods", "nhs_number", *DETAILS, "opted_out", "created_at", "updated_at")
 _STAGE = "staged_participants"
+STAGED = ("nhs_number", *DETAILS)
+_CREATE_STAGE = f"""
+CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (
+    nhs_number varchar(10), given_name varchar(200), family_name varchar(200),
+    date_of_birth date, sex varchar(20), mobile varchar(20), textable boolean,
+    language varchar(20), interpreter_needed boolean, ethnic_category varchar(2),
+    imd_decile integer, imd_edition integer
+) ON COMMIT DELETE ROWS"""
+_DETAILS_LIST = ", ".join(DETAILS)
+# Insert new patients; update known ones of this practice only where something changed.
+# created_at = updated_at only on a row this statement inserted.
+_MERGE = f"""
+INSERT INTO participants (id, practice_ods, nhs_number, {_DETAILS_LIST},
+                          opted_out, created_at, updated_at)
+SELECT gen_random_uuid(), %(ods)s, nhs_number, {_DETAILS_LIST}, false, %(at)s, %(at)s
+FROM {_STAGE}
+ON CONFLICT (nhs_number) DO UPDATE SET
+    {", ".join(f"{c} = EXCLUDED.{c}" for c in DETAILS)}, updated_at = EXCLUDED.updated_at
+WHERE participants.practice_ods = EXCLUDED.practice_ods
+  AND ({" OR ".join(f"participants.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in DETAILS)})
+RETURNING nhs_number, id, created_at = updated_at, shared_at IS NOT NULL"""  # noqa: S608
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass(frozen=True)
@@ -60,9 +80,8 @@ class PatientStore:
     def upsert(self, practice_ods: str, rows: Sequence[PatientRow], at: datetime) -> BatchOutcome:
         if not rows:
             return BatchOutcome(0, 0, 0, [], [])
-        values = [_values(practice_ods, row, at) for row in rows]
         merge = self._merge_from_copy if self._postgres else self._upsert_sqlite
-        returned = merge(values)
+        returned = merge(practice_ods, rows, at)
         written = {nhs for nhs, _, _, _ in returned}
         created = sum(1 for _, _, is_new, _ in returned if is_new)
         shared = [pid for _, pid, is_new, was_shared in returned if was_shared and not is_new]
@@ -89,7 +108,7 @@ class PatientStore:
         )
         return {nhs: ods for nhs, ods in self.session.execute(query)}
 
-    def _conflict_update(self, insert_: object, source: Table | object) -> object:
+    def _conflict_update(self, insert_: object) -> object:
         excluded = insert_.excluded  # type: ignore[attr-defined]
         changed = or_(*(participants.c[name].is_distinct_from(excluded[name]) for name in DETAILS))
         return insert_.on_conflict_do_update(  # type: ignore[attr-defined]
@@ -103,32 +122,30 @@ class PatientStore:
             participants.c.shared_at.is_not(None),
         )
 
-    def _merge_from_copy(self, values: list[dict[str, object]]) -> list[tuple[Any, ...]]:
+    def _merge_from_copy(
+        self, practice_ods: str, rows: Sequence[PatientRow], at: datetime
+    ) -> list[tuple[Any, ...]]:
         connection = self.session.connection()
         raw = connection.connection.driver_connection
         assert raw is not None
         with raw.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} "
-                f"(LIKE participants INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-            )
+            cursor.execute(_CREATE_STAGE)
             cursor.execute(f"TRUNCATE {_STAGE}")
-            names = ", ".join(INSERTED)
-            with cursor.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(tuple(row[name] for name in INSERTED))
-        staged = table(_STAGE, *(column(name) for name in INSERTED))
-        statement = self._conflict_update(
-            pg_insert(participants).from_select(INSERTED, select(*staged.c)), staged
-        )
-        return [tuple(r) for r in self.session.execute(statement)]  # type: ignore[call-overload]
+            # Text-format COPY lines built here: several times faster than write_row.
+            with cursor.copy(f"COPY {_STAGE} ({', '.join(STAGED)}) FROM STDIN") as copy:
+                copy.write("".join(map(_copy_line, rows)))
+            cursor.execute(_MERGE, {"ods": practice_ods, "at": at})
+            return list(cursor.fetchall())
 
-    def _upsert_sqlite(self, values: list[dict[str, object]]) -> list[tuple[Any, ...]]:
+    def _upsert_sqlite(
+        self, practice_ods: str, rows: Sequence[PatientRow], at: datetime
+    ) -> list[tuple[Any, ...]]:
+        values = [_values(practice_ods, row, at) for row in rows]
         returned: list[tuple[Any, ...]] = []
         # SQLite allows 32,766 parameters a statement: 17 columns x 1,500 rows fits.
         for start in range(0, len(values), 1500):
             statement = self._conflict_update(
-                sqlite_insert(participants).values(values[start : start + 1500]), None
+                sqlite_insert(participants).values(values[start : start + 1500])
             )
             returned.extend(tuple(r) for r in self.session.execute(statement))  # type: ignore[call-overload]
         return returned
@@ -147,6 +164,37 @@ class PatientStore:
                     for e in errors
                 ],
             )
+
+
+def _text(value: str | None) -> str:
+    return "\\N" if value is None else value.translate(_ESCAPES)
+
+
+def _number(value: int | None) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _copy_line(row: PatientRow) -> str:
+    """One row in COPY's text format: tab-separated, \\N for null, specials escaped."""
+    return (
+        "\t".join(
+            (
+                row.nhs_number,
+                _text(row.given_name),
+                _text(row.family_name),
+                row.date_of_birth.isoformat(),
+                _text(row.sex),
+                _text(row.mobile),
+                "t" if row.textable else "f",
+                _text(row.language),
+                "t" if row.interpreter_needed else "f",
+                _text(row.ethnic_category),
+                _number(row.imd_decile),
+                _number(row.imd_edition),
+            )
+        )
+        + "\n"
+    )
 
 
 def _values(practice_ods: str, row: PatientRow, at: datetime) -> dict[str, object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from shared.errors import InvalidInput
 
@@ -88,6 +89,7 @@ def _ethnic_names() -> dict[str, str]:
 _ETHNIC_BY_NAME = _ethnic_names()
 
 
+@lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_sex(raw: str, field: str = "sex") -> str | None:
     if not raw.strip():
         return None
@@ -99,6 +101,7 @@ def parse_sex(raw: str, field: str = "sex") -> str | None:
     return sex
 
 
+@lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_ethnic_category(raw: str, field: str = "ethnic_category") -> str | None:
     if not raw.strip():
         return None
@@ -117,6 +120,7 @@ def ethnic_label(code: str | None) -> str:
     return label if group == label else f"{group} - {label}"
 
 
+@lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_interpreter(raw: str, field: str = "interpreter_needed") -> bool:
     folded = _fold(raw)
     if folded in _YES:
@@ -126,6 +130,7 @@ def parse_interpreter(raw: str, field: str = "interpreter_needed") -> bool:
     raise InvalidInput.for_field(field, "must be yes or no")
 
 
+@lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_imd(
     decile_raw: str, edition_raw: str, field: str = "imd_decile"
 ) -> tuple[int | None, int | None]:

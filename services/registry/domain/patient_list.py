@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import IO, Any
 
 from services.registry.domain import demographics, identifiers
@@ -389,14 +390,20 @@ def _name(raw: str, field: str, fail: Any) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
+def _known_language(text: str) -> str | None:
+    found = languages.parse_language(text)
+    return found.code if found else None
+
+
 def _language(raw: str, fail: Any) -> str | None:
     text = raw.strip()
     if not text:
         # GP systems leave the main spoken language blank for most English speakers.
         return "en"
-    found = languages.parse_language(text)
-    if found is None:
+    code = _known_language(text)
+    if code is None:
         reason = f"{text[:40]!r} is not a language we know"
         fail("language", InvalidInput.for_field("language", reason))
         return None
-    return found.code
+    return code

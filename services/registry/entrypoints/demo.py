@@ -115,7 +115,8 @@ TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
   Build a cohort of Urdu, Punjabi and Bengali speakers aged 40 to 79, and preview it:
     curl -s -H "Authorization: Bearer {staff}" -H "Content-Type: application/json" \\
       -d '{{"practice_ods": "{practice}", "name": "South Asian languages, 40-79",
-           "criteria": {{"age_min": 40, "age_max": 79, "languages": ["ur", "pa", "bn", "syl"]}}}}' \\
+           "criteria": {{"age_min": 40, "age_max": 79,
+                        "languages": ["ur", "pa", "bn", "syl"]}}}}' \\
       http://127.0.0.1:8001/trials/{trial}/cohorts
     curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/cohorts/<id>/preview
     curl -s -X POST -H "Authorization: Bearer {staff}" \\

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
@@ -152,13 +153,22 @@ def error_report(
 
 
 @dataclass
-class _Progress:
+class _Read:
+    """Counted by the reading thread."""
+
     rows_read: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+
+
+@dataclass
+class _Stored:
+    """Counted by the storing thread."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: int = 0
-    duplicates: int = 0
+    elsewhere: int = 0
 
 
 def run_import(
@@ -226,41 +236,59 @@ class _Importer:
         self.dob_key = dob_key
         self.today = today
         self.batch_size = batch_size
-        self.progress = _Progress()
+        self.read = _Read()
+        self.stored = _Stored()
         # NHS numbers seen in this file, as ints: a million of them is about 60 MB.
         self.seen: set[int] = set()
         self.nhs_label = "nhs_number"
 
     def run(self, upload: Upload) -> None:
-        with upload.path.open("rb") as stream:
+        # Reading and checking rows is Python's work; merging a batch is the database's.
+        # One thread stores batch n while this one reads batch n + 1, so both cores work.
+        # At most one batch waits, so memory stays bounded whatever the file's size.
+        with upload.path.open("rb") as stream, ThreadPoolExecutor(1, "import-store") as store:
             records, labels, implied = self._records(stream, upload.format)
             self.nhs_label = labels.get("nhs_number", "nhs_number")
+            pending: Future[None] | None = None
             batch: list[PatientRow] = []
             errors: list[RowError] = []
+            read = self.read
             for line, values, shape_errors in records:
-                self.progress.rows_read += 1
+                read.rows_read += 1
                 if shape_errors:
                     errors.extend(shape_errors)
-                    self.progress.rejected += 1
+                    read.rejected += 1
                     continue
                 parsed = parse_record(line, values, self.today, labels, implied)
                 if isinstance(parsed, list):
                     errors.extend(parsed)
-                    self.progress.rejected += 1
+                    read.rejected += 1
                     continue
                 key = int(parsed.nhs_number)
                 if key in self.seen:
                     errors.append(
                         RowError(line, self.nhs_label, "repeats an NHS number from an earlier line")
                     )
-                    self.progress.duplicates += 1
+                    read.duplicates += 1
                     continue
                 self.seen.add(key)
                 batch.append(parsed)
                 if len(batch) >= self.batch_size:
-                    self._flush(batch, errors)
+                    pending = self._hand_over(store, pending, batch, errors, last=False)
                     batch, errors = [], []
-            self._flush(batch, errors, last=True)
+            self._hand_over(store, pending, batch, errors, last=True).result()
+
+    def _hand_over(
+        self,
+        store: ThreadPoolExecutor,
+        pending: Future[None] | None,
+        batch: list[PatientRow],
+        errors: list[RowError],
+        last: bool,
+    ) -> Future[None]:
+        if pending is not None:
+            pending.result()  # raises here if storing the batch before failed
+        return store.submit(self._flush, batch, errors, replace(self.read), last)
 
     def _records(
         self, stream: IO[bytes], fmt: str
@@ -271,7 +299,9 @@ class _Importer:
             return records, columns.labels, columns.implied_imd_edition
         return json_records(stream, lines=fmt == "jsonl"), {}, None
 
-    def _flush(self, batch: list[PatientRow], errors: list[RowError], last: bool = False) -> None:
+    def _flush(
+        self, batch: list[PatientRow], errors: list[RowError], read: _Read, last: bool
+    ) -> None:
         now = datetime.now(UTC)
         with self.uow_factory() as uow:
             elsewhere = self._store(uow, batch, now)
@@ -280,12 +310,15 @@ class _Importer:
                 RowError(lines[nhs], self.nhs_label, "is registered at another practice")
                 for nhs in elsewhere
             )
-            self.progress.rejected += len(elsewhere)
+            stored = self.stored
+            stored.elsewhere += len(elsewhere)
             uow.patients.add_errors(self.import_id, errors)
             job = uow.registry.import_job(self.import_id)
             assert job is not None
-            for name, value in vars(self.progress).items():
-                setattr(job, name, value)
+            job.rows_read, job.duplicates = read.rows_read, read.duplicates
+            job.rejected = read.rejected + stored.elsewhere
+            job.created, job.updated = stored.created, stored.updated
+            job.unchanged = stored.unchanged
             job.heartbeat_at = now
             if last:
                 job.status, job.finished_at = jobs.DONE, now
@@ -297,13 +330,13 @@ class _Importer:
         if self.dry_run:
             where = uow.patients.practices_of([row.nhs_number for row in batch])
             elsewhere = [nhs for nhs, ods in where.items() if ods != self.practice_ods]
-            self.progress.updated += len(where) - len(elsewhere)
-            self.progress.created += len(batch) - len(where)
+            self.stored.updated += len(where) - len(elsewhere)
+            self.stored.created += len(batch) - len(where)
             return elsewhere
         outcome = uow.patients.upsert(self.practice_ods, batch, now)
-        self.progress.created += outcome.created
-        self.progress.updated += outcome.updated
-        self.progress.unchanged += outcome.unchanged
+        self.stored.created += outcome.created
+        self.stored.updated += outcome.updated
+        self.stored.unchanged += outcome.unchanged
         for participant_id in outcome.shared_updated:
             participant = uow.registry.participant(participant_id)
             assert participant is not None

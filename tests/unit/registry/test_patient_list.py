@@ -229,17 +229,17 @@ def test_a_json_array_may_be_wrapped_in_patients_and_numbers_become_text() -> No
     assert values == {"nhs_number": "9434765919", "interpreter_needed": "yes"}
 
 
-# Properties: the fast path for UK mobiles agrees with the full phonenumbers parse.
+# Properties: the fast path for UK numbers agrees with the full phonenumbers parse.
 
 
 @given(
-    prefix=st.sampled_from(["07", "+447", "00447", "+44 7", "(07"]),
+    prefix=st.sampled_from(
+        ["07", "+447", "00447", "+44 7", "(07", "01", "+441", "(01", "02", "+442", "03", "08", "09"]
+    ),
     rest=st.text(alphabet="0123456789", min_size=9, max_size=9),
     spacer=st.sampled_from(["", " ", "-"]),
 )
-def test_the_uk_mobile_fast_path_agrees_with_phonenumbers(
-    prefix: str, rest: str, spacer: str
-) -> None:
+def test_the_uk_fast_path_agrees_with_phonenumbers(prefix: str, rest: str, spacer: str) -> None:
     raw = f"{prefix}{rest[:3]}{')' if prefix.startswith('(') else ''}{spacer}{rest[3:]}"
     try:
         expected = phonenumbers.parse(raw, "GB")
