@@ -18,12 +18,18 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import cohort_members, participants, trial_statuses
-from services.registry.domain.cohorts import NEVER_AGAIN_STATUSES, Criteria, age_band_cutoffs
+from services.registry.domain.cohorts import (
+    DIMENSIONS,
+    NEVER_AGAIN_STATUSES,
+    Criteria,
+    age_band_cutoffs,
+)
 
 p = participants
 
@@ -66,10 +72,10 @@ class CohortQueries:
         )
         return conds
 
-    def breakdown_groups(
+    def breakdown_counts(
         self, where: Sequence[ColumnElement[bool]], today: date
-    ) -> list[tuple[Any, ...]]:
-        """(ethnic category, IMD decile, language, age band, sex, textable, count) groups."""
+    ) -> dict[str, dict[Any, int]]:
+        """How many meet `where`, per value of each of the breakdown's dimensions."""
         band = case(
             *(
                 (p.c.date_of_birth > born_after, label)
@@ -77,22 +83,26 @@ class CohortQueries:
             ),
             else_=literal("80+"),
         )
-        query = (
-            select(
-                p.c.ethnic_category,
-                p.c.imd_decile,
-                p.c.language,
-                band,
-                p.c.sex,
-                p.c.textable,
-                func.count(),
+        columns = (p.c.ethnic_category, p.c.imd_decile, p.c.language, band, p.c.sex, p.c.textable)
+        counts: dict[str, dict[Any, int]] = {name: {} for name in DIMENSIONS}
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One pass, one small result: a grouping set per dimension.
+            flags = [func.grouping(c) for c in columns]
+            query = (
+                select(*columns, *flags, func.count())
+                .where(*where)
+                .group_by(func.grouping_sets(*(tuple_(c) for c in columns)))
             )
-            .where(*where)
-            .group_by(
-                p.c.ethnic_category, p.c.imd_decile, p.c.language, band, p.c.sex, p.c.textable
-            )
-        )
-        return [tuple(row) for row in self.session.execute(query)]
+            for row in self.session.execute(query):
+                values, grouped, count = row[:6], row[6:12], row[12]
+                index = list(grouped).index(0)  # grouping() is 0 for the set's own column
+                counts[DIMENSIONS[index]][values[index]] = int(count)
+            return counts
+        query = select(*columns, func.count()).where(*where).group_by(*columns)
+        for row in self.session.execute(query):
+            for name, value in zip(DIMENSIONS, row[:6], strict=True):
+                counts[name][value] = counts[name].get(value, 0) + int(row[6])
+        return counts
 
     def member_conditions(self, cohort_id: uuid.UUID) -> list[ColumnElement[bool]]:
         members = select(cohort_members.c.participant_id).where(

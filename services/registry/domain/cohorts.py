@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -125,33 +125,34 @@ class Breakdown:
     by_sex: dict[str, int]
 
 
-def summarise(
-    groups: Iterable[tuple[str | None, int | None, str, str, str | None, bool, int]],
-) -> Breakdown:
-    """Groups of (ethnic category, IMD decile, language, age band, sex, textable, how many)."""
-    ethnic: Counter[str] = Counter()
-    quintile: Counter[str] = Counter()
-    language: Counter[str] = Counter()
-    band: Counter[str] = Counter()
-    sex: Counter[str] = Counter()
-    total = textable = 0
-    for ethnic_code, decile, lang, age, sex_, can_text, count in groups:
-        total += count
-        textable += count if can_text else 0
-        ethnic[demographics.ethnic_label(ethnic_code)] += count
-        quintile[demographics.imd_quintile(decile)] += count
-        language[_language_name(lang)] += count
-        band[age] += count
-        sex[sex_ or "not recorded"] += count
+DIMENSIONS = ("ethnic_category", "imd_decile", "language", "age_band", "sex", "textable")
+
+
+def summarise(counts: Mapping[str, Mapping[Any, int]]) -> Breakdown:
+    """Counts per value of each dimension in DIMENSIONS (None where nothing is recorded)."""
+
+    def relabel(dimension: str, label: Callable[[Any], str]) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for value, count in counts.get(dimension, {}).items():
+            out[label(value)] += count
+        return dict(out)
+
+    textable = counts.get("textable", {})
     return Breakdown(
-        count=total,
-        textable=textable,
-        by_ethnic_group=dict(ethnic.most_common()),
-        by_imd_quintile=dict(sorted(quintile.items())),
-        by_language=dict(language.most_common()),
-        by_age_band=dict(sorted(band.items(), key=lambda item: _band_order(item[0]))),
-        by_sex=dict(sex.most_common()),
+        count=sum(textable.values()),
+        textable=textable.get(True, 0),
+        by_ethnic_group=_most_first(relabel("ethnic_category", demographics.ethnic_label)),
+        by_imd_quintile=dict(sorted(relabel("imd_decile", demographics.imd_quintile).items())),
+        by_language=_most_first(relabel("language", _language_name)),
+        by_age_band=dict(
+            sorted(relabel("age_band", str).items(), key=lambda item: _band_order(item[0]))
+        ),
+        by_sex=_most_first(relabel("sex", lambda s: s or "not recorded")),
     )
+
+
+def _most_first(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _language_name(code: str) -> str:

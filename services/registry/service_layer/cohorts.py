@@ -91,7 +91,7 @@ def preview(uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID)
             where = uow.cohorts.conditions(
                 cohort.filter, cohort.trial_id, cohort.practice_ods, today
             )
-        return summarise(uow.cohorts.breakdown_groups(where, today))
+        return summarise(uow.cohorts.breakdown_counts(where, today))
 
 
 @dataclass(frozen=True)
