@@ -119,8 +119,9 @@ TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
                         "languages": ["ur", "pa", "bn", "syl"]}}}}' \\
       http://127.0.0.1:8001/trials/{trial}/cohorts
     curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/cohorts/<id>/preview
-    curl -s -X POST -H "Authorization: Bearer {staff}" \\
-      http://127.0.0.1:8001/cohorts/<id>/invitations
+  and confirm the preview's "textable" figure to send the invitations:
+    curl -s -H "Authorization: Bearer {staff}" -H "Content-Type: application/json" \\
+      -d '{{"expected_count": <textable>}}' http://127.0.0.1:8001/cohorts/<id>/invitations
 
   Press Ctrl-C to stop everything.
 """

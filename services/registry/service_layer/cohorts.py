@@ -20,7 +20,7 @@ from services.registry.domain.model import InvitationBatch, Participant
 from services.registry.service_layer.sharing import share
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
-from shared.errors import InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 
 CHUNK_SIZE = 500
 
@@ -102,8 +102,14 @@ class CohortInvitation:
 
 
 def request_invitations(
-    uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID, dob_key: str
+    uow: RegistryUnitOfWork,
+    principal: Principal,
+    cohort_id: uuid.UUID,
+    dob_key: str,
+    expected_count: int | None = None,
 ) -> CohortInvitation:
+    """Freeze and invite. With `expected_count` (what staff saw in the preview), a cohort
+    that has changed since is refused, so nobody is invited whom staff did not see."""
     with uow:
         cohort = _visible(uow, principal, cohort_id)
         today = _today(uow, cohort.practice_ods)
@@ -113,6 +119,12 @@ def request_invitations(
         size = uow.cohorts.freeze(cohort.id, where)
         if size == 0:
             raise InvalidInput.for_field("cohort", "nobody in this cohort can be invited now")
+        if expected_count is not None and size != expected_count:
+            # Nothing is committed: the freeze above rolls back with the unit of work.
+            raise Conflict(
+                f"the cohort now has {size} people who can be texted, not {expected_count}: "
+                "preview it again, then confirm the new figure"
+            )
         batch_id = uuid.uuid4()
         cohort.freeze(batch_id, size)
         now = datetime.now(UTC)

@@ -129,7 +129,10 @@ def test_requesting_invitations_freezes_the_members_and_sends_them_in_chunks(
     cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
     cohort_id = cohort.get_json()["id"]
 
-    response = admin.post(f"/cohorts/{cohort_id}/invitations")
+    stale = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 4})
+    assert stale.status_code == 409  # the preview said 5: nothing is sent
+    assert admin.get(f"/cohorts/{cohort_id}").get_json()["frozen_at"] is None
+    response = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 5})
 
     assert response.status_code == 202, response.get_data(as_text=True)
     outcome = response.get_json()
@@ -147,7 +150,7 @@ def test_requesting_invitations_freezes_the_members_and_sends_them_in_chunks(
     frozen = admin.get(f"/cohorts/{cohort_id}").get_json()
     assert frozen["size"] == 5 and frozen["frozen_at"]
     assert admin.get(f"/cohorts/{cohort_id}/preview").get_json()["count"] == 5
-    again = admin.post(f"/cohorts/{cohort_id}/invitations")
+    again = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 5})
     assert again.status_code == 409
 
     next_cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "Rest"})
@@ -161,7 +164,7 @@ def test_statuses_follow_consent_events_and_opted_out_patients_join_no_new_cohor
     ods, trial = new_practice(registry_world), new_trial(admin)
     yes, stop = person(registry_world, ods), person(registry_world, ods)
     cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
-    admin.post(f"/cohorts/{cohort.get_json()['id']}/invitations")
+    admin.post(f"/cohorts/{cohort.get_json()['id']}/invitations", json={"expected_count": 2})
 
     consent_says(registry_world, yes, trial, "interested")
     consent_says(registry_world, stop, trial, "opted_out")

@@ -118,6 +118,11 @@ def a_cohort(world: World) -> uuid.UUID:
     return cohort.id
 
 
+def size(world: World, cohort_id: uuid.UUID) -> int:
+    admin = Principal(uuid.uuid4(), "seed", "admin")
+    return cohorts.preview(world.service.uow(), admin, cohort_id).textable
+
+
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
@@ -218,7 +223,11 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ("registry", "POST", "/cohorts/<uuid:cohort_id>/invitations"): Case(
         STAFF_AND_ADMIN,
         staff_of_a(202, 404),
-        lambda w: Call("POST", f"/cohorts/{a_cohort(w)}/invitations"),
+        lambda w: Call(
+            "POST",
+            f"/cohorts/{(c := a_cohort(w))}/invitations",
+            json={"expected_count": size(w, c)},
+        ),
     ),
     ("registry", "POST", "/trials"): Case(
         ADMIN,

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from services.registry.entrypoints.api.schemas import (
     BreakdownOut,
     CohortIn,
+    CohortInvitationIn,
     CohortInvitationOut,
     CohortOut,
     CohortQuery,
@@ -63,8 +64,13 @@ def preview(cohort_id: uuid.UUID) -> Any:
 
 @blp.post("/cohorts/<uuid:cohort_id>/invitations")
 @require("staff", "admin")
+@blp.arguments(CohortInvitationIn)
 @blp.response(202, CohortInvitationOut)
-def invite(cohort_id: uuid.UUID) -> Any:
+def invite(body: dict[str, Any], cohort_id: uuid.UUID) -> Any:
     return cohorts.request_invitations(
-        unit_of_work(), current_principal(), cohort_id, settings().dob_hash_key
+        unit_of_work(),
+        current_principal(),
+        cohort_id,
+        settings().dob_hash_key,
+        expected_count=body["expected_count"],
     )

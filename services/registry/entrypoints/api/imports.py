@@ -12,6 +12,7 @@ from flask import Response, current_app, stream_with_context
 from flask_smorest import Blueprint
 
 from services.registry.adapters.background import BackgroundJobs
+from services.registry.domain.patient_list import ALIASES
 from services.registry.entrypoints.api import uploads
 from services.registry.entrypoints.api.schemas import ImportOut, ImportQuery
 from services.registry.service_layer import imports
@@ -29,9 +30,18 @@ UPLOAD_BODY = {
         "of objects, JSON Lines, or a multipart form with a `file` field."
     ),
     "content": {
-        "text/csv": {"schema": {"type": "string"}},
-        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-        "application/x-ndjson": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "description": "One patient; the keys may be any of the CSV header names",
+                    "properties": {name: {"type": "string"} for name in ALIASES},
+                },
+            }
+        },
+        "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
         "multipart/form-data": {
             "schema": {
                 "type": "object",

@@ -236,6 +236,17 @@ class BreakdownOut(Schema):
     by_sex = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class CohortInvitationIn(Schema):
+    expected_count = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "How many the preview said can be texted (its `textable` figure). "
+            "If the cohort has changed since, nothing is sent and the answer is 409."
+        },
+    )
+
+
 class CohortInvitationOut(Schema):
     batch_id = fields.UUID()
     invited = fields.Integer()
