@@ -45,6 +45,7 @@ CRITERIA: list[dict[str, Any]] = [
 
 
 def load(dsn: str, practice_codes: list[str], count: int, trial_id: uuid.UUID) -> None:
+    """Each practice's patients arrive together, as an import of its list stores them."""
     rng = random.Random(7)
     now = datetime.now(UTC).isoformat()
     columns = (
@@ -64,7 +65,7 @@ def load(dsn: str, practice_codes: list[str], count: int, trial_id: uuid.UUID) -
                     "\t".join(
                         (
                             str(pid),
-                            practice_codes[serial % len(practice_codes)],
+                            practice_codes[serial * len(practice_codes) // count],
                             f"{4_000_000_000 + serial}",
                             "Amina",
                             "Begum",
