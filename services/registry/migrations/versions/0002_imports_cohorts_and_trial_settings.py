@@ -118,6 +118,21 @@ def upgrade() -> None:
         "ix_import_errors_import_id_line", "import_errors", ["import_id", "line"], unique=False
     )
     op.add_column("participants", sa.Column("shared_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("participants") as batch_op:
+        batch_op.create_index(
+            "ix_participants_cohort",
+            ["practice_ods", "date_of_birth"],
+            unique=False,
+            postgresql_include=[
+                "id",
+                "opted_out",
+                "textable",
+                "sex",
+                "ethnic_category",
+                "imd_decile",
+                "language",
+            ],
+        )
     # Before this revision every participant was announced on registration.
     op.execute("UPDATE participants SET shared_at = created_at")
     op.create_index(
@@ -146,6 +161,7 @@ def downgrade() -> None:
     op.drop_column("trials", "window_start")
     op.drop_column("trials", "languages")
     op.drop_index("ix_trial_statuses_trial_id_status", table_name="trial_statuses")
+    op.drop_index("ix_participants_cohort", table_name="participants")
     op.drop_column("participants", "shared_at")
     op.drop_index("ix_import_errors_import_id_line", table_name="import_errors")
     op.drop_table("import_errors")
