@@ -297,3 +297,35 @@ def test_a_practice_has_a_validated_ods_code_and_time_zone(admin: FlaskClient) -
     for bad in ({"ods_code": "12345X"}, {"ods_code": f"C{serial():05d}", "timezone": "Mars/Base"}):
         response = admin.post("/practices", json={"name": "P", "ods_code": ods, **bad})
         assert response.status_code == 422, bad
+
+
+def test_a_status_change_that_overtakes_the_one_before_it_waits_for_it(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    pid = person(registry_world, ods)
+    cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    admin.post(f"/cohorts/{cohort.get_json()['id']}/invitations", json={"expected_count": 1})
+
+    def change(status: str, previous: str) -> Event:
+        return Event(
+            type="consent.status.changed",
+            producer="consent",
+            data={
+                "participant_id": pid,
+                "trial_id": uuid.UUID(trial),
+                "status": status,
+                "previous_status": previous,
+                "form_version": 1,
+            },
+        )
+
+    handler = HANDLERS["consent.status.changed"]
+    with pytest.raises(statuses.StatusOutOfOrder):
+        handler(change("link_sent", "interested"), registry_world.service.uow())
+    handler(change("interested", "invited"), registry_world.service.uow())
+    handler(change("link_sent", "interested"), registry_world.service.uow())
+    handler(change("link_sent", "interested"), registry_world.service.uow())  # a duplicate
+
+    read = admin.get(f"/participants/{pid}").get_json()
+    assert [t["status"] for t in read["trials"]] == ["link_sent"]
