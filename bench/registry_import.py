@@ -13,6 +13,7 @@ set size, printed beside the same process's size just before the import started.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -35,6 +36,11 @@ from shared.config import BusSettings, CommonSettings
 from shared.logs import configure
 
 DOB_KEY = "bench-dob-key-0123456789"
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb() -> float:
@@ -101,9 +107,10 @@ def main() -> None:
         ours_source = folder / "ours.csv"
         ours_source.write_bytes(b"")  # the import deletes its upload when done: use a copy
         source.rename(ours_source)
-        rss_before = peak_rss_mb()
+        rss_before, cpu_before = peak_rss_mb(), cpu_seconds()
         scan_seconds, total_seconds, stored = our_import(url, folder, ours_source, args.batch)
-        rss_peak = peak_rss_mb()
+        rss_peak, cpu_used = peak_rss_mb(), cpu_seconds() - cpu_before
+        load = os.getloadavg()[0]
     mb = size / 1e6
     print(f"registry import: {args.rows:,} rows, {mb:.1f} MB of CSV, batches of {args.batch:,}")
     print_table(
@@ -119,6 +126,8 @@ def main() -> None:
                 f"{stored:,} stored",
             ),
             ("ratio ours / COPY", f"{total_seconds / copy_seconds:.1f}x the time"),
+            ("ours: this process's CPU (both threads)", f"{cpu_used:.2f} s"),
+            ("machine load average (1 min) at the end", f"{load:.1f} on {os.cpu_count()} cores"),
             ("peak RSS before the import", f"{rss_before:.0f} MB"),
             ("peak RSS after the import", f"{rss_peak:.0f} MB"),
         ]
