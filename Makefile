@@ -40,6 +40,9 @@ lint: venv ## ruff and mypy
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh
 	$(PY) -m bench.bus
+	$(PY) -m bench.registry_import --rows 100000
+	$(PY) -m bench.registry_import --rows 1000000
+	$(PY) -m bench.cohort_preview --participants 1000000
 
 clean: ## Remove local data (var/) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -44,6 +44,11 @@ class TrialCreated(Contract):
     short_name = fields.String(required=True)
     title = fields.String(required=True)
     response_deadline_days = fields.Integer(required=True, allow_none=True)
+    # Optional so that events written before they existed still load.
+    languages = fields.List(fields.String())  # codes from shared.languages
+    window_start = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))  # local, HH:MM
+    window_end = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))
+    sending_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)))
 
 
 class InvitationsRequested(Contract):

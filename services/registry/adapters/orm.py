@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -12,17 +14,20 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Time,
     Uuid,
 )
 from sqlalchemy.orm import registry
 
+from services.registry.domain.cohorts import Cohort
+from services.registry.domain.imports import ImportJob
 from services.registry.domain.model import (
     Participant,
     Practice,
     Trial,
     TrialStatus,
 )
-from shared.db.tables import new_metadata
+from shared.db.tables import BigId, new_metadata
 
 metadata, platform = new_metadata()
 mapper_registry = registry(metadata=metadata)
@@ -55,7 +60,24 @@ participants = Table(
     Column("opted_out", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("shared_at", DateTime(timezone=True)),
     Index("ix_participants_practice_id", "practice_ods", "id"),
+    # Cohort previews read only these columns of one practice: on PostgreSQL an
+    # index-only scan answers them without touching the table.
+    Index(
+        "ix_participants_cohort",
+        "practice_ods",
+        "date_of_birth",
+        postgresql_include=[
+            "id",
+            "opted_out",
+            "textable",
+            "sex",
+            "ethnic_category",
+            "imd_decile",
+            "language",
+        ],
+    ),
 )
 
 trials = Table(
@@ -66,6 +88,10 @@ trials = Table(
     Column("title", String(300), nullable=False),
     Column("sponsor", String(200), nullable=False),
     Column("response_deadline_days", Integer),
+    Column("languages", JSON, nullable=False),
+    Column("window_start", Time, nullable=False),
+    Column("window_end", Time, nullable=False),
+    Column("sending_days", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -76,6 +102,7 @@ trial_statuses = Table(
     Column("trial_id", ForeignKey("trials.id"), primary_key=True),
     Column("status", String(30), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_trial_statuses_trial_id_status", "trial_id", "status"),
 )
 
 invitation_batches = Table(
@@ -89,6 +116,68 @@ invitation_batches = Table(
     Column("size", Integer, nullable=False),
 )
 
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("practice_ods", ForeignKey("practices.ods_code"), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("filename", String(255)),
+    Column("ignored_columns", JSON, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("created", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("problem", String(500)),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("ix_imports_practice_ods_requested_at", "practice_ods", "requested_at"),
+)
+
+# One row per problem in an import, in file order; read back as the error report CSV.
+import_errors = Table(
+    "import_errors",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("import_id", ForeignKey("imports.id", ondelete="CASCADE"), nullable=False),
+    Column("line", BigInteger, nullable=False),
+    Column("column", String(200), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Index("ix_import_errors_import_id_line", "import_id", "line"),
+)
+
+cohorts = Table(
+    "cohorts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("trial_id", ForeignKey("trials.id"), nullable=False),
+    Column("practice_ods", ForeignKey("practices.ods_code"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("criteria", JSON, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("frozen_at", DateTime(timezone=True)),
+    Column("batch_id", Uuid),
+    Column("size", Integer),
+    Index("ix_cohorts_practice_ods_trial_id", "practice_ods", "trial_id"),
+)
+
+# Who a cohort invited, frozen when the invitations were requested.
+cohort_members = Table(
+    "cohort_members",
+    metadata,
+    Column("cohort_id", ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_cohort_members_participant_id", "participant_id"),
+)
+
 _mapped = False
 
 
@@ -100,4 +189,6 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Participant, participants)
     mapper_registry.map_imperatively(Trial, trials)
     mapper_registry.map_imperatively(TrialStatus, trial_statuses)
+    mapper_registry.map_imperatively(ImportJob, imports)
+    mapper_registry.map_imperatively(Cohort, cohorts)
     _mapped = True

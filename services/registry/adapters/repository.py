@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import (
+    cohorts,
+    import_errors,
+    imports,
     invitation_batches,
     participants,
     practices,
     trial_statuses,
     trials,
 )
+from services.registry.domain.cohorts import Cohort
+from services.registry.domain.imports import ImportJob
 from services.registry.domain.model import (
     InvitationBatch,
     Participant,
@@ -24,11 +30,26 @@ from services.registry.domain.model import (
 )
 
 
+@dataclass(frozen=True)
+class ParticipantFilter:
+    """What staff can narrow a participant list by. `practices` None means every practice."""
+
+    practices: Sequence[str] | None
+    nhs_number: str | None = None
+    family_name: str | None = None
+    language: str | None = None
+    ethnic_category: str | None = None
+    textable: bool | None = None
+    opted_out: bool | None = None
+    trial_id: uuid.UUID | None = None
+    trial_status: str | None = None
+
+
 class RegistryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, obj: Practice | Participant | Trial | TrialStatus) -> None:
+    def add(self, obj: Practice | Participant | Trial | TrialStatus | ImportJob | Cohort) -> None:
         self.session.add(obj)
 
     def practice(self, ods_code: str) -> Practice | None:
@@ -54,14 +75,36 @@ class RegistryRepository:
         ).all()
 
     def list_participants(
-        self, practice_ods: Sequence[str] | None, after: uuid.UUID | None, limit: int
+        self, found: ParticipantFilter, after: uuid.UUID | None, limit: int
     ) -> Sequence[Participant]:
-        query = select(Participant).order_by(participants.c.id)
-        if practice_ods is not None:
-            query = query.where(participants.c.practice_ods.in_(practice_ods))
+        p = participants.c
+        query = select(Participant).order_by(p.id)
+        if found.practices is not None:
+            query = query.where(p.practice_ods.in_(found.practices))
+        if found.nhs_number is not None:
+            query = query.where(p.nhs_number == found.nhs_number)
+        if found.family_name is not None:
+            query = query.where(func.lower(p.family_name).startswith(found.family_name.lower()))
+        if found.language is not None:
+            query = query.where(p.language == found.language)
+        if found.ethnic_category is not None:
+            query = query.where(p.ethnic_category == found.ethnic_category)
+        if found.textable is not None:
+            query = query.where(p.textable == found.textable)
+        if found.opted_out is not None:
+            query = query.where(p.opted_out == found.opted_out)
+        if found.trial_id is not None:
+            ts = trial_statuses.c
+            in_trial = select(ts.participant_id).where(ts.trial_id == found.trial_id)
+            if found.trial_status is not None:
+                in_trial = in_trial.where(ts.status == found.trial_status)
+            query = query.where(p.id.in_(in_trial))
         if after is not None:
-            query = query.where(participants.c.id > after)
+            query = query.where(p.id > after)
         return self.session.scalars(query.limit(limit)).all()
+
+    def delete_participant(self, participant: Participant) -> None:
+        self.session.delete(participant)
 
     def trial(self, trial_id: uuid.UUID) -> Trial | None:
         return self.session.get(Trial, trial_id)
@@ -80,7 +123,69 @@ class RegistryRepository:
             select(TrialStatus).where(trial_statuses.c.participant_id == participant_id)
         ).all()
 
-    def add_batch(self, batch: InvitationBatch) -> None:
+    def statuses_in_trial(
+        self, trial_id: uuid.UUID, practice_ods: str, after: uuid.UUID | None, limit: int
+    ) -> Sequence[tuple[Participant, TrialStatus]]:
+        query = (
+            select(Participant, TrialStatus)
+            .join(TrialStatus, trial_statuses.c.participant_id == participants.c.id)
+            .where(trial_statuses.c.trial_id == trial_id)
+            .where(participants.c.practice_ods == practice_ods)
+            .order_by(participants.c.id)
+        )
+        if after is not None:
+            query = query.where(participants.c.id > after)
+        return [(row[0], row[1]) for row in self.session.execute(query.limit(limit))]
+
+    def status_counts(self, trial_id: uuid.UUID, practice_ods: str) -> dict[str, int]:
+        query = (
+            select(trial_statuses.c.status, func.count())
+            .join(participants, trial_statuses.c.participant_id == participants.c.id)
+            .where(trial_statuses.c.trial_id == trial_id)
+            .where(participants.c.practice_ods == practice_ods)
+            .group_by(trial_statuses.c.status)
+        )
+        return {status: int(n) for status, n in self.session.execute(query)}
+
+    def import_job(self, import_id: uuid.UUID) -> ImportJob | None:
+        return self.session.get(ImportJob, import_id)
+
+    def import_jobs(self, practice_ods: str, limit: int = 50) -> Sequence[ImportJob]:
+        query = (
+            select(ImportJob)
+            .where(imports.c.practice_ods == practice_ods)
+            .order_by(imports.c.requested_at.desc())
+            .limit(limit)
+        )
+        return self.session.scalars(query).all()
+
+    def import_errors_page(
+        self, import_id: uuid.UUID, after: tuple[int, int] | None, limit: int
+    ) -> list[tuple[int, int, str, str]]:
+        """(line, id, column, reason) in file order, after the (line, id) given."""
+        e = import_errors.c
+        query = select(e.line, e.id, e.column, e.reason).where(e.import_id == import_id)
+        if after is not None:
+            line, id_ = after
+            query = query.where(or_(e.line > line, (e.line == line) & (e.id > id_)))
+        rows = self.session.execute(query.order_by(e.line, e.id).limit(limit))
+        return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def forget_import_errors(self, import_id: uuid.UUID) -> None:
+        self.session.execute(delete(import_errors).where(import_errors.c.import_id == import_id))
+
+    def cohort(self, cohort_id: uuid.UUID) -> Cohort | None:
+        return self.session.get(Cohort, cohort_id)
+
+    def cohorts_of(
+        self, trial_id: uuid.UUID, practice_ods: Sequence[str] | None
+    ) -> Sequence[Cohort]:
+        query = select(Cohort).where(cohorts.c.trial_id == trial_id)
+        if practice_ods is not None:
+            query = query.where(cohorts.c.practice_ods.in_(practice_ods))
+        return self.session.scalars(query.order_by(cohorts.c.created_at)).all()
+
+    def add_batch(self, batch: InvitationBatch, size: int | None = None) -> None:
         self.session.execute(
             insert(invitation_batches).values(
                 id=batch.id,
@@ -88,6 +193,6 @@ class RegistryRepository:
                 practice_ods=batch.practice_ods,
                 requested_by=batch.requested_by,
                 requested_at=batch.requested_at,
-                size=len(batch.participant_ids),
+                size=len(batch.participant_ids) if size is None else size,
             )
         )

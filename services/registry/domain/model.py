@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 AGE_BANDS = ((0, 17), (18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79))
 
@@ -65,6 +65,9 @@ class Participant:
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
+    # When messaging and consent were first told of this participant (on their first
+    # invitation); until then nothing about them has left the registry.
+    shared_at: datetime | None = None
 
     @property
     def can_be_invited(self) -> bool:
@@ -93,6 +96,10 @@ class Trial:
     title: str
     sponsor: str
     response_deadline_days: int | None = None
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    window_start: time = time(9, 0)
+    window_end: time = time(18, 0)
+    sending_days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])  # ISO weekdays
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=now)
 

@@ -76,7 +76,7 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
         },
     }
     staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
-    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids)
+    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids, dob_key)
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps(made, indent=2))
     os.chmod(state, 0o600)
@@ -86,6 +86,7 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
 def welcome(made: dict) -> str:
     trial, first = made["trial_id"], made["participants"][1]
     tokens_ = made["tokens"]
+    staff, practice = tokens_["staff"], made["practice"]
     return f"""
 TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
 
@@ -102,6 +103,25 @@ TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
   Reply YES on the simulator, then see the consent status change:
     curl -s -H "Authorization: Bearer {tokens_["coordinator"]}" \\
       http://127.0.0.1:8003/trials/{trial}/consent-records/{first}
+
+  Import a sample practice list (2,500 synthetic Birmingham patients, a few bad rows):
+    curl -si -H "Authorization: Bearer {staff}" -H "Content-Type: text/csv" \\
+      --data-binary @deploy/local/samples/birmingham_practice_list.csv \\
+      http://127.0.0.1:8001/practices/{practice}/imports
+  then follow the Location it answers with (progress), and add /errors.csv for the report:
+    curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/imports/<id>
+    curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/imports/<id>/errors.csv
+
+  Build a cohort of Urdu, Punjabi and Bengali speakers aged 40 to 79, and preview it:
+    curl -s -H "Authorization: Bearer {staff}" -H "Content-Type: application/json" \\
+      -d '{{"practice_ods": "{practice}", "name": "South Asian languages, 40-79",
+           "criteria": {{"age_min": 40, "age_max": 79,
+                        "languages": ["ur", "pa", "bn", "syl"]}}}}' \\
+      http://127.0.0.1:8001/trials/{trial}/cohorts
+    curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/cohorts/<id>/preview
+  and confirm the preview's "textable" figure to send the invitations:
+    curl -s -H "Authorization: Bearer {staff}" -H "Content-Type: application/json" \\
+      -d '{{"expected_count": <textable>}}' http://127.0.0.1:8001/cohorts/<id>/invitations
 
   Press Ctrl-C to stop everything.
 """

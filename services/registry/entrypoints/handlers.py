@@ -12,7 +12,9 @@ from shared.events import Event
 
 def on_consent_status_changed(event: Event, uow: RegistryUnitOfWork) -> None:
     data = event.data
-    statuses.record_trial_status(uow, data["participant_id"], data["trial_id"], data["status"])
+    statuses.record_trial_status(
+        uow, data["participant_id"], data["trial_id"], data["status"], data["previous_status"]
+    )
 
 
 def on_opted_out(event: Event, uow: RegistryUnitOfWork) -> None:

@@ -1,4 +1,8 @@
-"""Use cases for participants: register (or update by NHS number), read, list."""
+"""Use cases for participants: register (or update by NHS number), read, list, correct, erase.
+
+Messaging and consent hear of a participant only once they are first invited (see
+service_layer/sharing.py); after that every change, and the erasure, is announced.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from services.registry.adapters.repository import ParticipantFilter
 from services.registry.domain import identifiers
 from services.registry.domain.model import Participant, TrialStatus
+from services.registry.service_layer.sharing import announce_update
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import languages
 from shared.auth.principal import Principal
-from shared.dob import keyed_dob_hash
 from shared.errors import Conflict, InvalidInput, NotFound
 
 
@@ -36,6 +42,7 @@ def register_participant(
 ) -> tuple[Participant, bool]:
     """Create the participant, or update the one with this NHS number. Returns (it, created)."""
     today = datetime.now(UTC).date()
+    language = _language(details.language)
     practice_ods = identifiers.parse_ods_code(details.practice_ods, "practice_ods")
     principal.require_practice(practice_ods)
     nhs_number = identifiers.parse_nhs_number(details.nhs_number)
@@ -53,7 +60,7 @@ def register_participant(
                 given_name=details.given_name,
                 family_name=details.family_name,
                 date_of_birth=dob,
-                language=details.language,
+                language=language,
             )
             uow.registry.add(participant)
         elif not principal.may_see_practice(participant.practice_ods):
@@ -65,7 +72,7 @@ def register_participant(
         participant.given_name = details.given_name.strip()
         participant.family_name = details.family_name.strip()
         participant.date_of_birth = dob
-        participant.language = details.language
+        participant.language = language
         participant.mobile, participant.textable = mobile, textable
         participant.sex = details.sex
         participant.interpreter_needed = details.interpreter_needed
@@ -73,36 +80,126 @@ def register_participant(
         participant.imd_decile = details.imd_decile
         participant.imd_edition = details.imd_edition
         participant.updated_at = datetime.now(UTC)
-        uow.publish(
-            "registry.participant.registered" if created else "registry.participant.updated",
-            participant.shared_view(keyed_dob_hash(dob_key, dob), today),
-        )
+        announce_update(uow, participant, dob_key)
         uow.commit()
     return participant, created
+
+
+def _language(raw: str, field: str = "language") -> str:
+    found = languages.parse_language(raw)
+    if found is None:
+        raise InvalidInput.for_field(field, f"{raw[:40]!r} is not a language we know")
+    return found.code
+
+
+def _visible(
+    uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
+) -> Participant:
+    participant = uow.registry.participant(participant_id)
+    # Same answer for "absent" and "not yours": a scope must not leak existence.
+    if participant is None or not principal.may_see_practice(participant.practice_ods):
+        raise NotFound(f"no participant {participant_id}")
+    return participant
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Contact details and language staff may correct; None leaves a field as it is."""
+
+    mobile: str | None = None
+    clear_mobile: bool = False
+    language: str | None = None
+    interpreter_needed: bool | None = None
+
+
+def correct_participant(
+    uow: RegistryUnitOfWork,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    correction: Correction,
+    dob_key: str,
+) -> Participant:
+    language = _language(correction.language) if correction.language is not None else None
+    mobile = identifiers.parse_mobile(correction.mobile) if correction.mobile is not None else None
+    with uow:
+        participant = _visible(uow, principal, participant_id)
+        if correction.clear_mobile:
+            participant.mobile, participant.textable = None, False
+        elif mobile is not None:
+            participant.mobile, participant.textable = mobile
+        if language is not None:
+            participant.language = language
+        if correction.interpreter_needed is not None:
+            participant.interpreter_needed = correction.interpreter_needed
+        participant.updated_at = datetime.now(UTC)
+        announce_update(uow, participant, dob_key)
+        uow.commit()
+    return participant
+
+
+def erase_participant(
+    uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
+) -> None:
+    """Delete everything the registry holds on them and tell the others to do the same."""
+    with uow:
+        participant = _visible(uow, principal, participant_id)
+        uow.registry.delete_participant(participant)
+        # Always announced: an invitation may be on its way to the others right now.
+        uow.publish("registry.participant.erased", {"participant_id": participant_id})
+        uow.commit()
 
 
 def get_participant(
     uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
 ) -> tuple[Participant, Sequence[TrialStatus]]:
     with uow:
-        participant = uow.registry.participant(participant_id)
-        # Same answer for "absent" and "not yours": a scope must not leak existence.
-        if participant is None or not principal.may_see_practice(participant.practice_ods):
-            raise NotFound(f"no participant {participant_id}")
+        participant = _visible(uow, principal, participant_id)
         return participant, uow.registry.trial_statuses_of(participant_id)
+
+
+@dataclass(frozen=True)
+class Search:
+    practice_ods: str | None = None
+    q: str | None = None  # an NHS number, or the start of a family name
+    language: str | None = None
+    ethnic_category: str | None = None
+    textable: bool | None = None
+    opted_out: bool | None = None
+    trial_id: uuid.UUID | None = None
+    trial_status: str | None = None
 
 
 def list_participants(
     uow: RegistryUnitOfWork,
     principal: Principal,
-    practice_ods: str | None,
+    search: Search,
     after: uuid.UUID | None,
     limit: int,
 ) -> Sequence[Participant]:
-    if practice_ods is not None:
-        principal.require_practice(practice_ods)
-        scope: list[str] | None = [practice_ods]
+    if search.practice_ods is not None:
+        principal.require_practice(search.practice_ods)
+        scope: list[str] | None = [search.practice_ods]
     else:
+        # Whatever else is asked, staff only ever see their own practices.
         scope = None if principal.is_admin else sorted(principal.practices)
+    nhs = family = None
+    if search.q is not None and search.q.strip():
+        digits = search.q.replace(" ", "").replace("-", "")
+        if digits.isdigit():
+            nhs = identifiers.parse_nhs_number(search.q, "q")
+        else:
+            family = search.q.strip()
+    language = _language(search.language) if search.language is not None else None
+    found = ParticipantFilter(
+        practices=scope,
+        nhs_number=nhs,
+        family_name=family,
+        language=language,
+        ethnic_category=search.ethnic_category,
+        textable=search.textable,
+        opted_out=search.opted_out,
+        trial_id=search.trial_id,
+        trial_status=search.trial_status,
+    )
     with uow:
-        return uow.registry.list_participants(scope, after, limit)
+        return uow.registry.list_participants(found, after, limit)

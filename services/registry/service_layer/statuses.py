@@ -9,8 +9,20 @@ from services.registry.domain.model import TrialStatus
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 
 
+class StatusOutOfOrder(Exception):
+    """A change arrived before the one it follows (a retried event overtook it).
+
+    Raised so the bus retries it later; nothing is lost, and a change that never fits
+    ends in the dead letters where it can be seen.
+    """
+
+
 def record_trial_status(
-    uow: RegistryUnitOfWork, participant_id: uuid.UUID, trial_id: uuid.UUID, status: str
+    uow: RegistryUnitOfWork,
+    participant_id: uuid.UUID,
+    trial_id: uuid.UUID,
+    status: str,
+    previous_status: str | None = None,
 ) -> None:
     with uow:
         if uow.registry.participant(participant_id) is None:
@@ -18,6 +30,12 @@ def record_trial_status(
         current = uow.registry.trial_status(participant_id, trial_id)
         if current is None:
             uow.registry.add(TrialStatus(participant_id, trial_id, status))
+        elif current.status == status:
+            return  # already there
+        elif previous_status is not None and current.status != previous_status:
+            raise StatusOutOfOrder(
+                f"{previous_status} -> {status} arrived while the status is {current.status}"
+            )
         else:
             current.status = status
             current.updated_at = datetime.now(UTC)

@@ -5,14 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import time
 
 from services.registry.domain.identifiers import parse_ods_code
-from services.registry.domain.model import InvitationBatch, Trial, TrialStatus
+from services.registry.domain.model import InvitationBatch, Participant, Trial, TrialStatus
+from services.registry.service_layer.sharing import share
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import languages
 from shared.auth.principal import Principal
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, FieldError, InvalidInput, NotFound
 
 CHUNK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class SendingWindow:
+    start: time = time(9, 0)
+    end: time = time(18, 0)
+    days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
 
 
 def create_trial(
@@ -21,11 +31,28 @@ def create_trial(
     title: str,
     sponsor: str,
     response_deadline_days: int | None,
+    trial_languages: Sequence[str] = ("en",),
+    window: SendingWindow | None = None,
 ) -> Trial:
+    window = window or SendingWindow()
+    codes = _trial_languages(trial_languages)
+    if window.start >= window.end:
+        raise InvalidInput.for_field("sending_window", "must start before it ends")
+    if not window.days or any(not 1 <= d <= 7 for d in window.days):
+        raise InvalidInput.for_field("sending_window", "days are ISO weekdays from 1 to 7")
     with uow:
         if uow.registry.trial_by_short_name(short_name) is not None:
             raise Conflict(f"a trial called {short_name} exists already")
-        trial = Trial(short_name, title, sponsor, response_deadline_days)
+        trial = Trial(
+            short_name,
+            title,
+            sponsor,
+            response_deadline_days,
+            languages=codes,
+            window_start=window.start,
+            window_end=window.end,
+            sending_days=sorted(set(window.days)),
+        )
         uow.registry.add(trial)
         uow.publish(
             "registry.trial.created",
@@ -34,10 +61,58 @@ def create_trial(
                 "short_name": trial.short_name,
                 "title": trial.title,
                 "response_deadline_days": trial.response_deadline_days,
+                "languages": trial.languages,
+                "window_start": trial.window_start.strftime("%H:%M"),
+                "window_end": trial.window_end.strftime("%H:%M"),
+                "sending_days": trial.sending_days,
             },
         )
         uow.commit()
     return trial
+
+
+def _trial_languages(raw: Sequence[str]) -> list[str]:
+    codes: list[str] = []
+    errors: list[FieldError] = []
+    for text in raw:
+        found = languages.parse_language(text)
+        if found is None:
+            errors.append(FieldError("languages", f"{text[:40]!r} is not a language we know"))
+        elif found.code not in codes:
+            codes.append(found.code)
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.reason}" for e in errors), errors)
+    if not codes:
+        raise InvalidInput.for_field("languages", "name at least one language")
+    return codes
+
+
+def get_trial(uow: RegistryUnitOfWork, principal: Principal, trial_id: uuid.UUID) -> Trial:
+    with uow:
+        trial = uow.registry.trial(trial_id)
+        if trial is None or (
+            principal.role == "coordinator" and not principal.may_see_trial(trial_id)
+        ):
+            raise NotFound(f"no trial {trial_id}")
+        return trial
+
+
+def statuses_in_trial(
+    uow: RegistryUnitOfWork,
+    principal: Principal,
+    trial_id: uuid.UUID,
+    practice_ods: str,
+    after: uuid.UUID | None,
+    limit: int,
+) -> tuple[dict[str, int], Sequence[tuple[Participant, TrialStatus]]]:
+    """Each of the practice's participants in this trial with their status, and the counts."""
+    ods = parse_ods_code(practice_ods, "practice_ods")
+    principal.require_practice(ods)
+    with uow:
+        if uow.registry.trial(trial_id) is None:
+            raise NotFound(f"no trial {trial_id}")
+        counts = uow.registry.status_counts(trial_id, ods)
+        return counts, uow.registry.statuses_in_trial(trial_id, ods, after, limit)
 
 
 def visible_trials(uow: RegistryUnitOfWork, principal: Principal) -> Sequence[Trial]:
@@ -61,6 +136,7 @@ def request_invitations(
     trial_id: uuid.UUID,
     practice_ods: str,
     participant_ids: Sequence[uuid.UUID],
+    dob_key: str,
 ) -> InvitationOutcome:
     """Freeze who is invited and send them to messaging in chunks, in one transaction."""
     practice_ods = parse_ods_code(practice_ods, "practice_ods")
@@ -89,6 +165,7 @@ def request_invitations(
         uow.registry.add_batch(batch)
         for pid in invited:
             uow.registry.add(TrialStatus(pid, trial_id, "invited"))
+        share(uow, [found[pid] for pid in invited], dob_key)
         chunks = batch.chunks(CHUNK_SIZE)
         for index, chunk in enumerate(chunks):
             uow.publish(

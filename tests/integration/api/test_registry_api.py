@@ -61,7 +61,7 @@ def spaced(number: str) -> str:
 
 
 def test_registering_twice_with_one_nhs_number_updates_the_first(
-    staff: FlaskClient, registry_world: World
+    staff: FlaskClient, admin: FlaskClient, registry_world: World
 ) -> None:
     body = a_patient()
     first = staff.post("/participants", json=body)
@@ -84,12 +84,21 @@ def test_registering_twice_with_one_nhs_number_updates_the_first(
     read = staff.get(f"/participants/{created['id']}").get_json()
     assert read["mobile"] == "+447400123498"
 
-    kinds = [
-        e.type
-        for e in registry_world.service.outbox()
-        if e.data.get("participant_id") == uuid.UUID(created["id"])
-    ]
-    assert kinds == ["registry.participant.registered", "registry.participant.updated"]
+    def kinds() -> list[str]:
+        return [
+            e.type
+            for e in registry_world.service.outbox()
+            if e.data.get("participant_id") == uuid.UUID(created["id"])
+        ]
+
+    # Nobody outside the registry hears of a patient until they are first invited.
+    assert kinds() == []
+    staff.post(
+        f"/trials/{a_trial(admin)}/invitations",
+        json={"practice_ods": ODS_A, "participant_ids": [created["id"]]},
+    )
+    staff.post("/participants", json={**body, "mobile": "+44 7400 123497"})
+    assert kinds() == ["registry.participant.registered", "registry.participant.updated"]
 
 
 @pytest.mark.parametrize(
@@ -287,12 +296,12 @@ def test_the_outbox_holds_events_that_match_their_contracts_and_name_nobody(
 ) -> None:
     body = a_patient(given_name="Zainab", family_name="Qureshi", date_of_birth="1958-12-25")
     created = staff.post("/participants", json=body).get_json()
-    staff.post("/participants", json={**body, "language": "pa"})
     trial_id = a_trial(admin)
     staff.post(
         f"/trials/{trial_id}/invitations",
         json={"practice_ods": ODS_A, "participant_ids": [created["id"]]},
     )
+    staff.post("/participants", json={**body, "language": "pa"})
 
     service = registry_world.service
     events = service.outbox()
@@ -313,11 +322,18 @@ def test_the_outbox_holds_events_that_match_their_contracts_and_name_nobody(
             assert set(event.data) == set(contract.fields), kind
             assert contract.validate(contract.dump(event.data)) == {}
 
-    mine = [e for e in events if e.data.get("participant_id") == uuid.UUID(created["id"])]
+    mine = [
+        e
+        for e in events
+        if e.data.get("participant_id") == uuid.UUID(created["id"])
+        or uuid.UUID(created["id"]) in e.data.get("participant_ids", [])
+    ]
     assert [e.type for e in mine] == [
         "registry.participant.registered",
+        "registry.invitations.requested",
         "registry.participant.updated",
     ]
+    mine = [e for e in mine if e.type != "registry.invitations.requested"]
     assert mine[1].data["language"] == "pa"
     assert mine[0].data["mobile"] == "+447400123499"
     assert mine[0].data["age_band"] == "60-69"

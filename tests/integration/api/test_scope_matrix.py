@@ -20,6 +20,8 @@ from flask import Flask
 from services.consent import create_app as create_consent_app
 from services.messaging import create_app as create_messaging_app
 from services.registry import create_app as create_registry_app
+from services.registry.service_layer import cohorts, imports
+from shared.auth.principal import Principal
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import (
     BAD_CALLERS,
@@ -46,6 +48,8 @@ class Call:
     path: str
     json: Any = None
     query: Mapping[str, str] | None = None
+    data: bytes | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Case:
     # Callers whose role is allowed, and what they get: scope decides between 2xx and 403/404.
     expect: Mapping[str, int]
     call: Callable[[World], Call]
+    mimetype: str | None = "application/json"  # of a success; None when it has no body
 
 
 def staff_of_a(ok: int, other_practice: int) -> dict[str, int]:
@@ -83,6 +88,41 @@ def invite_a_new_participant(world: World) -> Call:
     return Call("POST", f"/trials/{world.trial_x}/invitations", json=body)
 
 
+SMALL_LIST = (
+    b"NHS Number,Forename,Surname,Date of Birth,Mobile\r\n"
+    b"9434765919,Imran,Hussain,02/07/1961,07400 123499\r\n"
+)
+
+
+def an_import(world: World) -> uuid.UUID:
+    """An import of practice A's list, made through the use case (left queued)."""
+    folder = world.service.settings.import_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4()}.upload"
+    path.write_bytes(SMALL_LIST)
+    admin = Principal(uuid.uuid4(), "seed", "admin")
+    job = imports.start_import(
+        world.service.uow(), admin, ODS_A, imports.Upload(path, "csv"), dry_run=True
+    )
+    path.unlink()  # checked and recorded; never run, so nothing else will remove it
+    return job.id
+
+
+def a_cohort(world: World) -> uuid.UUID:
+    """A new cohort on trial X at practice A, with a new patient it can invite."""
+    register(world.service, ODS_A)
+    admin = Principal(uuid.uuid4(), "seed", "admin")
+    cohort = cohorts.create_cohort(
+        world.service.uow(), admin, world.trial_x, ODS_A, f"Cohort {serial()}", {}
+    )
+    return cohort.id
+
+
+def size(world: World, cohort_id: uuid.UUID) -> int:
+    admin = Principal(uuid.uuid4(), "seed", "admin")
+    return cohorts.preview(world.service.uow(), admin, cohort_id).textable
+
+
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
@@ -108,6 +148,86 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         STAFF_AND_ADMIN,
         staff_of_a(200, 404),
         lambda w: Call("GET", f"/participants/{w.participant_a}"),
+    ),
+    ("registry", "GET", "/practices/<ods_code>"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), lambda w: Call("GET", f"/practices/{ODS_A}")
+    ),
+    ("registry", "POST", "/practices/<ods_code>/imports"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(202, 403),
+        lambda w: Call(
+            "POST",
+            f"/practices/{ODS_A}/imports",
+            query={"dry_run": "true"},
+            data=SMALL_LIST,
+            content_type="text/csv",
+        ),
+    ),
+    ("registry", "GET", "/practices/<ods_code>/imports"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 403), lambda w: Call("GET", f"/practices/{ODS_A}/imports")
+    ),
+    ("registry", "GET", "/imports/<uuid:import_id>"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/imports/{an_import(w)}"),
+    ),
+    ("registry", "GET", "/imports/<uuid:import_id>/errors.csv"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/imports/{an_import(w)}/errors.csv"),
+        mimetype="text/csv",
+    ),
+    ("registry", "PATCH", "/participants/<uuid:participant_id>"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("PATCH", f"/participants/{w.participant_a}", json={"language": "Urdu"}),
+    ),
+    ("registry", "DELETE", "/participants/<uuid:participant_id>"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(204, 404),
+        lambda w: Call("DELETE", f"/participants/{register(w.service, ODS_A)}"),
+        mimetype=None,
+    ),
+    ("registry", "GET", "/trials/<uuid:trial_id>"): Case(
+        frozenset({"staff", "coordinator", "admin"}),
+        {"staff_a": 200, "staff_b": 200, "coordinator_x": 200, "coordinator_y": 404, "admin": 200},
+        lambda w: Call("GET", f"/trials/{w.trial_x}"),
+    ),
+    ("registry", "GET", "/trials/<uuid:trial_id>/statuses"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/statuses", query={"practice_ods": ODS_A}),
+    ),
+    ("registry", "POST", "/trials/<uuid:trial_id>/cohorts"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(201, 403),
+        lambda w: Call(
+            "POST",
+            f"/trials/{w.trial_x}/cohorts",
+            json={"practice_ods": ODS_A, "name": "Over 50s", "criteria": {"age_min": 50}},
+        ),
+    ),
+    ("registry", "GET", "/trials/<uuid:trial_id>/cohorts"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/cohorts", query={"practice_ods": ODS_A}),
+    ),
+    ("registry", "GET", "/cohorts/<uuid:cohort_id>"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), lambda w: Call("GET", f"/cohorts/{a_cohort(w)}")
+    ),
+    ("registry", "GET", "/cohorts/<uuid:cohort_id>/preview"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/cohorts/{a_cohort(w)}/preview"),
+    ),
+    ("registry", "POST", "/cohorts/<uuid:cohort_id>/invitations"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(202, 404),
+        lambda w: Call(
+            "POST",
+            f"/cohorts/{(c := a_cohort(w))}/invitations",
+            json={"expected_count": size(w, c)},
+        ),
     ),
     ("registry", "POST", "/trials"): Case(
         ADMIN,
@@ -196,6 +316,8 @@ def test_scope_matrix(
         call.path,
         method=call.method,
         json=call.json,
+        data=call.data,
+        content_type=call.content_type,
         query_string=call.query,
         headers=world.headers(caller),
     )
@@ -207,8 +329,10 @@ def test_scope_matrix(
         problem = response.get_json(force=True)
         assert problem["status"] == expected
         assert problem["title"] and problem["type"].startswith("https://")
+    elif case.mimetype is not None:
+        assert response.mimetype == case.mimetype
     else:
-        assert response.mimetype == "application/json"
+        assert response.get_data() == b""
     if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Bearer"
 

@@ -1,4 +1,4 @@
-"""Participants: practice staff register and read their own practice's patients."""
+"""Participants: practice staff register, find, correct and erase their practice's patients."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.registry.entrypoints.api.schemas import (
+    ParticipantCorrectionIn,
     ParticipantIn,
     ParticipantOut,
     ParticipantPage,
@@ -40,8 +41,18 @@ def register(body: dict[str, Any]) -> Any:
 @blp.response(200, ParticipantPage)
 def list_(query: dict[str, Any]) -> Any:
     limit = query["limit"]
+    search = participants.Search(
+        practice_ods=query["practice_ods"],
+        q=query["q"],
+        language=query["language"],
+        ethnic_category=query["ethnic_category"],
+        textable=query["textable"],
+        opted_out=query["opted_out"],
+        trial_id=query["trial_id"],
+        trial_status=query["status"],
+    )
     found = participants.list_participants(
-        unit_of_work(), current_principal(), query["practice_ods"], query["cursor"], limit + 1
+        unit_of_work(), current_principal(), search, query["cursor"], limit + 1
     )
     items = list(found[:limit])
     return {
@@ -58,3 +69,27 @@ def read(participant_id: uuid.UUID) -> Any:
         unit_of_work(), current_principal(), participant_id
     )
     return {**asdict(participant), "trials": statuses}
+
+
+@blp.patch("/<uuid:participant_id>")
+@require("staff", "admin")
+@blp.arguments(ParticipantCorrectionIn)
+@blp.response(200, ParticipantOut)
+def correct(body: dict[str, Any], participant_id: uuid.UUID) -> Any:
+    correction = participants.Correction(
+        mobile=body.get("mobile"),
+        clear_mobile="mobile" in body and body["mobile"] is None,
+        language=body.get("language"),
+        interpreter_needed=body.get("interpreter_needed"),
+    )
+    return participants.correct_participant(
+        unit_of_work(), current_principal(), participant_id, correction, settings().dob_hash_key
+    )
+
+
+@blp.delete("/<uuid:participant_id>")
+@require("staff", "admin")
+@blp.response(204, description="Erased here; messaging and consent are told to erase too")
+def erase(participant_id: uuid.UUID) -> Any:
+    participants.erase_participant(unit_of_work(), current_principal(), participant_id)
+    return None

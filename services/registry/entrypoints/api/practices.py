@@ -19,7 +19,9 @@ blp = Blueprint("practices", __name__, url_prefix="/practices", description="GP 
 @blp.arguments(PracticeIn)
 @blp.response(201, PracticeOut)
 def create(body: dict[str, Any]) -> Any:
-    return practices.create_practice(unit_of_work(), body["ods_code"], body["name"])
+    return practices.create_practice(
+        unit_of_work(), body["ods_code"], body["name"], body["timezone"]
+    )
 
 
 @blp.get("")
@@ -27,3 +29,10 @@ def create(body: dict[str, Any]) -> Any:
 @blp.response(200, PracticeOut(many=True))
 def list_() -> Any:
     return practices.visible_practices(unit_of_work(), current_principal())
+
+
+@blp.get("/<ods_code>")
+@require("staff", "admin")
+@blp.response(200, PracticeOut)
+def read(ods_code: str) -> Any:
+    return practices.get_practice(unit_of_work(), current_principal(), ods_code)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from services.registry.domain.demographics import ETHNIC_CATEGORIES, SEXES
+from services.registry.domain.imports import FORMATS
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
 
@@ -11,6 +16,7 @@ from shared.http.fields import UtcDateTime
 class PracticeIn(Schema):
     ods_code = fields.String(required=True, validate=ODS)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    timezone = fields.String(load_default="Europe/London", validate=validate.Length(max=64))
 
 
 class PracticeOut(Schema):
@@ -31,6 +37,24 @@ class TrialIn(Schema):
     response_deadline_days = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=365)
     )
+    languages = fields.List(
+        fields.String(validate=validate.Length(max=40)),
+        load_default=lambda: ["en"],
+        validate=validate.Length(min=1, max=40),
+    )
+    sending_window = fields.Nested(
+        lambda: SendingWindowSchema(), load_default=None, allow_none=True
+    )
+
+
+class SendingWindowSchema(Schema):
+    start = fields.Time(load_default=lambda: time(9, 0), format="%H:%M")
+    end = fields.Time(load_default=lambda: time(18, 0), format="%H:%M")
+    days = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=7)),
+        load_default=lambda: [1, 2, 3, 4, 5],
+        metadata={"description": "ISO weekdays: Monday is 1"},
+    )
 
 
 class TrialOut(Schema):
@@ -39,15 +63,26 @@ class TrialOut(Schema):
     title = fields.String()
     sponsor = fields.String()
     response_deadline_days = fields.Integer(allow_none=True)
+    languages = fields.List(fields.String())
+    sending_window = fields.Method("_window")
+
+    def _window(self, trial: Any) -> dict[str, Any]:
+        return {
+            "start": trial.window_start.strftime("%H:%M"),
+            "end": trial.window_end.strftime("%H:%M"),
+            "days": list(trial.sending_days),
+        }
 
 
 class ParticipantIn(Schema):
+    """One patient; a whole list goes through /practices/{ods}/imports."""
+
     practice_ods = fields.String(required=True, validate=ODS)
     nhs_number = fields.String(required=True, validate=validate.Length(max=20))
     given_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     family_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     date_of_birth = fields.String(required=True, validate=validate.Length(max=20))
-    language = fields.String(load_default="en", validate=validate.Length(min=2, max=20))
+    language = fields.String(load_default="en", validate=validate.Length(min=2, max=40))
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     sex = fields.String(
         load_default=None,
@@ -56,7 +91,7 @@ class ParticipantIn(Schema):
     )
     interpreter_needed = fields.Boolean(load_default=False)
     ethnic_category = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=2)
+        load_default=None, allow_none=True, validate=validate.OneOf(ETHNIC_CATEGORIES)
     )
     imd_decile = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 10))
     imd_edition = fields.Integer(
@@ -96,8 +131,146 @@ class ParticipantPage(Schema):
 
 class ParticipantQuery(Schema):
     practice_ods = fields.String(load_default=None, validate=ODS)
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "An NHS number, or the start of a family name"},
+    )
+    language = fields.String(load_default=None, validate=validate.Length(max=40))
+    ethnic_category = fields.String(load_default=None, validate=validate.OneOf(ETHNIC_CATEGORIES))
+    textable = fields.Boolean(load_default=None)
+    opted_out = fields.Boolean(load_default=None)
+    trial_id = fields.UUID(load_default=None)
+    status = fields.String(load_default=None, validate=validate.Length(max=30))
     cursor = fields.UUID(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ParticipantCorrectionIn(Schema):
+    mobile = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=30),
+        metadata={"description": "null removes the number"},
+    )
+    language = fields.String(validate=validate.Length(min=2, max=40))
+    interpreter_needed = fields.Boolean()
+
+
+class ImportQuery(Schema):
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Check and report without storing"}
+    )
+
+
+class ImportOut(Schema):
+    id = fields.UUID()
+    practice_ods = fields.String()
+    format = fields.String(metadata={"description": ", ".join(FORMATS)})
+    dry_run = fields.Boolean()
+    filename = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    rows_total = fields.Integer()
+    rows_read = fields.Integer()
+    percent_done = fields.Method("_percent")
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.Integer()
+    duplicates = fields.Integer()
+    ignored_columns = fields.List(fields.String())
+    problem = fields.String(allow_none=True)
+    requested_by = fields.String()
+    requested_at = UtcDateTime()
+    finished_at = UtcDateTime(allow_none=True)
+    error_report = fields.Method("_report")
+
+    def _percent(self, job: Any) -> int:
+        return 100 if not job.rows_total else int(100 * job.rows_read / job.rows_total)
+
+    def _report(self, job: Any) -> str:
+        return f"/imports/{job.id}/errors.csv"
+
+
+class CriteriaSchema(Schema):
+    age_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 120))
+    age_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 120))
+    sexes = fields.List(fields.String(validate=validate.OneOf(SEXES)), load_default=list)
+    ethnic_categories = fields.List(
+        fields.String(validate=validate.OneOf(ETHNIC_CATEGORIES)), load_default=list
+    )
+    imd_deciles = fields.List(fields.Integer(validate=validate.Range(1, 10)), load_default=list)
+    languages = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    textable_only = fields.Boolean(load_default=True)
+
+
+class CohortIn(Schema):
+    practice_ods = fields.String(required=True, validate=ODS)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    criteria = fields.Nested(CriteriaSchema, load_default=lambda: CriteriaSchema().load({}))
+
+
+class CohortOut(Schema):
+    id = fields.UUID()
+    trial_id = fields.UUID()
+    practice_ods = fields.String()
+    name = fields.String()
+    criteria = fields.Nested(CriteriaSchema)
+    created_by = fields.String()
+    created_at = UtcDateTime()
+    frozen_at = UtcDateTime(allow_none=True)
+    batch_id = fields.UUID(allow_none=True)
+    size = fields.Integer(allow_none=True)
+
+
+class CohortQuery(Schema):
+    practice_ods = fields.String(load_default=None, validate=ODS)
+
+
+class BreakdownOut(Schema):
+    count = fields.Integer()
+    textable = fields.Integer(metadata={"description": "of them, how many can be texted"})
+    by_ethnic_group = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_imd_quintile = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_age_band = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_sex = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class CohortInvitationIn(Schema):
+    expected_count = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "How many the preview said can be texted (its `textable` figure). "
+            "If the cohort has changed since, nothing is sent and the answer is 409."
+        },
+    )
+
+
+class CohortInvitationOut(Schema):
+    batch_id = fields.UUID()
+    invited = fields.Integer()
+    chunks = fields.Integer()
+
+
+class StatusQuery(Schema):
+    practice_ods = fields.String(required=True, validate=ODS)
+    cursor = fields.UUID(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ParticipantStatusOut(Schema):
+    participant_id = fields.UUID()
+    given_name = fields.String()
+    family_name = fields.String()
+    status = fields.String()
+    updated_at = UtcDateTime()
+
+
+class TrialStatusPage(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    items = fields.List(fields.Nested(ParticipantStatusOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 class InvitationRequestIn(Schema):

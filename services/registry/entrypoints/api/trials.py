@@ -1,4 +1,4 @@
-"""Trials, and asking messaging to invite participants to one."""
+"""Trials, each participant's status in one, and asking messaging to invite participants."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from flask_smorest import Blueprint
 from services.registry.entrypoints.api.schemas import (
     InvitationRequestIn,
     InvitationRequestOut,
+    StatusQuery,
     TrialIn,
     TrialOut,
+    TrialStatusPage,
 )
 from services.registry.service_layer import trials
-from shared.http.app import unit_of_work
+from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("trials", __name__, url_prefix="/trials", description="Trials and invitations")
@@ -25,7 +27,20 @@ blp = Blueprint("trials", __name__, url_prefix="/trials", description="Trials an
 @blp.arguments(TrialIn)
 @blp.response(201, TrialOut)
 def create(body: dict[str, Any]) -> Any:
-    return trials.create_trial(unit_of_work(), **body)
+    window = body.pop("sending_window") or {}
+    return trials.create_trial(
+        unit_of_work(),
+        body["short_name"],
+        body["title"],
+        body["sponsor"],
+        body["response_deadline_days"],
+        body["languages"],
+        trials.SendingWindow(
+            start=window.get("start", trials.SendingWindow.start),
+            end=window.get("end", trials.SendingWindow.end),
+            days=tuple(window.get("days", trials.SendingWindow.days)),
+        ),
+    )
 
 
 @blp.get("")
@@ -35,13 +50,56 @@ def list_() -> Any:
     return trials.visible_trials(unit_of_work(), current_principal())
 
 
+@blp.get("/<uuid:trial_id>")
+@require("staff", "coordinator", "admin")
+@blp.response(200, TrialOut)
+def read(trial_id: uuid.UUID) -> Any:
+    return trials.get_trial(unit_of_work(), current_principal(), trial_id)
+
+
+@blp.get("/<uuid:trial_id>/statuses")
+@require("staff", "admin")
+@blp.arguments(StatusQuery, location="query")
+@blp.response(200, TrialStatusPage)
+def statuses(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
+    limit = query["limit"]
+    counts, found = trials.statuses_in_trial(
+        unit_of_work(),
+        current_principal(),
+        trial_id,
+        query["practice_ods"],
+        query["cursor"],
+        limit + 1,
+    )
+    page = list(found[:limit])
+    return {
+        "counts": counts,
+        "items": [
+            {
+                "participant_id": participant.id,
+                "given_name": participant.given_name,
+                "family_name": participant.family_name,
+                "status": status.status,
+                "updated_at": status.updated_at,
+            }
+            for participant, status in page
+        ],
+        "next_cursor": str(page[-1][0].id) if len(found) > limit else None,
+    }
+
+
 @blp.post("/<uuid:trial_id>/invitations")
 @require("staff", "admin")
 @blp.arguments(InvitationRequestIn)
 @blp.response(202, InvitationRequestOut)
 def request_invitations(body: dict[str, Any], trial_id: uuid.UUID) -> Any:
     outcome = trials.request_invitations(
-        unit_of_work(), current_principal(), trial_id, body["practice_ods"], body["participant_ids"]
+        unit_of_work(),
+        current_principal(),
+        trial_id,
+        body["practice_ods"],
+        body["participant_ids"],
+        settings().dob_hash_key,
     )
     return {
         "batch_id": outcome.batch_id,

@@ -1,0 +1,331 @@
+"""Cohorts, statuses per trial and the participants API on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from services.registry.entrypoints.handlers import HANDLERS
+from services.registry.service_layer import cohorts, practices, statuses
+from services.registry.service_layer.participants import ParticipantDetails, register_participant
+from shared.events import Event
+from tests.integration.api.conftest import SEED, World, mobile, nhs_number, serial
+
+pytestmark = pytest.mark.integration
+
+
+def client_for(world: World, caller: str) -> FlaskClient:
+    client = world.service.client()
+    client.environ_base["HTTP_AUTHORIZATION"] = world.headers(caller)["Authorization"]
+    return client
+
+
+@pytest.fixture
+def admin(registry_world: World) -> FlaskClient:
+    return client_for(registry_world, "admin")
+
+
+def new_practice(world: World) -> str:
+    ods = f"Q{serial():05d}"
+    practices.create_practice(world.service.uow(), ods, "Cohort practice")
+    return ods
+
+
+def new_trial(admin: FlaskClient) -> str:
+    body = {"short_name": f"CO-{serial()}", "title": "Heart", "sponsor": "Uni", "languages": ["en"]}
+    response = admin.post("/trials", json=body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return str(response.get_json()["id"])
+
+
+def person(world: World, ods: str, mobile_number: str | None = None, **extra: Any) -> uuid.UUID:
+    """A 56-year-old Bengali-speaking Bangladeshi woman in IMD decile 1, unless told."""
+    details = {
+        "practice_ods": ods,
+        "nhs_number": nhs_number(),
+        "given_name": "Amina",
+        "family_name": f"Begum{serial()}",
+        "date_of_birth": "1970-03-04",
+        "language": "bn",
+        "mobile": mobile_number or mobile(),
+        "sex": "female",
+        "ethnic_category": "K",
+        "imd_decile": 1,
+        "imd_edition": 2019,
+        **extra,
+    }
+    participant, _ = register_participant(
+        world.service.uow(),
+        SEED,
+        ParticipantDetails(**details),
+        world.service.settings.dob_hash_key,
+    )
+    return participant.id
+
+
+def consent_says(world: World, participant: uuid.UUID, trial: str, status: str) -> None:
+    event = Event(
+        type="consent.status.changed",
+        producer="consent",
+        data={
+            "participant_id": participant,
+            "trial_id": uuid.UUID(trial),
+            "status": status,
+            "previous_status": "invited",
+            "form_version": None,
+        },
+    )
+    HANDLERS["consent.status.changed"](event, world.service.uow())
+
+
+def test_a_preview_counts_and_breaks_down_whoever_meets_the_filter(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    person(registry_world, ods)  # Bangladeshi woman, 56, decile 1, Bengali
+    person(registry_world, ods, ethnic_category="J", imd_decile=4, language="ur", sex="male")
+    person(registry_world, ods, ethnic_category="A", imd_decile=9)  # filtered out by decile
+    person(registry_world, ods, mobile_number="0121 496 0000")  # a landline: not textable
+    opted_out = person(registry_world, ods)
+    statuses.record_opt_out(registry_world.service.uow(), opted_out, opted_out=True)
+    declined_elsewhere = person(registry_world, ods)
+    other_trial = new_trial(admin)
+    consent_says(registry_world, declined_elsewhere, other_trial, "declined")
+
+    created = admin.post(
+        f"/trials/{trial}/cohorts",
+        json={
+            "practice_ods": ods,
+            "name": "Most deprived, 40 to 69",
+            "criteria": {"age_min": 40, "age_max": 69, "imd_deciles": [1, 2, 3, 4]},
+        },
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    preview = admin.get(f"/cohorts/{created.get_json()['id']}/preview").get_json()
+
+    assert preview == {
+        "count": 2,
+        "textable": 2,
+        "by_ethnic_group": {
+            "Asian or Asian British - Bangladeshi": 1,
+            "Asian or Asian British - Pakistani": 1,
+        },
+        "by_imd_quintile": {"1": 1, "2": 1},
+        "by_language": {"Bengali": 1, "Urdu": 1},
+        "by_age_band": {"50-59": 2},
+        "by_sex": {"female": 1, "male": 1},
+    }
+
+
+def test_requesting_invitations_freezes_the_members_and_sends_them_in_chunks(
+    admin: FlaskClient, registry_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cohorts, "CHUNK_SIZE", 2)
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    members = {person(registry_world, ods) for _ in range(5)}
+    cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    cohort_id = cohort.get_json()["id"]
+
+    stale = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 4})
+    assert stale.status_code == 409  # the preview said 5: nothing is sent
+    assert admin.get(f"/cohorts/{cohort_id}").get_json()["frozen_at"] is None
+    response = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 5})
+
+    assert response.status_code == 202, response.get_data(as_text=True)
+    outcome = response.get_json()
+    assert (outcome["invited"], outcome["chunks"]) == (5, 3)
+    requested = [
+        e
+        for e in registry_world.service.outbox()
+        if e.type == "registry.invitations.requested"
+        and e.data["batch_id"] == uuid.UUID(outcome["batch_id"])
+    ]
+    assert [e.data["chunk"] for e in requested] == [0, 1, 2]
+    assert {pid for e in requested for pid in e.data["participant_ids"]} == members
+
+    person(registry_world, ods)  # joins the practice after the cohort was frozen
+    frozen = admin.get(f"/cohorts/{cohort_id}").get_json()
+    assert frozen["size"] == 5 and frozen["frozen_at"]
+    assert admin.get(f"/cohorts/{cohort_id}/preview").get_json()["count"] == 5
+    again = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 5})
+    assert again.status_code == 409
+
+    next_cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "Rest"})
+    preview = admin.get(f"/cohorts/{next_cohort.get_json()['id']}/preview").get_json()
+    assert preview["count"] == 1  # the members are already invited to this trial
+
+
+def test_statuses_follow_consent_events_and_opted_out_patients_join_no_new_cohort(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    yes, stop = person(registry_world, ods), person(registry_world, ods)
+    cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    admin.post(f"/cohorts/{cohort.get_json()['id']}/invitations", json={"expected_count": 2})
+
+    consent_says(registry_world, yes, trial, "interested")
+    consent_says(registry_world, stop, trial, "opted_out")
+    HANDLERS["messaging.participant.opted_out"](
+        Event(
+            type="messaging.participant.opted_out",
+            producer="messaging",
+            data={"participant_id": stop, "source": "sms"},
+        ),
+        registry_world.service.uow(),
+    )
+
+    page = admin.get(f"/trials/{trial}/statuses", query_string={"practice_ods": ods}).get_json()
+    assert page["counts"] == {"interested": 1, "opted_out": 1}
+    assert {(i["participant_id"], i["status"]) for i in page["items"]} == {
+        (str(yes), "interested"),
+        (str(stop), "opted_out"),
+    }
+    later_trial = new_trial(admin)
+    later = admin.post(f"/trials/{later_trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    preview = admin.get(f"/cohorts/{later.get_json()['id']}/preview").get_json()
+    assert preview["count"] == 1  # the interested one; never the one who texted STOP
+
+
+def test_staff_of_another_practice_learn_nothing_through_any_filter(
+    registry_world: World,
+) -> None:
+    staff_a, staff_b = client_for(registry_world, "staff_a"), client_for(registry_world, "staff_b")
+    trial = str(registry_world.trial_x)
+    a_cohort = staff_a.post(
+        f"/trials/{trial}/cohorts", json={"practice_ods": "M85001", "name": "A's cohort"}
+    )
+    assert a_cohort.status_code == 201
+    nhs = staff_a.get(f"/participants/{registry_world.participant_a}").get_json()["nhs_number"]
+
+    for query in (
+        {"q": nhs},
+        {"language": "bn"},
+        {"trial_id": trial},
+        {"trial_id": trial, "status": "invited"},
+        {"textable": "true"},
+    ):
+        items = staff_b.get("/participants", query_string=query).get_json()["items"]
+        assert all(item["practice_ods"] == "M85002" for item in items), query
+    assert staff_b.get("/participants", query_string={"q": nhs}).get_json()["items"] == []
+    listed = staff_b.get(f"/trials/{trial}/cohorts").get_json()
+    assert all(c["practice_ods"] == "M85002" for c in listed)
+    assert staff_b.get(f"/cohorts/{a_cohort.get_json()['id']}/preview").status_code == 404
+    forbidden = staff_b.get(f"/trials/{trial}/statuses", query_string={"practice_ods": "M85001"})
+    assert forbidden.status_code == 403
+
+
+def test_participants_are_found_by_nhs_number_or_family_name(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods = new_practice(registry_world)
+    pid = person(registry_world, ods, language="pl")
+    found = admin.get(f"/participants/{pid}").get_json()
+    spaced = f"{found['nhs_number'][:3]} {found['nhs_number'][3:6]} {found['nhs_number'][6:]}"
+
+    by_number = admin.get("/participants", query_string={"q": spaced}).get_json()["items"]
+    by_name = admin.get(
+        "/participants", query_string={"q": found["family_name"][:7].lower(), "practice_ods": ods}
+    ).get_json()["items"]
+    by_language = admin.get(
+        "/participants", query_string={"language": "Polish", "practice_ods": ods}
+    ).get_json()["items"]
+
+    assert [p["id"] for p in by_number] == [str(pid)]
+    assert str(pid) in [p["id"] for p in by_name]
+    assert [p["id"] for p in by_language] == [str(pid)]
+
+
+def test_staff_correct_a_mobile_and_language_and_bad_values_are_422(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    pid = person(registry_world, new_practice(registry_world))
+    response = admin.patch(
+        f"/participants/{pid}",
+        json={"mobile": "0121 496 0000", "language": "Sylheti", "interpreter_needed": True},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert (body["mobile"], body["textable"], body["language"]) == ("+441214960000", False, "syl")
+    assert body["interpreter_needed"] is True
+
+    for bad, field in (({"mobile": "12"}, "mobile"), ({"language": "Elvish"}, "language")):
+        problem = admin.patch(f"/participants/{pid}", json=bad)
+        assert problem.status_code == 422
+        assert problem.get_json(force=True)["errors"][0]["field"] == field
+    cleared = admin.patch(f"/participants/{pid}", json={"mobile": None}).get_json()
+    assert (cleared["mobile"], cleared["textable"]) == (None, False)
+
+
+def test_erasing_a_participant_removes_them_and_announces_it(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    pid = person(registry_world, new_practice(registry_world))
+    assert admin.delete(f"/participants/{pid}").status_code == 204
+    assert admin.get(f"/participants/{pid}").status_code == 404
+    assert admin.delete(f"/participants/{pid}").status_code == 404
+    erased = [e for e in registry_world.service.outbox() if e.type == "registry.participant.erased"]
+    assert [e.data for e in erased if e.data["participant_id"] == pid] == [{"participant_id": pid}]
+
+
+def test_a_trial_keeps_its_languages_and_sending_window(admin: FlaskClient) -> None:
+    body = {
+        "short_name": f"W-{serial()}",
+        "title": "Window",
+        "sponsor": "Uni",
+        "response_deadline_days": 21,
+        "languages": ["Urdu", "en", "Panjabi"],
+        "sending_window": {"start": "10:00", "end": "16:30", "days": [1, 3, 5]},
+    }
+    created = admin.post("/trials", json=body).get_json()
+    read = admin.get(f"/trials/{created['id']}").get_json()
+    assert read["languages"] == ["ur", "en", "pa"]
+    assert read["sending_window"] == {"start": "10:00", "end": "16:30", "days": [1, 3, 5]}
+    bad = admin.post(
+        "/trials",
+        json={**body, "short_name": f"W-{serial()}", "sending_window": {"start": "18:00"}},
+    )
+    assert bad.status_code == 422
+
+
+def test_a_practice_has_a_validated_ods_code_and_time_zone(admin: FlaskClient) -> None:
+    ods = f"B{serial():05d}"
+    ok = admin.post("/practices", json={"ods_code": ods, "name": "P", "timezone": "Europe/London"})
+    assert ok.status_code == 201 and ok.get_json()["timezone"] == "Europe/London"
+    for bad in ({"ods_code": "12345X"}, {"ods_code": f"C{serial():05d}", "timezone": "Mars/Base"}):
+        response = admin.post("/practices", json={"name": "P", "ods_code": ods, **bad})
+        assert response.status_code == 422, bad
+
+
+def test_a_status_change_that_overtakes_the_one_before_it_waits_for_it(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    pid = person(registry_world, ods)
+    cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    admin.post(f"/cohorts/{cohort.get_json()['id']}/invitations", json={"expected_count": 1})
+
+    def change(status: str, previous: str) -> Event:
+        return Event(
+            type="consent.status.changed",
+            producer="consent",
+            data={
+                "participant_id": pid,
+                "trial_id": uuid.UUID(trial),
+                "status": status,
+                "previous_status": previous,
+                "form_version": 1,
+            },
+        )
+
+    handler = HANDLERS["consent.status.changed"]
+    with pytest.raises(statuses.StatusOutOfOrder):
+        handler(change("link_sent", "interested"), registry_world.service.uow())
+    handler(change("interested", "invited"), registry_world.service.uow())
+    handler(change("link_sent", "interested"), registry_world.service.uow())
+    handler(change("link_sent", "interested"), registry_world.service.uow())  # a duplicate
+
+    read = admin.get(f"/participants/{pid}").get_json()
+    assert [t["status"] for t in read["trials"]] == ["link_sent"]
