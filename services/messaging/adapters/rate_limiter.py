@@ -43,16 +43,18 @@ class DatabaseRateLimiter:
     def take(self, wanted: int) -> Grant:
         table = rate_limits
         with self.engine.begin() as conn:
-            now = float(conn.execute(self._clock).scalar_one())
             conn.execute(
                 self._insert(table)
-                .values(name=self.name, tokens=self.burst, updated=now)
+                .values(name=self.name, tokens=self.burst, updated=0.0)
                 .on_conflict_do_nothing()
             )
             query = select(table.c.tokens, table.c.updated).where(table.c.name == self.name)
             if self._lock:
                 query = query.with_for_update()
             row = conn.execute(query).one()
+            # The clock is read only once the row is ours: a time read before waiting for
+            # the lock would be older than the holder's, and move the bucket back in time.
+            now = max(float(conn.execute(self._clock).scalar_one()), row.updated)
             tokens = rate.refill(row.tokens, row.updated, now, self.rate, self.burst)
             granted, left = rate.take(tokens, wanted)
             conn.execute(
