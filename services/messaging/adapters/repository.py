@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.messaging.adapters.orm import (
@@ -318,6 +318,55 @@ class MessagingRepository:
                 received_at=datetime.now(UTC),
             )
         )
+
+    def messages_by_id(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Message]:
+        query = select(Message).where(_m.id.in_(ids))
+        if lock:
+            query = query.with_for_update()
+        return {m.id: m for m in self.session.scalars(query)}
+
+    def start_attempts(self, ids: Sequence[uuid.UUID], at: datetime) -> None:
+        """Record an attempt on each, in one statement (see Message.start_attempt)."""
+        if ids:
+            self.session.execute(
+                update(messages)
+                .where(_m.id.in_(ids))
+                .values(
+                    status="sending",
+                    attempts=_m.attempts + 1,
+                    attempt_started_at=at,
+                    updated_at=at,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    def sending_rows(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Any]:
+        """The columns a status event needs, without loading mapped objects to flush."""
+        query = select(
+            _m.id, _m.status, _m.participant_id, _m.trial_id, _m.batch_id, _m.kind, _m.error
+        ).where(_m.id.in_(ids))
+        if lock:
+            query = query.with_for_update()
+        return {row.id: row for row in self.session.execute(query)}
+
+    def set_accepted(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
+        """[{id, sid, status}] in one executemany: the provider's sid, and the new status."""
+        if rows:
+            self.session.execute(
+                update(messages)
+                .where(_m.id == bindparam("b_id"))
+                .values(
+                    provider_sid=bindparam("b_sid"), status=bindparam("b_status"), updated_at=at
+                )
+                .execution_options(synchronize_session=False),
+                [{"b_id": r["id"], "b_sid": r["sid"], "b_status": r["status"]} for r in rows],
+            )
+
+    def suppressed_among(self, mobiles: Sequence[str]) -> set[str]:
+        if not mobiles:
+            return set()
+        query = select(suppressions.c.mobile).where(suppressions.c.mobile.in_(set(mobiles)))
+        return set(self.session.scalars(query))
 
     def suppression(self, mobile: str) -> Suppression | None:
         return self.session.get(Suppression, mobile)

@@ -74,11 +74,19 @@ class Sender:
         request = sending.request_for(job, self.callback_url, self.settings.validity_seconds)
         return job, sending.call_provider(self.provider, request)
 
-    def record_finished(self, block: float = 0.0) -> int:
-        """Record the outcomes of calls that have returned (waiting up to `block` seconds)."""
-        if not self.in_flight:
-            return 0
-        done, self.in_flight = wait(self.in_flight, timeout=block, return_when=FIRST_COMPLETED)
+    def record_finished(self, block: float = 0.0, at_least: int = 1) -> int:
+        """Record the outcomes of calls that have returned, in one transaction, waiting up
+        to `block` seconds for `at_least` of them (fewer transactions, each doing more)."""
+        done: set[Future[Outcome]] = set()
+        deadline = time.monotonic() + block
+        while self.in_flight:
+            left = max(0.0, deadline - time.monotonic())
+            finished, self.in_flight = wait(
+                self.in_flight, timeout=left, return_when=FIRST_COMPLETED
+            )
+            done |= finished
+            if len(done) >= at_least or left == 0.0:
+                break
         if done:
             sending.record_outcomes(self._uow(), [f.result() for f in done])
         return len(done)
@@ -99,16 +107,14 @@ class Sender:
             jobs = jobs[granted:]
 
     def run_once(self) -> int:
+        """Claim a batch when there is room for one, then record a group of outcomes."""
         self._housekeeping()
-        self.record_finished()
-        room = self.settings.send_concurrency * 2 - len(self.in_flight)
-        if room <= 0:
-            self.record_finished(block=0.05)
-            return 0
-        jobs = sending.claim(
-            self._uow(), min(self.settings.send_batch_size, room), self.settings.default_window
-        )
-        self._dispatch(jobs)
+        batch = self.settings.send_batch_size
+        jobs: list[sending.SendJob] = []
+        if len(self.in_flight) < batch:
+            jobs = sending.claim(self._uow(), batch, self.settings.default_window)
+            self._dispatch(jobs)
+        self.record_finished(block=0.05, at_least=max(1, min(len(self.in_flight), batch // 2)))
         return len(jobs)
 
     def drain(self) -> None:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.messaging.adapters.provider import Accepted, ProviderError, SendRequest, SmsProvider
-from services.messaging.domain.model import PRIORITY_BULK, Message, Suppression
+from services.messaging.domain.model import (
+    FINAL,
+    PRIORITY_BULK,
+    STATUS_RANK,
+    Message,
+    Suppression,
+)
 from services.messaging.domain.windows import ALWAYS, SendingWindow
 from services.messaging.service_layer.outbound import publish_status
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
@@ -46,8 +52,11 @@ def claim(
     jobs: list[SendJob] = []
     windows: dict[uuid.UUID | None, SendingWindow] = {}
     with uow:
-        for message in uow.messaging.claim_queued(limit, uow.row_locks):
-            if uow.messaging.suppression(message.to) is not None and message.kind != "stop_ack":
+        due = uow.messaging.claim_queued(limit, uow.row_locks)
+        stopped = uow.messaging.suppressed_among([m.to for m in due])
+        starting: list[uuid.UUID] = []
+        for message in due:
+            if message.to in stopped and message.kind != "stop_ack":
                 message.move_to("suppressed", "the number replied STOP")
                 publish_status(uow, message)
                 continue
@@ -66,8 +75,9 @@ def claim(
                 closes = window.closes_after(at)
                 if closes is not None:
                     validity = max(MIN_VALIDITY, int((closes - at).total_seconds()))
-            message.start_attempt()
+            starting.append(message.id)  # the attempt, as Message.start_attempt records it
             jobs.append(SendJob(message.id, message.to, message.body, validity))
+        uow.messaging.start_attempts(starting, datetime.now(UTC))
         uow.commit()
     return jobs
 
@@ -103,15 +113,41 @@ def record_outcomes(
 ) -> None:
     """What the provider said about several sends, in one transaction."""
     with uow:
+        ids = [job.message_id for job, _ in outcomes]
+        rows = uow.messaging.sending_rows(ids, lock=uow.row_locks)
+        accepted: list[dict[str, object]] = []
+        events: list[dict[str, object]] = []
+        failed: list[tuple[uuid.UUID, ProviderError]] = []
         for job, outcome in outcomes:
-            if isinstance(outcome, Accepted):
-                message = _locked(uow, job.message_id)
-                if message is not None:
-                    message.provider_sid = outcome.sid
-                    if message.move_to("accepted"):
-                        publish_status(uow, message)
-            else:
-                _record_failure(uow, job.message_id, outcome)
+            row = rows.get(job.message_id)
+            if row is None:
+                continue
+            if isinstance(outcome, ProviderError):
+                failed.append((job.message_id, outcome))
+                continue
+            # Forward only: a status callback may have beaten us to "sent" or "delivered".
+            moves = row.status not in FINAL and STATUS_RANK[row.status] < STATUS_RANK["accepted"]
+            status = "accepted" if moves else row.status
+            accepted.append({"id": row.id, "sid": outcome.sid, "status": status})
+            if moves:
+                events.append(
+                    {
+                        "message_id": row.id,
+                        "participant_id": row.participant_id,
+                        "trial_id": row.trial_id,
+                        "batch_id": row.batch_id,
+                        "kind": row.kind,
+                        "status": "accepted",
+                        "reason": row.error,
+                    }
+                )
+        uow.messaging.set_accepted(accepted, datetime.now(UTC))
+        uow.publish_many("messaging.message.status_changed", events)
+        if failed:
+            found = uow.messaging.messages_by_id([i for i, _ in failed], lock=uow.row_locks)
+            for message_id, error in failed:
+                if message_id in found:
+                    _record_failure(uow, found[message_id], error)
         uow.commit()
 
 
@@ -119,10 +155,9 @@ def _locked(uow: MessagingUnitOfWork, message_id: uuid.UUID) -> Message | None:
     return uow.messaging.message(message_id, lock=uow.row_locks)
 
 
-def _record_failure(uow: MessagingUnitOfWork, message_id: uuid.UUID, error: ProviderError) -> None:
-    log.warning("send_failed", message_id=str(message_id), code=error.code, outcome=error.outcome)
-    message = _locked(uow, message_id)
-    if message is None or error.outcome == "unknown":
+def _record_failure(uow: MessagingUnitOfWork, message: Message, error: ProviderError) -> None:
+    log.warning("send_failed", message_id=str(message.id), code=error.code, outcome=error.outcome)
+    if error.outcome == "unknown":
         return  # left as "sending": reconciliation decides
     if error.outcome == "retry":
         message.back_to_queue(message.retry_delay())
