@@ -10,7 +10,12 @@ from services.fake_twilio.settings import FakeTwilioSettings
 
 class QuietApiHandler(WSGIRequestHandler):
     """werkzeug's handler without an access-log line for each successful Twilio API call:
-    a benchmark makes thousands a second, and the control and page requests stay logged."""
+    a benchmark makes thousands a second, and the control and page requests stay logged.
+
+    HTTP/1.1, so the SDK's session keeps its connection instead of opening one per call
+    (werkzeug answers HTTP/1.0 and closes by default)."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.path.startswith("/2010-04-01/") and str(code).startswith("2"):

@@ -6,7 +6,14 @@ from flask import Flask
 
 from services.messaging.bootstrap import build_runtime
 from services.messaging.config import MessagingSettings, load_settings
-from services.messaging.entrypoints.api import messages, webhooks
+from services.messaging.entrypoints.api import (
+    batches,
+    messages,
+    replies,
+    templates,
+    trials,
+    webhooks,
+)
 from shared.http.app import build_app
 from shared.logs import configure
 
@@ -19,5 +26,12 @@ def create_app(settings: MessagingSettings | None = None) -> Flask:
         settings,
         title="TrialReach messaging",
         description="SMS invitations, delivery status, replies and opt-outs.",
-        blueprints=[webhooks.blp, messages.blp],
+        blueprints=[
+            webhooks.blp,
+            messages.blp,
+            batches.blp,
+            templates.blp,
+            replies.blp,
+            trials.blp,
+        ],
     )

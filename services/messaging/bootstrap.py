@@ -36,7 +36,12 @@ def build_runtime(settings: MessagingSettings) -> Runtime:
 
 def build_provider(settings: MessagingSettings) -> TwilioProvider:
     twilio = settings.twilio
-    client = make_twilio_client(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
+    client = make_twilio_client(
+        twilio.account_sid,
+        twilio.auth_token,
+        twilio.api_base_url,
+        pool_size=settings.send_concurrency,
+    )
     return TwilioProvider(
         client,
         from_number=twilio.from_number,

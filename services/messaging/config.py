@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from environs import Env
 from marshmallow.validate import Range
 
+from services.messaging.domain.windows import ALWAYS, DEFAULT_WINDOW, SendingWindow
 from shared.config import CommonSettings, ConfigError, read_common, sealed
 
 
@@ -28,6 +29,11 @@ class MessagingSettings:
     send_batch_size: int
     send_poll_interval: float
     reconcile_after_seconds: int
+    send_rate_per_second: float = 0.0  # 0: no limit
+    send_concurrency: int = 8  # provider calls in flight per sending process
+    default_window: SendingWindow = DEFAULT_WINDOW
+    price_per_segment: float = 0.04
+    price_currency: str = "GBP"
 
 
 def load_settings() -> MessagingSettings:
@@ -49,6 +55,12 @@ def load_settings() -> MessagingSettings:
         send_batch_size=env.int("SEND_BATCH_SIZE", 50, validate=Range(min=1)),
         send_poll_interval=env.float("SEND_POLL_INTERVAL", 0.2),
         reconcile_after_seconds=env.int("SEND_RECONCILE_AFTER", 60, validate=Range(min=1)),
+        # Across every sending process together; Twilio queues what goes over its own limit.
+        send_rate_per_second=env.float("SEND_RATE_PER_SECOND", 0.0, validate=Range(min=0)),
+        send_concurrency=env.int("SEND_CONCURRENCY", 8, validate=Range(1, 256)),
+        default_window=_window(env.str("SEND_WINDOW", "mon-fri 09:00-18:00")),
+        price_per_segment=env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0)),
+        price_currency=env.str("SMS_PRICE_CURRENCY", "GBP"),
     )
     sealed(env)
     if not (twilio.from_number or twilio.messaging_service_sid):
@@ -56,3 +68,18 @@ def load_settings() -> MessagingSettings:
             "Configuration error: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
         )
     return settings
+
+
+def _window(value: str) -> SendingWindow:
+    """'mon-fri 09:00-18:00' (Europe/London), or 'always'."""
+    if value.strip().lower() == "always":
+        return ALWAYS
+    try:
+        days, hours = value.split()
+        start, end = hours.split("-")
+        return SendingWindow.parse(days, start, end)
+    except ValueError as exc:
+        raise ConfigError(
+            f"Configuration error: SEND_WINDOW {value!r} is not like 'mon-fri 09:00-18:00' "
+            f"or 'always' ({exc})"
+        ) from exc

@@ -7,7 +7,7 @@ with an inbox row, written in the same transaction as the handler's effects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -74,6 +74,24 @@ class SqlUnitOfWork:
             )
         )
         return event
+
+    def publish_many(self, type_: str, items: Sequence[dict[str, Any]]) -> list[Event]:
+        """Several events of one type in one statement (a sender records hundreds at once)."""
+        events = [new_event(type_, data, self.producer) for data in items]
+        if events:
+            self.session.execute(
+                insert(self.tables.outbox),
+                [
+                    {
+                        "event_id": e.id,
+                        "type": e.type,
+                        "payload": encode(e),
+                        "created_at": e.occurred_at,
+                    }
+                    for e in events
+                ],
+            )
+        return events
 
     def claim(self, consumer: str, event: Event) -> bool:
         """Write the event's inbox row first; False if this consumer handled it already.

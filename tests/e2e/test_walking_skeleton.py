@@ -51,7 +51,8 @@ def texts_to(system: System, number: str) -> list[dict[str, Any]]:
 def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     system: System, page: Any, request: pytest.FixtureRequest
 ) -> None:
-    admin = ApiClient(system.urls["registry"], token(system, "--name", "admin", "--role", "admin"))
+    admin_token = token(system, "--name", "admin", "--role", "admin")
+    admin = ApiClient(system.urls["registry"], admin_token)
     admin.post("/practices", {"ods_code": "M85001", "name": "Test Medical Centre"})
     trial = admin.post(
         "/trials", {"short_name": "E2E-1", "title": "A heart study", "sponsor": "Test University"}
@@ -76,15 +77,29 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
         },
     )
     correlation_id = uuid.uuid4().hex
-    staff.post(
+    requested = staff.post(
         f"/trials/{trial['id']}/invitations",
         {"practice_ods": "M85001", "participant_ids": [patient["id"]]},
         expect=202,
         headers={"X-Correlation-ID": correlation_id},
     )
 
+    # Messaging holds the batch for approval; the Urdu text is not reviewed yet, so an
+    # admin approves it knowingly.
+    messaging_admin = ApiClient(system.urls["messaging"], admin_token)
+    batch = f"/batches/{requested['batch_id']}"
+    preview = eventually(
+        lambda: messaging_admin.get(f"{batch}/preview"), what="the batch to reach messaging"
+    )
+    assert [(p["language"], p["count"], p["reviewed"]) for p in preview["languages"]] == [
+        ("ur", 1, False)
+    ]
+    messaging_admin.post(f"{batch}/approve", {"allow_unreviewed": True}, expect=200)
+
     invitation = eventually(lambda: texts_to(system, PATIENT_MOBILE), what="the invitation SMS")
-    assert "Reply YES" in invitation[0]["body"]
+    assert invitation[0]["body"] == preview["languages"][0]["text"]
+    assert "YES" in invitation[0]["body"] and "تحقیقی" in invitation[0]["body"]
+    assert invitation[0]["segments"] == preview["languages"][0]["segments"]
     eventually(
         lambda: texts_to(system, PATIENT_MOBILE)[0]["status"] == "delivered",
         what="the delivery status callback",
@@ -113,9 +128,9 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
         lambda: len(texts := texts_to(system, PATIENT_MOBILE)) == 2 and texts[1],
         what="the acknowledgement SMS",
     )
-    assert "Thank you" in acknowledgement["body"]
+    assert acknowledgement["body"].startswith("شکریہ")  # "thank you", in Urdu
     page.reload()
-    page.get_by_text("Thank you").wait_for(timeout=10_000)
+    page.get_by_text(acknowledgement["body"]).wait_for(timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone.png"), full_page=True)
 
     registry_view = eventually(

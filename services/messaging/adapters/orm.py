@@ -6,16 +6,20 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Index,
     Integer,
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import registry
 
+from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import Contact, InboundMessage, Message, Suppression
+from services.messaging.domain.templates import Template
 from shared.db.tables import new_metadata
 
 metadata, platform = new_metadata()
@@ -39,6 +43,12 @@ trials = Table(
     Column("id", Uuid, primary_key=True),
     Column("short_name", String(40), nullable=False),
     Column("title", String(300), nullable=False),
+    Column("info_url", String(500)),
+    Column("reminder_days", Integer),
+    Column("window_days", String(40)),
+    Column("window_start", String(5)),
+    Column("window_end", String(5)),
+    Column("smart_encoding", Boolean),
 )
 
 messages = Table(
@@ -58,9 +68,12 @@ messages = Table(
     Column("attempts", Integer, nullable=False),
     Column("attempt_started_at", DateTime(timezone=True)),
     Column("not_before", DateTime(timezone=True)),
+    Column("language", String(20)),
+    Column("template_id", Uuid),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_messages_status_priority", "status", "priority", "created_at"),
+    Index("ix_messages_to_created_at", "to", "created_at"),
 )
 
 status_events = Table(
@@ -87,7 +100,11 @@ inbound_messages = Table(
     Column("trial_id", Uuid),
     Column("intent", String(20)),
     Column("language", String(20)),
+    Column("reviewed_intent", String(20)),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", DateTime(timezone=True)),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_inbound_messages_participant_trial", "participant_id", "trial_id"),
 )
 
 suppressions = Table(
@@ -96,6 +113,50 @@ suppressions = Table(
     Column("mobile", String(20), primary_key=True),
     Column("reason", String(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("scope", String(36), nullable=False),  # "default" or a trial id
+    Column("kind", String(40), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("reviewed", Boolean, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("reviewed_by", String(200)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("scope", "kind", "language", "version"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("trial_id", Uuid, nullable=False),
+    Column("practice_ods", String(6), nullable=False, index=True),
+    Column("chunks", Integer, nullable=False),
+    Column("chunks_received", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("send_at", DateTime(timezone=True)),
+    Column("approved_by", String(200)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("allow_unreviewed", Boolean, nullable=False),
+    Column("reminder_queued_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per limit, shared by every sending process: a token bucket in the database.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated", Float, nullable=False),  # seconds since the epoch
 )
 
 _mapped = False
@@ -109,4 +170,6 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Message, messages)
     mapper_registry.map_imperatively(InboundMessage, inbound_messages)
     mapper_registry.map_imperatively(Suppression, suppressions)
+    mapper_registry.map_imperatively(Template, templates)
+    mapper_registry.map_imperatively(Batch, batches)
     _mapped = True

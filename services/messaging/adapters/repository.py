@@ -5,18 +5,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.messaging.adapters.orm import (
+    batches,
     contacts,
     inbound_messages,
     messages,
     status_events,
+    suppressions,
+    templates,
     trials,
 )
+from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import Contact, InboundMessage, Message, Suppression
+from services.messaging.domain.templates import Template
+from services.messaging.domain.trial_settings import DEFAULT_INFO_URL, TrialSettings
+from services.messaging.domain.windows import SendingWindow
 
 # Queries name the tables' columns: the domain dataclasses stay plain for the type checker.
 _m = messages.c
@@ -37,14 +45,221 @@ class MessagingRepository:
         return self.session.scalars(query).all()
 
     def save_trial(self, trial_id: uuid.UUID, short_name: str, title: str) -> None:
-        self.session.execute(delete(trials).where(trials.c.id == trial_id))
-        self.session.execute(insert(trials).values(id=trial_id, short_name=short_name, title=title))
+        """Names come from the registry; the sending settings admins set here are kept."""
+        found = self.session.execute(
+            update(trials).where(trials.c.id == trial_id).values(short_name=short_name, title=title)
+        )
+        if not found.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(
+                insert(trials).values(id=trial_id, short_name=short_name, title=title)
+            )
 
     def trial(self, trial_id: uuid.UUID) -> tuple[str, str] | None:
         row = self.session.execute(
             select(trials.c.short_name, trials.c.title).where(trials.c.id == trial_id)
         ).first()
         return (row.short_name, row.title) if row else None
+
+    def trial_settings(self, trial_id: uuid.UUID) -> TrialSettings | None:
+        row = self.session.execute(select(trials).where(trials.c.id == trial_id)).first()
+        if row is None:
+            return None
+        window = None
+        if row.window_days and row.window_start and row.window_end:
+            window = SendingWindow.parse(row.window_days, row.window_start, row.window_end)
+        return TrialSettings(
+            trial_id=row.id,
+            short_name=row.short_name,
+            title=row.title,
+            info_url=row.info_url or DEFAULT_INFO_URL,
+            reminder_days=7 if row.reminder_days is None else (row.reminder_days or None),
+            window=window,
+            smart_encoding=True if row.smart_encoding is None else row.smart_encoding,
+        )
+
+    def save_trial_settings(self, settings: TrialSettings) -> None:
+        window = settings.window.describe() if settings.window else None
+        self.session.execute(
+            update(trials)
+            .where(trials.c.id == settings.trial_id)
+            .values(
+                info_url=settings.info_url,
+                reminder_days=settings.reminder_days or 0,
+                window_days=window["days"] if window else None,
+                window_start=window["start"] if window else None,
+                window_end=window["end"] if window else None,
+                smart_encoding=settings.smart_encoding,
+            )
+        )
+
+    # Templates
+
+    def add_template(self, template: Template) -> None:
+        self.session.add(template)
+
+    def template(self, template_id: uuid.UUID) -> Template | None:
+        return self.session.get(Template, template_id)
+
+    def templates_in(self, scopes: Sequence[str], kind: str | None = None) -> Sequence[Template]:
+        query = select(Template).where(templates.c.scope.in_(scopes))
+        if kind is not None:
+            query = query.where(templates.c.kind == kind)
+        return self.session.scalars(query).all()
+
+    def list_templates(
+        self, scope: str | None, kind: str | None, language: str | None
+    ) -> Sequence[Template]:
+        t = templates.c
+        query = select(Template).order_by(t.scope, t.kind, t.language, t.version)
+        for column, value in ((t.scope, scope), (t.kind, kind), (t.language, language)):
+            if value is not None:
+                query = query.where(column == value)
+        return self.session.scalars(query).all()
+
+    def latest_version(self, scope: str, kind: str, language: str) -> int:
+        t = templates.c
+        query = select(func.max(t.version)).where(
+            t.scope == scope, t.kind == kind, t.language == language
+        )
+        return int(self.session.execute(query).scalar() or 0)
+
+    # Batches
+
+    def batch(self, batch_id: uuid.UUID, *, lock: bool = False) -> Batch | None:
+        return self.session.get(Batch, batch_id, with_for_update=lock or None)
+
+    def add_batch(self, batch: Batch) -> None:
+        self.session.add(batch)
+
+    def list_batches(self, practices: frozenset[str] | None, limit: int) -> Sequence[Batch]:
+        query = select(Batch).order_by(batches.c.created_at.desc()).limit(limit)
+        if practices is not None:
+            query = query.where(batches.c.practice_ods.in_(practices))
+        return self.session.scalars(query).all()
+
+    def batch_texts(
+        self, batch_id: uuid.UUID
+    ) -> list[tuple[str | None, uuid.UUID | None, str, int]]:
+        """(language, template id, body, how many) for the batch's invitations."""
+        query = (
+            select(_m.language, _m.template_id, _m.body, func.count())
+            .where(_m.batch_id == batch_id, _m.kind == "invitation")
+            .group_by(_m.language, _m.template_id, _m.body)
+            .order_by(_m.language)
+        )
+        return [(r[0], r[1], r[2], int(r[3])) for r in self.session.execute(query)]
+
+    def batch_status_counts(self, batch_id: uuid.UUID) -> list[tuple[str, str, str | None, int]]:
+        """(kind, status, error, how many) for every message of the batch."""
+        query = (
+            select(_m.kind, _m.status, _m.error, func.count())
+            .where(_m.batch_id == batch_id)
+            .group_by(_m.kind, _m.status, _m.error)
+        )
+        return [(r[0], r[1], r[2], int(r[3])) for r in self.session.execute(query)]
+
+    def batch_reply_intents(self, batch: Batch) -> list[tuple[str, int]]:
+        """What the batch's people answered about its trial, the staff's reading first."""
+        i = inbound_messages.c
+        invited = select(_m.participant_id).where(_m.batch_id == batch.id, _m.kind == "invitation")
+        meaning = func.coalesce(i.reviewed_intent, i.intent)
+        query = (
+            select(meaning, func.count())
+            .where(i.trial_id == batch.trial_id, i.participant_id.in_(invited))
+            .group_by(meaning)
+        )
+        return [(str(r[0]), int(r[1])) for r in self.session.execute(query)]
+
+    def set_batch_messages(
+        self,
+        batch_id: uuid.UUID,
+        from_statuses: Sequence[str],
+        to_status: str,
+        not_before: datetime | None = None,
+        error: str | None = None,
+    ) -> int:
+        values: dict[str, object] = {"status": to_status, "updated_at": datetime.now(UTC)}
+        if not_before is not None:
+            values["not_before"] = not_before
+        if error is not None:
+            values["error"] = error
+        result = self.session.execute(
+            update(messages)
+            .where(_m.batch_id == batch_id, _m.status.in_(from_statuses))
+            .values(**values)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def batch_message_ids(self, batch_id: uuid.UUID, status: str) -> Sequence[Message]:
+        query = select(Message).where(_m.batch_id == batch_id, _m.status == status)
+        return self.session.scalars(query).all()
+
+    def batches_due_a_reminder(self) -> Sequence[Batch]:
+        query = select(Batch).where(
+            batches.c.status == "approved", batches.c.reminder_queued_at.is_(None)
+        )
+        return self.session.scalars(query).all()
+
+    def unanswered_invitations(self, batch: Batch) -> Sequence[Message]:
+        """Invitations of the batch that went out, to people who have not replied about the
+        trial and whose number is not on the STOP list."""
+        i = inbound_messages.c
+        replied = exists().where(
+            i.participant_id == _m.participant_id, i.trial_id == batch.trial_id
+        )
+        stopped = exists().where(suppressions.c.mobile == _m.to)
+        earlier = messages.alias("earlier").c
+        reminded = exists().where(
+            and_(
+                earlier.participant_id == _m.participant_id,
+                earlier.batch_id == batch.id,
+                earlier.kind == "reminder",
+            )
+        )
+        query = select(Message).where(
+            _m.batch_id == batch.id,
+            _m.kind == "invitation",
+            _m.status.in_(("accepted", "sent", "delivered")),
+            ~replied,
+            ~stopped,
+            ~reminded,
+        )
+        return self.session.scalars(query).all()
+
+    def first_sent_at(self, batch_id: uuid.UUID) -> datetime | None:
+        query = select(func.min(_m.attempt_started_at)).where(
+            _m.batch_id == batch_id, _m.kind == "invitation"
+        )
+        return self.session.execute(query).scalar()
+
+    # Loop protection
+
+    def same_text_count(self, to: str, body: str, since: datetime) -> int:
+        query = select(func.count()).where(
+            _m.to == to,
+            _m.created_at >= since,
+            _m.body == body,
+            _m.status.notin_(("failed", "suppressed", "cancelled")),
+        )
+        return int(self.session.execute(query).scalar_one())
+
+    # Staff review of unclear replies
+
+    def unclear_replies(self, practices: frozenset[str] | None, limit: int) -> Sequence[Any]:
+        i = inbound_messages.c
+        query = (
+            select(InboundMessage, contacts.c.practice_ods)
+            .join(contacts, contacts.c.participant_id == i.participant_id)
+            .where(i.intent == "unknown", i.reviewed_intent.is_(None))
+            .order_by(i.received_at)
+            .limit(limit)
+        )
+        if practices is not None:
+            query = query.where(contacts.c.practice_ods.in_(practices))
+        return self.session.execute(query).all()
+
+    def inbound(self, inbound_id: uuid.UUID, *, lock: bool = False) -> InboundMessage | None:
+        return self.session.get(InboundMessage, inbound_id, with_for_update=lock or None)
 
     def message(self, message_id: uuid.UUID, *, lock: bool = False) -> Message | None:
         return self.session.get(Message, message_id, with_for_update=lock or None)
@@ -103,6 +318,55 @@ class MessagingRepository:
                 received_at=datetime.now(UTC),
             )
         )
+
+    def messages_by_id(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Message]:
+        query = select(Message).where(_m.id.in_(ids))
+        if lock:
+            query = query.with_for_update()
+        return {m.id: m for m in self.session.scalars(query)}
+
+    def start_attempts(self, ids: Sequence[uuid.UUID], at: datetime) -> None:
+        """Record an attempt on each, in one statement (see Message.start_attempt)."""
+        if ids:
+            self.session.execute(
+                update(messages)
+                .where(_m.id.in_(ids))
+                .values(
+                    status="sending",
+                    attempts=_m.attempts + 1,
+                    attempt_started_at=at,
+                    updated_at=at,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    def sending_rows(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Any]:
+        """The columns a status event needs, without loading mapped objects to flush."""
+        query = select(
+            _m.id, _m.status, _m.participant_id, _m.trial_id, _m.batch_id, _m.kind, _m.error
+        ).where(_m.id.in_(ids))
+        if lock:
+            query = query.with_for_update()
+        return {row.id: row for row in self.session.execute(query)}
+
+    def set_accepted(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
+        """[{id, sid, status}] in one executemany: the provider's sid, and the new status."""
+        if rows:
+            self.session.execute(
+                update(messages)
+                .where(_m.id == bindparam("b_id"))
+                .values(
+                    provider_sid=bindparam("b_sid"), status=bindparam("b_status"), updated_at=at
+                )
+                .execution_options(synchronize_session=False),
+                [{"b_id": r["id"], "b_sid": r["sid"], "b_status": r["status"]} for r in rows],
+            )
+
+    def suppressed_among(self, mobiles: Sequence[str]) -> set[str]:
+        if not mobiles:
+            return set()
+        query = select(suppressions.c.mobile).where(suppressions.c.mobile.in_(set(mobiles)))
+        return set(self.session.scalars(query))
 
     def suppression(self, mobile: str) -> Suppression | None:
         return self.session.get(Suppression, mobile)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from requests.adapters import HTTPAdapter
+from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 
 def make_twilio_client(
-    account_sid: str, auth_token: str, api_base_url: str | None = None
+    account_sid: str, auth_token: str, api_base_url: str | None = None, pool_size: int = 10
 ) -> Client:
     """A Client for Twilio, or for `api_base_url` (e.g. http://127.0.0.1:8010) when given.
+
+    A 30 s timeout: without one a hung connection would hold a sending thread forever.
 
     The SDK builds every Messages URL, next-page links included, from the `api` domain's
     base_url (twilio.base.domain.Domain.absolute_url), so setting it on this client's own
@@ -16,7 +20,12 @@ def make_twilio_client(
     would otherwise rewrite the host into `<product>.<edge>.<region>.twilio.com` form
     when TWILIO_EDGE or TWILIO_REGION is set in the environment.
     """
-    client = Client(account_sid, auth_token)
+    http = TwilioHttpClient(timeout=30)
+    if http.session is not None:  # one kept-alive connection per sending thread
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+        http.session.mount("https://", adapter)
+        http.session.mount("http://", adapter)
+    client = Client(account_sid, auth_token, http_client=http)
     if api_base_url:
         client.edge = None
         client.region = None

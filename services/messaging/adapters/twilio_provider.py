@@ -61,9 +61,12 @@ class TwilioProvider:
         return Accepted(sid=str(message.sid))
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """Looked up by recipient and creation time, not Twilio's DateSent filter: a message
+        still queued at Twilio has no date_sent yet and would be missed, then sent twice."""
         try:
-            for message in self.client.messages.list(to=to, date_sent_after=since, limit=100):
-                if message.body == body:
+            for message in self.client.messages.list(to=to, limit=100):
+                created = message.date_created
+                if message.body == body and (created is None or created >= since):
                     return str(message.sid)
         except (TwilioRestException, requests.RequestException) as exc:
             raise ProviderError("unknown", "lookup", type(exc).__name__) from exc

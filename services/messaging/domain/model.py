@@ -16,6 +16,7 @@ def now() -> datetime:
 # Where each status sits: a status callback may only move a message forward.
 # "accepted" means the provider took it; the provider then reports sent and delivered.
 STATUS_RANK = {
+    "held": -1,  # in a batch nobody has approved yet, or one that is paused
     "queued": 0,
     "sending": 1,
     "accepted": 2,
@@ -24,8 +25,9 @@ STATUS_RANK = {
     "undelivered": 4,
     "failed": 4,
     "suppressed": 4,
+    "cancelled": 4,
 }
-FINAL = frozenset({"delivered", "undelivered", "failed", "suppressed"})
+FINAL = frozenset({"delivered", "undelivered", "failed", "suppressed", "cancelled"})
 
 # Replies and acknowledgements go ahead of bulk invitations.
 PRIORITY_REPLY, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 1, 2
@@ -57,6 +59,8 @@ class Message:
     attempts: int = 0
     attempt_started_at: datetime | None = None
     not_before: datetime | None = None
+    language: str | None = None  # the language of the template used
+    template_id: uuid.UUID | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
@@ -99,8 +103,15 @@ class InboundMessage:
     trial_id: uuid.UUID | None = None
     intent: str | None = None
     language: str | None = None
+    reviewed_intent: str | None = None  # what staff decided an unclear reply meant
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     received_at: datetime = field(default_factory=now)
+
+    @property
+    def meaning(self) -> str | None:
+        return self.reviewed_intent or self.intent
 
 
 @dataclass

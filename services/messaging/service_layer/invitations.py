@@ -1,11 +1,12 @@
-"""Turning the registry's invitation requests into queued messages."""
+"""Turning the registry's invitation requests into a batch of texts held for approval."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import PRIORITY_BULK, Message
-from services.messaging.domain.texts import invitation_text
+from services.messaging.service_layer import templates
 from services.messaging.service_layer.outbound import queue_message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
@@ -15,11 +16,23 @@ class NotYetKnown(Exception):
 
 
 def queue_invitations(uow: MessagingUnitOfWork, data: dict[str, Any]) -> int:
+    """One chunk of a batch: each contact's invitation, rendered in their language and held
+    until staff approve the batch (the chunks of one batch may arrive in any order)."""
     with uow:
-        trial = uow.messaging.trial(data["trial_id"])
+        trial = uow.messaging.trial_settings(data["trial_id"])
         if trial is None:
             raise NotYetKnown(f"trial {data['trial_id']} not known yet")
-        text = invitation_text(*trial)
+        batch = uow.messaging.batch(data["batch_id"], lock=uow.row_locks)
+        if batch is None:
+            batch = Batch(
+                id=data["batch_id"],
+                trial_id=data["trial_id"],
+                practice_ods=data["practice_ods"],
+                chunks=data["chunks"],
+            )
+            uow.messaging.add_batch(batch)
+        batch.chunks_received += 1
+        by_language: dict[str, templates.Rendered] = {}
         queued = 0
         for participant_id in data["participant_ids"]:
             contact = uow.messaging.contact(participant_id)
@@ -27,15 +40,25 @@ def queue_invitations(uow: MessagingUnitOfWork, data: dict[str, Any]) -> int:
                 raise NotYetKnown(f"participant {participant_id} not known yet")
             if contact.erased or not contact.mobile:
                 continue
+            if contact.language not in by_language:
+                by_language[contact.language] = templates.render(
+                    uow, trial, "invitation", contact.language
+                )
+            rendered = by_language[contact.language]
             message = Message(
                 participant_id=participant_id,
                 to=contact.mobile,
-                body=text,
+                body=rendered.text,
                 kind="invitation",
                 priority=PRIORITY_BULK,
                 trial_id=data["trial_id"],
                 batch_id=data["batch_id"],
+                status="held" if batch.status in ("draft", "paused") else "queued",
+                language=rendered.template.language,
+                template_id=rendered.template.id,
             )
+            if batch.status == "cancelled":
+                message.status, message.error = "cancelled", "the batch was cancelled"
             queue_message(uow, message)
             queued += 1
         uow.commit()

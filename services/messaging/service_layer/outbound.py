@@ -1,16 +1,30 @@
-"""Queueing a message: the one place that applies the suppression list."""
+"""Queueing a message: the one place that applies the STOP list and loop protection."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from services.messaging.domain.model import Message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
+# The same text to the same number this often within the hour is a loop (an auto-reply
+# answering our acknowledgement, a batch requested twice): the next one is not sent.
+LOOP_LIMIT = 3
+LOOP_PERIOD = timedelta(hours=1)
+
 
 def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bool = False) -> None:
     """Add a message; a suppressed number gets nothing (bar the one STOP confirmation)."""
+    repeats = uow.messaging.same_text_count(
+        message.to, message.body, message.created_at - LOOP_PERIOD
+    )
     uow.messaging.add(message)
     if not bypass_stop and uow.messaging.suppression(message.to) is not None:
         message.move_to("suppressed", "the number replied STOP")
+        publish_status(uow, message)
+    elif repeats >= LOOP_LIMIT:
+        message.status = "failed"
+        message.error = f"loop protection: the same text went to this number {repeats} times"
         publish_status(uow, message)
 
 

@@ -8,12 +8,19 @@ provider whether it arrived before anything is sent again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from services.messaging.adapters.provider import ProviderError, SendRequest, SmsProvider
-from services.messaging.domain.model import Message, Suppression
+from services.messaging.adapters.provider import Accepted, ProviderError, SendRequest, SmsProvider
+from services.messaging.domain.model import (
+    FINAL,
+    PRIORITY_BULK,
+    STATUS_RANK,
+    Message,
+    Suppression,
+)
+from services.messaging.domain.windows import ALWAYS, SendingWindow
 from services.messaging.service_layer.outbound import publish_status
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.logs import get_logger
@@ -26,20 +33,68 @@ class SendJob:
     message_id: uuid.UUID
     to: str
     body: str
+    validity_seconds: int | None = None  # shorter than usual when the window closes soon
 
 
-def claim(uow: MessagingUnitOfWork, limit: int) -> list[SendJob]:
+MIN_VALIDITY = 60  # Twilio's lower bound
+
+
+def claim(
+    uow: MessagingUnitOfWork,
+    limit: int,
+    default_window: SendingWindow = ALWAYS,
+    at: datetime | None = None,
+) -> list[SendJob]:
+    """Record an attempt for each due message. Bulk texts outside their trial's sending
+    window are put off until it opens; replies and acknowledgements go at any hour, since
+    the patient has just written to us."""
+    at = at or datetime.now(UTC)
     jobs: list[SendJob] = []
+    windows: dict[uuid.UUID | None, SendingWindow] = {}
     with uow:
-        for message in uow.messaging.claim_queued(limit, uow.row_locks):
-            if uow.messaging.suppression(message.to) is not None and message.kind != "stop_ack":
+        due = uow.messaging.claim_queued(limit, uow.row_locks)
+        stopped = uow.messaging.suppressed_among([m.to for m in due])
+        starting: list[uuid.UUID] = []
+        for message in due:
+            if message.to in stopped and message.kind != "stop_ack":
                 message.move_to("suppressed", "the number replied STOP")
                 publish_status(uow, message)
                 continue
-            message.start_attempt()
-            jobs.append(SendJob(message.id, message.to, message.body))
+            validity = None
+            if message.priority >= PRIORITY_BULK:
+                window = windows.get(message.trial_id)
+                if window is None:
+                    trial = (
+                        uow.messaging.trial_settings(message.trial_id) if message.trial_id else None
+                    )
+                    window = (trial.window if trial else None) or default_window
+                    windows[message.trial_id] = window
+                if not window.is_open(at):
+                    message.not_before = window.next_open(at)
+                    continue
+                closes = window.closes_after(at)
+                if closes is not None:
+                    validity = max(MIN_VALIDITY, int((closes - at).total_seconds()))
+            starting.append(message.id)  # the attempt, as Message.start_attempt records it
+            jobs.append(SendJob(message.id, message.to, message.body, validity))
+        uow.messaging.start_attempts(starting, datetime.now(UTC))
         uow.commit()
     return jobs
+
+
+def request_for(
+    job: SendJob, callback_url: Callable[[uuid.UUID], str], validity_seconds: int
+) -> SendRequest:
+    validity = min(validity_seconds, job.validity_seconds or validity_seconds)
+    return SendRequest(job.to, job.body, callback_url(job.message_id), validity)
+
+
+def call_provider(provider: SmsProvider, request: SendRequest) -> Accepted | ProviderError:
+    """The provider call itself, outside any transaction; an error is a result, not a raise."""
+    try:
+        return provider.send(request)
+    except ProviderError as error:
+        return error
 
 
 def send(
@@ -49,18 +104,50 @@ def send(
     callback_url: Callable[[uuid.UUID], str],
     validity_seconds: int,
 ) -> None:
-    request = SendRequest(job.to, job.body, callback_url(job.message_id), validity_seconds)
-    try:
-        accepted = provider.send(request)
-    except ProviderError as error:
-        _record_failure(uow, job.message_id, error)
-        return
+    outcome = call_provider(provider, request_for(job, callback_url, validity_seconds))
+    record_outcomes(uow, [(job, outcome)])
+
+
+def record_outcomes(
+    uow: MessagingUnitOfWork, outcomes: Sequence[tuple[SendJob, Accepted | ProviderError]]
+) -> None:
+    """What the provider said about several sends, in one transaction."""
     with uow:
-        message = _locked(uow, job.message_id)
-        if message is not None:
-            message.provider_sid = accepted.sid
-            if message.move_to("accepted"):
-                publish_status(uow, message)
+        ids = [job.message_id for job, _ in outcomes]
+        rows = uow.messaging.sending_rows(ids, lock=uow.row_locks)
+        accepted: list[dict[str, object]] = []
+        events: list[dict[str, object]] = []
+        failed: list[tuple[uuid.UUID, ProviderError]] = []
+        for job, outcome in outcomes:
+            row = rows.get(job.message_id)
+            if row is None:
+                continue
+            if isinstance(outcome, ProviderError):
+                failed.append((job.message_id, outcome))
+                continue
+            # Forward only: a status callback may have beaten us to "sent" or "delivered".
+            moves = row.status not in FINAL and STATUS_RANK[row.status] < STATUS_RANK["accepted"]
+            status = "accepted" if moves else row.status
+            accepted.append({"id": row.id, "sid": outcome.sid, "status": status})
+            if moves:
+                events.append(
+                    {
+                        "message_id": row.id,
+                        "participant_id": row.participant_id,
+                        "trial_id": row.trial_id,
+                        "batch_id": row.batch_id,
+                        "kind": row.kind,
+                        "status": "accepted",
+                        "reason": row.error,
+                    }
+                )
+        uow.messaging.set_accepted(accepted, datetime.now(UTC))
+        uow.publish_many("messaging.message.status_changed", events)
+        if failed:
+            found = uow.messaging.messages_by_id([i for i, _ in failed], lock=uow.row_locks)
+            for message_id, error in failed:
+                if message_id in found:
+                    _record_failure(uow, found[message_id], error)
         uow.commit()
 
 
@@ -68,20 +155,17 @@ def _locked(uow: MessagingUnitOfWork, message_id: uuid.UUID) -> Message | None:
     return uow.messaging.message(message_id, lock=uow.row_locks)
 
 
-def _record_failure(uow: MessagingUnitOfWork, message_id: uuid.UUID, error: ProviderError) -> None:
-    log.warning("send_failed", message_id=str(message_id), code=error.code, outcome=error.outcome)
-    with uow:
-        message = _locked(uow, message_id)
-        if message is None or error.outcome == "unknown":
-            return  # left as "sending": reconciliation decides
-        if error.outcome == "retry":
-            message.back_to_queue(message.retry_delay())
-        else:
-            if error.outcome == "suppress":
-                suppress_number(uow, message.to, f"provider error {error.code}", source="sms")
-            message.move_to("failed", f"{error.code}: {error.reason}"[:300])
-            publish_status(uow, message)
-        uow.commit()
+def _record_failure(uow: MessagingUnitOfWork, message: Message, error: ProviderError) -> None:
+    log.warning("send_failed", message_id=str(message.id), code=error.code, outcome=error.outcome)
+    if error.outcome == "unknown":
+        return  # left as "sending": reconciliation decides
+    if error.outcome == "retry":
+        message.back_to_queue(message.retry_delay())
+    else:
+        if error.outcome == "suppress":
+            suppress_number(uow, message.to, f"provider error {error.code}", source="sms")
+        message.move_to("failed", f"{error.code}: {error.reason}"[:300])
+        publish_status(uow, message)
 
 
 def suppress_number(uow: MessagingUnitOfWork, mobile: str, reason: str, source: str) -> None:

@@ -76,7 +76,10 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
         },
     }
     staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
-    trials.request_invitations(uow_factory(), staff, trial.id, PRACTICE[0], ids, dob_key)
+    requested = trials.request_invitations(
+        uow_factory(), staff, trial.id, PRACTICE[0], ids, dob_key
+    )
+    made["batch_id"] = str(requested.batch_id)
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps(made, indent=2))
     os.chmod(state, 0o600)
@@ -87,8 +90,21 @@ def welcome(made: dict) -> str:
     trial, first = made["trial_id"], made["participants"][1]
     tokens_ = made["tokens"]
     staff, practice = tokens_["staff"], made["practice"]
+    batch = f"http://127.0.0.1:8002/batches/{made.get('batch_id', '<batch id>')}"
     return f"""
-TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
+TrialReach is starting. Staff have asked to invite four demo patients (English, Urdu,
+Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for approval.
+
+  1. Preview it: each language's text, parts (segments) and cost, and which translations
+     nobody has reviewed yet:
+    curl -s -H "Authorization: Bearer {tokens_["staff"]}" {batch}/preview
+
+  2. Send it. The shipped translations are unreviewed, so an admin approves knowingly:
+    curl -s -X POST -H "Authorization: Bearer {tokens_["admin"]}" \
+      -H "Content-Type: application/json" -d '{{"allow_unreviewed": true}}' {batch}/approve
+
+  3. Watch the texts arrive, each with its part count, and follow the batch:
+    curl -s -H "Authorization: Bearer {tokens_["staff"]}" {batch}/report
 
   Phone simulator (reply as a patient):  http://127.0.0.1:8010/phone
   Registry API docs:                     http://127.0.0.1:8001/docs

@@ -22,7 +22,7 @@ from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.bootstrap import build_runtime as build_messaging_runtime
-from services.messaging.service_layer import contacts, invitations
+from services.messaging.service_layer import batches, contacts, invitations
 from services.registry import create_app as create_registry_app
 from services.registry.bootstrap import build_runtime as build_registry_runtime
 from services.registry.service_layer import practices, tokens, trials
@@ -107,6 +107,7 @@ class World:
     participant_a: uuid.UUID
     participant_b: uuid.UUID
     tokens: dict[str, str | None] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # what one service's world adds
 
     def headers(self, caller: str) -> dict[str, str]:
         token = self.tokens[caller]
@@ -294,11 +295,31 @@ def save_trial(service: Service, trial_id: uuid.UUID, short_name: str = "T1") ->
     )
 
 
-def queue_invitations(service: Service, trial_id: uuid.UUID, *participant_ids: uuid.UUID) -> int:
-    return invitations.queue_invitations(
+def messaging_batch(
+    service: Service, trial_id: uuid.UUID, *participant_ids: uuid.UUID, practice: str = ODS_A
+) -> uuid.UUID:
+    """A one-part batch in messaging as the registry asks for it, waiting for approval."""
+    batch_id = uuid.uuid4()
+    invitations.queue_invitations(
         service.uow(),
-        {"trial_id": trial_id, "batch_id": uuid.uuid4(), "participant_ids": list(participant_ids)},
+        {
+            "trial_id": trial_id,
+            "batch_id": batch_id,
+            "practice_ods": practice,
+            "chunk": 0,
+            "chunks": 1,
+            "participant_ids": list(participant_ids),
+        },
     )
+    return batch_id
+
+
+def queue_invitations(service: Service, trial_id: uuid.UUID, *participant_ids: uuid.UUID) -> int:
+    """Invitations in a batch an admin has approved: queued for the sender."""
+    batch_id = messaging_batch(service, trial_id, *participant_ids)
+    batches.approve(service.uow(), SEED, batch_id, send_at=None, allow_unreviewed=True)
+    with service.uow() as uow:
+        return len(uow.messaging.batch_message_ids(batch_id, "queued"))
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from services.consent import create_app as create_consent_app
 from services.messaging import create_app as create_messaging_app
+from services.messaging.adapters.orm import inbound_messages
+from services.messaging.service_layer import batches as messaging_batches
+from services.messaging.service_layer import replies as messaging_replies
+from services.messaging.service_layer import templates as messaging_templates
 from services.registry import create_app as create_registry_app
 from services.registry.service_layer import cohorts, imports
 from shared.auth.principal import Principal
@@ -28,9 +33,13 @@ from tests.integration.api.conftest import (
     CALLER_ROLES,
     CALLERS,
     ODS_A,
+    SEED,
     World,
+    messaging_batch,
+    mobile,
     nhs_number,
     register,
+    save_contact,
     serial,
 )
 from tests.support import settings
@@ -121,6 +130,49 @@ def a_cohort(world: World) -> uuid.UUID:
 def size(world: World, cohort_id: uuid.UUID) -> int:
     admin = Principal(uuid.uuid4(), "seed", "admin")
     return cohorts.preview(world.service.uow(), admin, cohort_id).textable
+
+
+def a_batch(world: World, *, then: tuple[str, ...] = ()) -> uuid.UUID:
+    """A new one-person batch of practice A in messaging, moved on by an admin as asked."""
+    participant_id = uuid.uuid4()
+    save_contact(world.service, participant_id, ODS_A, mobile())
+    batch_id = messaging_batch(world.service, world.trial_x, participant_id)
+    for action in then:
+        if action == "approve":
+            messaging_batches.approve(
+                world.service.uow(), SEED, batch_id, send_at=None, allow_unreviewed=False
+            )
+        else:
+            getattr(messaging_batches, action)(world.service.uow(), SEED, batch_id)
+    return batch_id
+
+
+def batch_call(method: str, action: str, *then: str) -> Callable[[World], Call]:
+    def call(world: World) -> Call:
+        batch_id = a_batch(world, then=then)
+        return Call(method, f"/batches/{batch_id}/{action}", json={} if method == "POST" else None)
+
+    return call
+
+
+def an_unclear_reply(world: World) -> Call:
+    participant_id, number = uuid.uuid4(), mobile()
+    save_contact(world.service, participant_id, ODS_A, number)
+    sid = f"SM{uuid.uuid4().hex}"
+    messaging_replies.receive(
+        world.service.uow(), messaging_replies.InboundSms(sid, number, "+447700900000", "hmm?")
+    )
+    with world.service.runtime.engine.connect() as conn:
+        reply_id = conn.execute(
+            select(inbound_messages.c.id).where(inbound_messages.c.provider_sid == sid)
+        ).scalar_one()
+    return Call("POST", f"/replies/{reply_id}/intent", json={"intent": "no"})
+
+
+def a_new_template(world: World) -> uuid.UUID:
+    return messaging_templates.save_template(
+        world.service.uow(), "seed", world.trial_x, "help", "pl", "Pomoc: {info_url}"
+    ).id
 
 
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
@@ -248,6 +300,70 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         STAFF_AND_ADMIN,
         staff_of_a(200, 404),
         lambda w: Call("GET", f"/participants/{w.participant_a}/messages"),
+    ),
+    ("messaging", "GET", "/batches"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 200), lambda w: Call("GET", "/batches")
+    ),
+    ("messaging", "GET", "/batches/<uuid:batch_id>/preview"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("GET", "preview")
+    ),
+    ("messaging", "GET", "/batches/<uuid:batch_id>/report"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("GET", "report", "approve")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/approve"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("POST", "approve")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/pause"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("POST", "pause", "approve")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/resume"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("POST", "resume", "approve", "pause")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/cancel"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("POST", "cancel")
+    ),
+    ("messaging", "GET", "/templates"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", "/templates", query={"shipped": "true"})
+    ),
+    ("messaging", "POST", "/templates"): Case(
+        ADMIN,
+        {"admin": 201},
+        lambda w: Call(
+            "POST",
+            "/templates",
+            json={
+                "trial_id": str(w.trial_x),
+                "kind": "ack_no",
+                "language": "ur",
+                "body": "شکریہ",
+            },
+        ),
+    ),
+    ("messaging", "POST", "/templates/<uuid:template_id>/review"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call("POST", f"/templates/{a_new_template(w)}/review", json={}),
+    ),
+    ("messaging", "GET", "/replies/unclear"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 200), lambda w: Call("GET", "/replies/unclear")
+    ),
+    ("messaging", "POST", "/replies/<uuid:reply_id>/intent"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), an_unclear_reply
+    ),
+    ("messaging", "POST", "/participants/<uuid:participant_id>/resubscribe"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("POST", f"/participants/{w.participant_a}/resubscribe", json={}),
+    ),
+    ("messaging", "GET", "/trials/<uuid:trial_id>/messaging-settings"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", f"/trials/{w.trial_x}/messaging-settings")
+    ),
+    ("messaging", "PATCH", "/trials/<uuid:trial_id>/messaging-settings"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "PATCH", f"/trials/{w.trial_x}/messaging-settings", json={"reminder_days": 5}
+        ),
     ),
     ("consent", "GET", "/trials/<uuid:trial_id>/summary"): Case(
         COORDINATOR_AND_ADMIN,

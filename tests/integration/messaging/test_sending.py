@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from services.messaging.adapters.orm import messages
 from services.messaging.bootstrap import build_runtime
-from services.messaging.service_layer import contacts, invitations, sending
+from services.messaging.service_layer import batches, contacts, invitations, sending
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.auth.principal import Principal
 from shared.runtime import Runtime
 from tests.support import settings
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.integration
 MOBILE = "+447400123401"
+ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
 
 
 @pytest.fixture
@@ -53,10 +55,19 @@ def invite_one(runtime: Runtime, mobile: str = MOBILE) -> uuid.UUID:
             "language": "en",
         },
     )
+    batch_id = uuid.uuid4()
     invitations.queue_invitations(
         uow(runtime),
-        {"trial_id": trial_id, "batch_id": uuid.uuid4(), "participant_ids": [participant_id]},
+        {
+            "trial_id": trial_id,
+            "batch_id": batch_id,
+            "practice_ods": "M85001",
+            "chunk": 0,
+            "chunks": 1,
+            "participant_ids": [participant_id],
+        },
     )
+    batches.approve(uow(runtime), ADMIN, batch_id, send_at=None, allow_unreviewed=False)
     return participant_id
 
 

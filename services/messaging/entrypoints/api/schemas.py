@@ -36,3 +36,164 @@ class MessageOut(Schema):
     attempts = fields.Integer()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+
+
+class TemplateIn(Schema):
+    trial_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "The trial; leave out to change the shipped default"},
+    )
+    kind = fields.String(required=True, metadata={"example": "invitation"})
+    language = fields.String(required=True, metadata={"example": "ur"})
+    body = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class TemplateQuery(Schema):
+    trial_id = fields.UUID(load_default=None)
+    shipped = fields.Boolean(load_default=False, metadata={"description": "only the defaults"})
+    kind = fields.String(load_default=None)
+    language = fields.String(load_default=None)
+
+
+class TemplateOut(Schema):
+    id = fields.UUID()
+    trial_id = fields.Method("_trial_id", allow_none=True)
+    kind = fields.String()
+    language = fields.String()
+    version = fields.Integer()
+    body = fields.String()
+    reviewed = fields.Boolean()
+    created_by = fields.String()
+    reviewed_by = fields.String(allow_none=True)
+    reviewed_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+
+    def _trial_id(self, template: object) -> str | None:
+        scope = getattr(template, "scope", "default")
+        return None if scope == "default" else str(scope)
+
+
+class BatchOut(Schema):
+    id = fields.UUID()
+    trial_id = fields.UUID()
+    practice_ods = fields.String()
+    status = fields.String(
+        metadata={"description": "draft, scheduled, approved, paused or cancelled"}
+    )
+    parts_received = fields.Integer()
+    parts = fields.Integer()
+    send_at = UtcDateTime(allow_none=True)
+    approved_by = fields.String(allow_none=True)
+    approved_at = UtcDateTime(allow_none=True)
+    allow_unreviewed = fields.Boolean()
+    reminder_queued_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class LanguagePreviewOut(Schema):
+    language = fields.String()
+    language_name = fields.String()
+    rtl = fields.Boolean()
+    count = fields.Integer(metadata={"description": "recipients"})
+    text = fields.String()
+    template_id = fields.UUID(allow_none=True)
+    template_version = fields.Integer(allow_none=True)
+    template_language = fields.String(
+        allow_none=True, metadata={"description": "differs from language on a fallback"}
+    )
+    reviewed = fields.Boolean()
+    encoding = fields.String()
+    segments = fields.Integer(metadata={"description": "parts per text"})
+    characters = fields.Integer()
+    cost = fields.Float(metadata={"description": "for every recipient in this language"})
+
+
+class PreviewOut(Schema):
+    batch = fields.Nested(BatchOut)
+    languages = fields.List(fields.Nested(LanguagePreviewOut))
+    recipients = fields.Integer()
+    segments = fields.Integer()
+    cost = fields.Float()
+    currency = fields.String()
+    unreviewed_languages = fields.List(fields.String())
+
+
+class ApproveIn(Schema):
+    send_at = fields.AwareDateTime(
+        load_default=None, metadata={"description": "leave out to send now"}
+    )
+    allow_unreviewed = fields.Boolean(
+        load_default=False, metadata={"description": "admins only: send unreviewed translations"}
+    )
+
+
+class ReportOut(Schema):
+    batch = fields.Nested(BatchOut)
+    invitations = fields.Dict(keys=fields.String(), values=fields.Integer())
+    reminders = fields.Dict(keys=fields.String(), values=fields.Integer())
+    progress = fields.Float(metadata={"description": "share of invitations handed on, 0 to 1"})
+    failed_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    replies_by_intent = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class UnclearReplyOut(Schema):
+    id = fields.UUID()
+    participant_id = fields.UUID(allow_none=True)
+    trial_id = fields.UUID(allow_none=True)
+    practice_ods = fields.String()
+    language = fields.String(allow_none=True)
+    body = fields.String()
+    received_at = UtcDateTime()
+
+
+class IntentIn(Schema):
+    intent = fields.String(
+        required=True, validate=validate.OneOf(("yes", "no", "stop", "help", "start"))
+    )
+
+
+class IntentOut(Schema):
+    id = fields.UUID()
+    intent = fields.String()
+
+
+class ResubscribeOut(Schema):
+    participant_id = fields.UUID()
+    was_stopped = fields.Boolean()
+
+
+class WindowField(Schema):
+    days = fields.String(required=True, metadata={"example": "mon-fri"})
+    start = fields.String(required=True, metadata={"example": "09:00"})
+    end = fields.String(required=True, metadata={"example": "18:00"})
+
+
+class TrialSettingsIn(Schema):
+    info_url = fields.Url(validate=validate.Length(max=500))
+    reminder_days = fields.Integer(
+        allow_none=True, validate=validate.Range(1, 90), metadata={"description": "null: none"}
+    )
+    window = fields.Nested(
+        WindowField, allow_none=True, metadata={"description": "null: the service default"}
+    )
+    smart_encoding = fields.Boolean()
+
+
+class TrialSettingsOut(Schema):
+    trial_id = fields.UUID()
+    short_name = fields.String()
+    title = fields.String()
+    info_url = fields.String()
+    reminder_days = fields.Integer(allow_none=True)
+    window = fields.Method("_window", allow_none=True)
+    smart_encoding = fields.Boolean()
+
+    def _window(self, settings: object) -> dict[str, str] | None:
+        window = getattr(settings, "window", None)
+        return window.describe() if window is not None else None
+
+
+class NoteIn(Schema):
+    """An action's body: `{}`, or a note for the log of why."""
+
+    note = fields.String(load_default=None, validate=validate.Length(max=500))

@@ -1,0 +1,193 @@
+"""Sending benchmarks, each beside its baseline measured in the same run.
+
+    python -m bench.sending throughput [--messages 3000]
+    python -m bench.sending paced [--seconds 60] [--rate 100] [--latency-ms 200]
+
+throughput: the sender (claim, thread pool through the twilio SDK, outcomes recorded on
+PostgreSQL) against the fake Twilio server at no added latency, beside a bare loop of
+`client.messages.create` on the same server.
+paced: two sender processes sharing one limit, the fake answering every call after
+`--latency-ms`; the rate is read from the fake's own log of when each text arrived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.common import print_table, scratch_database
+from bench.fake_sms import SENDER, SID, TOKEN, control, fake_twilio, received
+from services.messaging.adapters.twilio_client import make_twilio_client
+from services.messaging.bootstrap import build_provider, build_runtime
+from services.messaging.config import MessagingSettings, TwilioSettings
+from services.messaging.domain.windows import ALWAYS
+from services.messaging.entrypoints.sender import Sender
+from shared.config import BusSettings, CommonSettings
+from shared.logs import configure
+from tests.support.cohort import approved_batch, numbers
+
+
+def settings_for(database_url: str, twilio_url: str, **extra: Any) -> MessagingSettings:
+    bus = BusSettings(
+        broker_url="filesystem://",
+        namespace="bench",
+        data_dir=Path("var/bench-bus"),
+        retry_delays=(1.0,),
+        outbox_batch_size=500,
+        outbox_poll_interval=0.05,
+        prefetch=50,
+    )
+    common = CommonSettings(
+        service="messaging",
+        database_url=database_url,
+        bus=bus,
+        log_level="WARNING",
+        log_format="json",
+        testing=False,
+    )
+    twilio = TwilioSettings(SID, TOKEN, SENDER, None, twilio_url)
+    return MessagingSettings(
+        common=common,
+        twilio=twilio,
+        public_base_url="http://127.0.0.1:9",
+        validity_seconds=3600,
+        send_batch_size=100,
+        send_poll_interval=0.05,
+        reconcile_after_seconds=600,
+        default_window=ALWAYS,
+        **extra,
+    )
+
+
+def bare_sdk_loop(twilio_url: str, count: int) -> float:
+    client = make_twilio_client(SID, TOKEN, twilio_url)
+    started = time.perf_counter()
+    for number in numbers(count, prefix="+44749"):
+        client.messages.create(
+            to=number,
+            from_=SENDER,
+            body="Your GP practice is writing to invite you to a research study.",
+            status_callback="http://127.0.0.1:9/webhooks/twilio/status/x",
+            validity_period=3600,
+        )
+    return count / (time.perf_counter() - started)
+
+
+def ours(twilio_url: str, count: int, concurrency: int) -> float:
+    with scratch_database("sending") as url:
+        settings = settings_for(url, twilio_url, send_concurrency=concurrency)
+        runtime = build_runtime(settings)
+        runtime.migrate()
+        approved_batch(runtime, numbers(count, prefix="+44748"))
+        sender = Sender(settings, runtime, build_provider(settings))
+        started = time.perf_counter()
+        while sender.run_once() or sender.in_flight:
+            sender.record_finished(block=0.01)
+        elapsed = time.perf_counter() - started
+        sender.close()
+        runtime.engine.dispose()
+    return count / elapsed
+
+
+def throughput(args: argparse.Namespace) -> None:
+    with fake_twilio() as url:
+        bare_sdk_loop(url, 200)  # warm up the server and the SDK
+        bare = bare_sdk_loop(url, args.messages)
+        rows = [("bare SDK loop (one thread)", f"{bare:,.0f} msg/s")]
+        for concurrency in args.concurrency:
+            rate = ours(url, args.messages, concurrency)
+            rows.append(
+                (f"sender, {concurrency} threads", f"{rate:,.0f} msg/s, {rate / bare:.2f} x bare")
+            )
+        got = len(received(url))
+    print(f"throughput: {args.messages} texts each, fake Twilio at no added latency")
+    print_table(rows)
+    print(f"  (the fake received {got} texts in all)")
+
+
+def paced(args: argparse.Namespace) -> None:
+    count = int(args.rate * (args.seconds + 20))
+    with fake_twilio() as url, scratch_database("paced") as db:
+        control(url, "latency", {"ms": args.latency_ms})
+        settings = settings_for(db, url)
+        runtime = build_runtime(settings)
+        runtime.migrate()
+        approved_batch(runtime, numbers(count, prefix="+44747"))
+        runtime.engine.dispose()
+        env = {
+            **os.environ,
+            "MESSAGING_DATABASE_URL": db,
+            "BROKER_URL": "filesystem://",
+            "BUS_DATA_DIR": "var/bench-bus",
+            "LOG_LEVEL": "WARNING",
+            "TWILIO_ACCOUNT_SID": SID,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_FROM_NUMBER": SENDER,
+            "TWILIO_API_BASE_URL": url,
+            "MESSAGING_PUBLIC_BASE_URL": "http://127.0.0.1:9",
+            "SEND_WINDOW": "always",
+            "SEND_RATE_PER_SECOND": str(args.rate),
+            "SEND_CONCURRENCY": str(args.concurrency),
+            "SEND_RECONCILE_AFTER": "600",
+        }
+        senders = [
+            subprocess.Popen(
+                [sys.executable, "-m", "services.messaging", "sender"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            for _ in range(2)
+        ]
+        try:
+            time.sleep(args.seconds + args.warmup + 2)
+        finally:
+            for process in senders:
+                process.terminate()
+            for process in senders:
+                process.wait(timeout=30)
+        arrivals = sorted(datetime.fromisoformat(m["received_at"]) for m in received(url))
+    start = arrivals[0].timestamp() + args.warmup
+    window = [t.timestamp() for t in arrivals if start <= t.timestamp() < start + args.seconds]
+    per_second = Counter(int(t - start) for t in window)
+    seconds = [per_second[s] for s in range(int(args.seconds))]
+    rate = len(window) / args.seconds
+    print(
+        f"paced: 2 sender processes, limit {args.rate}/s, fake latency {args.latency_ms} ms, "
+        f"{args.seconds:.0f} s measured after {args.warmup:.0f} s"
+    )
+    print_table(
+        [
+            ("texts at the provider in the window", f"{len(window)}"),
+            ("rate held", f"{rate:.2f}/s ({(rate - args.rate) / args.rate:+.2%} of the limit)"),
+            ("per second: min / max", f"{min(seconds)} / {max(seconds)}"),
+            ("texts in all", f"{len(arrivals)} of {count} queued"),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="which", required=True)
+    one = sub.add_parser("throughput")
+    one.add_argument("--messages", type=int, default=3000)
+    one.add_argument("--concurrency", type=int, nargs="+", default=[8])
+    two = sub.add_parser("paced")
+    two.add_argument("--seconds", type=float, default=60)
+    two.add_argument("--warmup", type=float, default=5)
+    two.add_argument("--rate", type=float, default=100)
+    two.add_argument("--latency-ms", type=float, default=200)
+    two.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    configure("bench", "WARNING", "console")
+    throughput(args) if args.which == "throughput" else paced(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Message templates: per trial, kind and language, versioned, with a reviewed flag.
+
+A template's body is plain text with `{placeholder}` fields. Which fields a kind may use,
+and which it must use, is fixed here, so a typo or a forgotten link is refused when an
+admin saves the template, not discovered when a batch goes out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from string import Formatter
+
+from shared.errors import FieldError, InvalidInput
+from shared.languages import LANGUAGES, fallbacks
+
+KINDS = (
+    "invitation",
+    "reminder",
+    "ack_yes",
+    "ack_no",
+    "ack_stop",
+    "ack_start",
+    "help",
+    "consent_link",
+    "consent_confirmation",
+    "withdrawal_receipt",
+)
+COMMON = frozenset({"short_name", "title", "info_url"})
+# kind -> (required placeholders, allowed placeholders)
+PLACEHOLDERS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "invitation": (frozenset({"title", "info_url"}), COMMON),
+    "reminder": (frozenset({"title"}), COMMON),
+    "ack_yes": (frozenset(), COMMON),
+    "ack_no": (frozenset(), COMMON),
+    "ack_stop": (frozenset(), COMMON),
+    "ack_start": (frozenset(), COMMON),
+    "help": (frozenset(), COMMON),
+    "consent_link": (frozenset({"link"}), COMMON | {"link"}),
+    "consent_confirmation": (frozenset(), COMMON | {"link"}),
+    "withdrawal_receipt": (frozenset(), COMMON | {"link"}),
+}
+MAX_BODY = 1000  # characters; Twilio refuses over 1,600 and 10 parts is already a letter
+DEFAULT_SCOPE = "default"  # templates shipped for every trial; a trial's own ones win
+
+
+def scope_of(trial_id: uuid.UUID | None) -> str:
+    return DEFAULT_SCOPE if trial_id is None else str(trial_id)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Template:
+    scope: str  # "default" or a trial id
+    kind: str
+    language: str
+    version: int
+    body: str
+    reviewed: bool = False
+    created_by: str = "system"
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    created_at: datetime = field(default_factory=now)
+
+    def review(self, by: str) -> None:
+        self.reviewed, self.reviewed_by, self.reviewed_at = True, by, now()
+
+    def render(self, values: Mapping[str, str]) -> str:
+        return self.body.format_map(dict(values))
+
+
+def placeholders_in(body: str) -> list[str]:
+    """The field names in a body; raises ValueError on broken braces."""
+    names = []
+    for _, name, spec, conversion in Formatter().parse(body):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(f"write placeholders as {{name}}, not {{{name}...}}")
+        names.append(name)
+    return names
+
+
+def check_template(kind: str, language: str, body: str) -> None:
+    """Refuse, naming the field, what would fail or mislead at send time."""
+    problems: list[FieldError] = []
+    if kind not in PLACEHOLDERS:
+        problems.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
+    if language not in LANGUAGES:
+        problems.append(FieldError("language", f"unknown language code {language!r}"))
+    if not body.strip():
+        problems.append(FieldError("body", "must not be empty"))
+    elif len(body) > MAX_BODY:
+        problems.append(FieldError("body", f"at most {MAX_BODY} characters"))
+    else:
+        try:
+            used = set(placeholders_in(body))
+        except ValueError as exc:
+            problems.append(FieldError("body", str(exc)))
+        else:
+            if kind in PLACEHOLDERS:
+                required, allowed = PLACEHOLDERS[kind]
+                for name in sorted(used - allowed):
+                    problems.append(
+                        FieldError(
+                            "body",
+                            f"unknown placeholder {{{name}}}; a {kind} may use "
+                            + ", ".join(f"{{{n}}}" for n in sorted(allowed)),
+                        )
+                    )
+                for name in sorted(required - used):
+                    problems.append(FieldError("body", f"missing placeholder {{{name}}}"))
+    if problems:
+        detail = "; ".join(f"{p.field}: {p.reason}" for p in problems)
+        raise InvalidInput(detail, problems)
+
+
+def choose(
+    templates: Iterable[Template], kind: str, language: str, trial_scope: str
+) -> Template | None:
+    """The newest version for this kind in the first language of the fallback chain that has
+    one, the trial's own templates before the shipped defaults."""
+    latest: dict[tuple[str, str], Template] = {}
+    for template in templates:
+        if template.kind != kind:
+            continue
+        key = (template.scope, template.language)
+        if key not in latest or template.version > latest[key].version:
+            latest[key] = template
+    for code in fallbacks(language):
+        for scope in (trial_scope, DEFAULT_SCOPE):
+            if (scope, code) in latest:
+                return latest[(scope, code)]
+    return None

@@ -1,0 +1,25 @@
+"""What messaging keeps per trial: its names, and how and when its texts go out."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from services.messaging.domain.windows import SendingWindow
+
+DEFAULT_INFO_URL = "https://www.nhs.uk/conditions/clinical-trials/"
+
+
+@dataclass
+class TrialSettings:
+    trial_id: uuid.UUID
+    short_name: str
+    title: str
+    info_url: str = DEFAULT_INFO_URL
+    reminder_days: int | None = 7  # None: no reminder for this trial
+    window: SendingWindow | None = None  # None: the service's default window
+    smart_encoding: bool = True
+
+    def values(self) -> dict[str, str]:
+        """What templates may fill in, bar per-message values such as a consent link."""
+        return {"short_name": self.short_name, "title": self.title, "info_url": self.info_url}

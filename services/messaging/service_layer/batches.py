@@ -1,0 +1,290 @@
+"""Batches for staff: preview, approve (now or later), pause, resume, cancel, progress,
+report; and the one reminder to those who have not answered."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from services.messaging.domain.batches import Batch, aware
+from services.messaging.domain.model import PRIORITY_BULK, Message
+from services.messaging.domain.segments import cost, count_segments
+from services.messaging.service_layer import templates
+from services.messaging.service_layer.outbound import publish_status, queue_message
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared import languages
+from shared.auth.principal import Principal
+from shared.errors import Conflict, FieldError, Forbidden, NotFound
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    per_segment: float
+    currency: str
+
+
+def _visible(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> Batch:
+    """The batch, if this caller may see it; another practice's batch looks like none."""
+    batch = uow.messaging.batch(batch_id, lock=uow.row_locks)
+    if batch is None or not principal.may_see_practice(batch.practice_ods):
+        raise NotFound(f"no batch {batch_id}")
+    return batch
+
+
+def list_batches(
+    uow: MessagingUnitOfWork, principal: Principal, limit: int = 100
+) -> list[dict[str, Any]]:
+    practices = None if principal.is_admin else principal.practices
+    with uow:
+        return [summary(b) for b in uow.messaging.list_batches(practices, limit)]
+
+
+def summary(batch: Batch) -> dict[str, Any]:
+    return {
+        "id": batch.id,
+        "trial_id": batch.trial_id,
+        "practice_ods": batch.practice_ods,
+        "status": batch.display_status(datetime.now(UTC)),
+        "parts_received": batch.chunks_received,
+        "parts": batch.chunks,
+        "send_at": batch.send_at,
+        "approved_by": batch.approved_by,
+        "approved_at": batch.approved_at,
+        "allow_unreviewed": batch.allow_unreviewed,
+        "reminder_queued_at": batch.reminder_queued_at,
+        "created_at": batch.created_at,
+    }
+
+
+@dataclass
+class LanguagePreview:
+    language: str
+    language_name: str
+    rtl: bool
+    count: int
+    text: str
+    template_id: uuid.UUID | None
+    template_version: int | None
+    template_language: str | None
+    reviewed: bool
+    encoding: str
+    segments: int
+    characters: int
+    cost: float
+
+
+@dataclass
+class Preview:
+    batch: dict[str, Any]
+    languages: list[LanguagePreview] = field(default_factory=list)
+    recipients: int = 0
+    segments: int = 0
+    cost: float = 0.0
+    currency: str = "GBP"
+    unreviewed_languages: list[str] = field(default_factory=list)
+
+
+def _languages(uow: MessagingUnitOfWork, batch: Batch, pricing: Pricing) -> list[LanguagePreview]:
+    rows = []
+    for language, template_id, body, count in uow.messaging.batch_texts(batch.id):
+        template = uow.messaging.template(template_id) if template_id else None
+        info = count_segments(body)
+        code = language or "en"
+        known = languages.LANGUAGES.get(code)
+        rows.append(
+            LanguagePreview(
+                language=code,
+                language_name=known.name if known else code,
+                rtl=languages.is_rtl(code),
+                count=count,
+                text=body,
+                template_id=template_id,
+                template_version=template.version if template else None,
+                template_language=template.language if template else None,
+                reviewed=bool(template and template.reviewed),
+                encoding=info.encoding,
+                segments=info.segments,
+                characters=len(body),
+                cost=cost(info.segments * count, pricing.per_segment),
+            )
+        )
+    return rows
+
+
+def preview(
+    uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID, pricing: Pricing
+) -> Preview:
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        rows = _languages(uow, batch, pricing)
+        return Preview(
+            batch=summary(batch),
+            languages=rows,
+            recipients=sum(r.count for r in rows),
+            segments=sum(r.segments * r.count for r in rows),
+            cost=round(sum(r.cost for r in rows), 4),
+            currency=pricing.currency,
+            unreviewed_languages=sorted({r.language for r in rows if not r.reviewed}),
+        )
+
+
+def approve(
+    uow: MessagingUnitOfWork,
+    principal: Principal,
+    batch_id: uuid.UUID,
+    *,
+    send_at: datetime | None,
+    allow_unreviewed: bool,
+) -> dict[str, Any]:
+    if allow_unreviewed and not principal.is_admin:
+        raise Forbidden("only an admin may send translations nobody has reviewed")
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        unreviewed = sorted(
+            {r.language for r in _languages(uow, batch, Pricing(0, "")) if not r.reviewed}
+        )
+        if unreviewed and not allow_unreviewed:
+            reason = (
+                f"the texts in {', '.join(unreviewed)} have not been reviewed; review the "
+                "templates, or an admin may approve with allow_unreviewed"
+            )
+            raise Conflict(reason, [FieldError("allow_unreviewed", reason)])
+        batch.move("approve")
+        batch.send_at = send_at
+        batch.approved_by, batch.approved_at = principal.name, datetime.now(UTC)
+        batch.allow_unreviewed = bool(unreviewed)
+        uow.messaging.set_batch_messages(batch.id, ["held"], "queued", not_before=send_at)
+        uow.commit()
+        log.info("batch_approved", batch_id=str(batch.id), unreviewed=unreviewed)
+        return summary(batch)
+
+
+def pause(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:
+    """Texts already handed to the provider go on; the rest wait."""
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        batch.move("pause")
+        uow.messaging.set_batch_messages(batch.id, ["queued"], "held")
+        uow.commit()
+        return summary(batch)
+
+
+def resume(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        batch.move("resume")
+        uow.messaging.set_batch_messages(batch.id, ["held"], "queued")
+        uow.commit()
+        return summary(batch)
+
+
+def cancel(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        batch.move("cancel")
+        for status in ("held", "queued"):
+            for message in uow.messaging.batch_message_ids(batch.id, status):
+                message.status, message.error = "cancelled", "the batch was cancelled"
+                message.updated_at = datetime.now(UTC)
+                publish_status(uow, message)
+        uow.commit()
+        return summary(batch)
+
+
+# What "queued", "sent" ... mean to staff, from the messages' own statuses.
+STAGES = {
+    "held": "waiting_for_approval",
+    "queued": "queued",
+    "sending": "queued",
+    "accepted": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "failed",
+    "failed": "failed",
+    "suppressed": "suppressed",
+    "cancelled": "cancelled",
+}
+
+
+def report(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:
+    """Live progress and outcome: counts per stage and kind, failures by reason, replies."""
+    with uow:
+        batch = _visible(uow, principal, batch_id)
+        stages: dict[str, Counter[str]] = defaultdict(Counter)
+        failures: Counter[str] = Counter()
+        for kind, status, error, count in uow.messaging.batch_status_counts(batch.id):
+            stage = STAGES.get(status, status)
+            stages[kind][stage] += count
+            if stage in ("failed", "suppressed"):
+                failures[error or status] += count
+        replies = dict(uow.messaging.batch_reply_intents(batch))
+        invitations = stages.get("invitation", Counter())
+        total = sum(invitations.values())
+        done = total - invitations["queued"] - invitations["waiting_for_approval"]
+        return {
+            "batch": summary(batch),
+            "invitations": _stage_counts(invitations),
+            "reminders": _stage_counts(stages.get("reminder", Counter())),
+            "progress": round(done / total, 4) if total else 0.0,
+            "failed_by_reason": dict(failures.most_common()),
+            "replies_by_intent": replies,
+        }
+
+
+def _stage_counts(counts: Counter[str]) -> dict[str, int]:
+    names = ("waiting_for_approval", "queued", "sent", "delivered", "failed", "suppressed")
+    return {name: counts[name] for name in (*names, "cancelled")} | {"total": sum(counts.values())}
+
+
+def queue_reminders(uow: MessagingUnitOfWork, at: datetime | None = None) -> int:
+    """Once per batch, after the trial's number of days: a reminder to each person whose
+    invitation went out and who has neither answered nor opted out."""
+    at = at or datetime.now(UTC)
+    queued = 0
+    with uow:
+        due: Sequence[Batch] = uow.messaging.batches_due_a_reminder()
+        for batch in due:
+            trial = uow.messaging.trial_settings(batch.trial_id)
+            first_sent = uow.messaging.first_sent_at(batch.id)
+            if trial is None or first_sent is None:
+                continue
+            if trial.reminder_days is None:
+                batch.reminder_queued_at = at  # this trial sends none: settled
+                continue
+            if at < aware(first_sent) + timedelta(days=trial.reminder_days):
+                continue
+            rendered: dict[str, templates.Rendered] = {}
+            for invitation in uow.messaging.unanswered_invitations(batch):
+                contact = uow.messaging.contact(invitation.participant_id)
+                if contact is None or contact.erased or not contact.mobile:
+                    continue
+                if contact.language not in rendered:
+                    rendered[contact.language] = templates.render(
+                        uow, trial, "reminder", contact.language
+                    )
+                text = rendered[contact.language]
+                queue_message(
+                    uow,
+                    Message(
+                        participant_id=contact.participant_id,
+                        to=contact.mobile,
+                        body=text.text,
+                        kind="reminder",
+                        priority=PRIORITY_BULK,
+                        trial_id=batch.trial_id,
+                        batch_id=batch.id,
+                        language=text.template.language,
+                        template_id=text.template.id,
+                    ),
+                )
+                queued += 1
+            batch.reminder_queued_at = at
+        uow.commit()
+    return queued

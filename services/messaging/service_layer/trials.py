@@ -1,0 +1,41 @@
+"""Per-trial sending settings, set by admins: where to read more, reminder, window."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from services.messaging.domain.trial_settings import TrialSettings
+from services.messaging.domain.windows import SendingWindow
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.errors import InvalidInput, NotFound
+
+
+def get_settings(uow: MessagingUnitOfWork, trial_id: uuid.UUID) -> TrialSettings:
+    with uow:
+        found = uow.messaging.trial_settings(trial_id)
+        if found is None:
+            raise NotFound(f"no trial {trial_id}")
+        return found
+
+
+def update_settings(
+    uow: MessagingUnitOfWork, trial_id: uuid.UUID, changes: dict[str, Any]
+) -> TrialSettings:
+    with uow:
+        current = uow.messaging.trial_settings(trial_id)
+        if current is None:
+            raise NotFound(f"no trial {trial_id}")
+        window = changes.pop("window", "keep")
+        updated = replace(current, **changes)
+        if window is None:
+            updated.window = None
+        elif window != "keep":
+            try:
+                updated.window = SendingWindow.parse(window["days"], window["start"], window["end"])
+            except (ValueError, KeyError) as exc:
+                raise InvalidInput.for_field("window", str(exc)) from exc
+        uow.messaging.save_trial_settings(updated)
+        uow.commit()
+    return updated

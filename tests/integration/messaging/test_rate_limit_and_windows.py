@@ -1,0 +1,111 @@
+"""The shared rate limit on PostgreSQL and SQLite, and sending windows applied at claim time."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from services.messaging.adapters.orm import messages
+from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
+from services.messaging.bootstrap import build_runtime
+from services.messaging.domain.model import PRIORITY_REPLY, Message
+from services.messaging.domain.windows import DEFAULT_WINDOW
+from services.messaging.service_layer import sending
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.db.engine import make_engine
+from shared.runtime import Runtime
+from tests.support import settings
+from tests.support.cohort import approved_batch
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def runtime(request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path) -> Iterator[Runtime]:
+    if request.param == "postgresql":
+        url = request.getfixturevalue("fresh_database")
+    else:
+        url = f"sqlite:///{tmp_path / 'messaging.sqlite3'}"
+    built = build_runtime(settings.messaging(url, settings.bus_settings("filesystem://", bus_dir)))
+    built.migrate()
+    yield built
+    built.engine.dispose()
+
+
+def uow(runtime: Runtime) -> MessagingUnitOfWork:
+    made = runtime.uow_factory()
+    assert isinstance(made, MessagingUnitOfWork)
+    return made
+
+
+def test_two_senders_together_never_take_more_than_the_limit_allows(runtime: Runtime) -> None:
+    rate, seconds = 200.0, 1.5
+    # Two engines, as two sending processes would have.
+    limiters = [
+        DatabaseRateLimiter(make_engine(runtime.settings.database_url), "sms", rate)
+        for _ in range(2)
+    ]
+    granted = [0, 0]
+    started = time.monotonic()
+
+    def drain(index: int) -> None:
+        while time.monotonic() - started < seconds:
+            grant = limiters[index].take(25)
+            granted[index] += grant.granted
+            if grant.granted == 0:
+                time.sleep(grant.retry_after)
+
+    threads = [threading.Thread(target=drain, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    burst = limiters[0].burst
+    assert sum(granted) <= burst + rate * elapsed
+    assert all(g > 0 for g in granted), "both senders got a share"
+    for limiter in limiters:
+        limiter.engine.dispose()
+
+
+def test_outside_the_window_bulk_waits_for_the_opening_while_a_reply_goes(
+    runtime: Runtime,
+) -> None:
+    approved_batch(runtime, ["+447450000001"])
+    reply = Message(
+        participant_id=uuid.uuid4(),
+        to="+447450000002",
+        body="Thank you.",
+        kind="yes_ack",
+        priority=PRIORITY_REPLY,
+    )
+    with uow(runtime) as work:
+        work.messaging.add(reply)
+        work.commit()
+    saturday = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+
+    jobs = sending.claim(uow(runtime), 50, DEFAULT_WINDOW, at=saturday)
+
+    assert [job.to for job in jobs] == ["+447450000002"]
+    with runtime.engine.connect() as conn:
+        invitation = conn.execute(
+            select(messages.c.status, messages.c.not_before).where(messages.c.kind == "invitation")
+        ).one()
+    assert invitation.status == "queued"
+    # Monday 30 March 2026 09:00 in London is 08:00 UTC: the clocks went forward on Sunday.
+    assert invitation.not_before.replace(tzinfo=UTC) == datetime(2026, 3, 30, 8, 0, tzinfo=UTC)
+
+
+def test_inside_the_window_a_bulk_text_is_valid_only_until_closing(runtime: Runtime) -> None:
+    approved_batch(runtime, ["+447450000003"])
+    monday = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)  # 17:30 GMT, half an hour left
+    [job] = sending.claim(uow(runtime), 50, DEFAULT_WINDOW, at=monday)
+    request = sending.request_for(job, lambda m: f"http://cb/{m}", validity_seconds=14_400)
+    assert request.validity_seconds == 1800

@@ -1,0 +1,108 @@
+"""Templates: placeholders checked at save time, and the fallback to English."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from services.messaging.domain.segments import count_segments
+from services.messaging.domain.templates import (
+    DEFAULT_SCOPE,
+    KINDS,
+    Template,
+    check_template,
+    choose,
+)
+from shared.errors import InvalidInput
+
+SHIPPED = Path("services/messaging/migrations/data/templates_0002.json")
+REQUIRED_LANGUAGES = {"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "zh", "gu"}
+
+
+def reasons(error: pytest.ExceptionInfo[InvalidInput]) -> list[tuple[str, str]]:
+    return [(e.field, e.reason) for e in error.value.errors]
+
+
+def test_an_unknown_placeholder_is_refused_naming_the_body_and_the_placeholder() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_template("invitation", "en", "Study {title} {tittle}, see {info_url}")
+    [(field, reason)] = reasons(error)
+    assert field == "body"
+    assert reason.startswith("unknown placeholder {tittle}")
+
+
+def test_a_missing_required_placeholder_is_refused() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_template("consent_link", "ur", "یہاں پڑھیں")
+    assert reasons(error) == [("body", "missing placeholder {link}")]
+
+
+def test_broken_braces_and_format_specs_are_refused() -> None:
+    for body in ("Study {title", "Study {title!r} {info_url}", "Study {title:>9} {info_url}"):
+        with pytest.raises(InvalidInput) as error:
+            check_template("invitation", "en", body)
+        assert reasons(error)[0][0] == "body"
+
+
+def test_an_unknown_kind_and_language_are_each_named() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_template("postcard", "xx", "hello")
+    assert [f for f, _ in reasons(error)] == ["kind", "language"]
+
+
+def test_a_good_template_passes() -> None:
+    check_template("invitation", "pa-Arab", "{title} — {info_url} {short_name}")
+
+
+def template(scope: str, kind: str, language: str, version: int) -> Template:
+    return Template(scope, kind, language, version, f"{scope}/{language}/v{version}")
+
+
+def test_the_trials_own_newest_version_wins_over_the_default() -> None:
+    trial = str(uuid.uuid4())
+    found = choose(
+        [
+            template(DEFAULT_SCOPE, "invitation", "ur", 3),
+            template(trial, "invitation", "ur", 1),
+            template(trial, "invitation", "ur", 2),
+        ],
+        "invitation",
+        "ur",
+        trial,
+    )
+    assert found is not None and found.body == f"{trial}/ur/v2"
+
+
+def test_a_language_without_a_template_falls_back_through_its_chain_to_english() -> None:
+    shipped = [template(DEFAULT_SCOPE, "invitation", c, 1) for c in ("en", "bn")]
+    sylheti = choose(shipped, "invitation", "syl", "t")  # Sylheti readers read Bengali
+    tamil = choose(shipped, "invitation", "ta", "t")
+    assert sylheti is not None and sylheti.language == "bn"
+    assert tamil is not None and tamil.language == "en"
+
+
+def test_no_template_of_the_kind_is_none() -> None:
+    assert choose([template(DEFAULT_SCOPE, "help", "en", 1)], "reminder", "en", "t") is None
+
+
+def test_every_shipped_template_passes_its_own_checks_in_every_required_language() -> None:
+    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    assert set(shipped) >= REQUIRED_LANGUAGES
+    for language, kinds in shipped.items():
+        assert set(kinds) == set(KINDS), language
+        for kind, body in kinds.items():
+            check_template(kind, language, body)
+
+
+def test_the_english_invitation_says_who_why_voluntary_how_to_answer_stop_and_more() -> None:
+    body = json.loads(SHIPPED.read_text(encoding="utf-8"))["en"]["invitation"]
+    for words in ("Your GP practice", "research study", "your choice", "Reply YES", "NO", "STOP"):
+        assert words in body
+    assert "{info_url}" in body
+    rendered = body.format(
+        title="Finding irregular heart rhythm early", short_name="AF", info_url="https://x.nhs.uk/a"
+    )
+    assert count_segments(rendered).encoding == "GSM-7"
