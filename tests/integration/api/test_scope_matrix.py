@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 
 from services.consent import create_app as create_consent_app
+from services.consent.service_layer import forms as consent_forms
 from services.messaging import create_app as create_messaging_app
 from services.registry import create_app as create_registry_app
 from shared.http.problems import PROBLEM_JSON
@@ -25,7 +26,9 @@ from tests.integration.api.conftest import (
     BAD_CALLERS,
     CALLER_ROLES,
     CALLERS,
+    FORM_BODY,
     ODS_A,
+    SEED,
     World,
     nhs_number,
     register,
@@ -35,9 +38,19 @@ from tests.support import settings
 
 pytestmark = pytest.mark.integration
 
-# Not behind a bearer token by design: probes, metrics, the API's own description, and
-# Twilio's webhooks (signature-checked instead, see test_webhooks.py).
-UNGUARDED = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/static", "/webhooks/")
+# Not behind a bearer token by design: probes, metrics, the API's own description,
+# Twilio's webhooks (signature-checked instead, see test_webhooks.py) and the patient's
+# consent pages (a signed link and a date-of-birth check, see test_consent_page.py).
+UNGUARDED = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/static",
+    "/webhooks/",
+    "/c/",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class Case:
     # Callers whose role is allowed, and what they get: scope decides between 2xx and 403/404.
     expect: Mapping[str, int]
     call: Callable[[World], Call]
+    mimetype: str = "application/json"
 
 
 def staff_of_a(ok: int, other_practice: int) -> dict[str, int]:
@@ -81,6 +95,28 @@ def invite_a_new_participant(world: World) -> Call:
     participant_id = register(world.service, ODS_A)
     body = {"practice_ods": ODS_A, "participant_ids": [str(participant_id)]}
     return Call("POST", f"/trials/{world.trial_x}/invitations", json=body)
+
+
+def a_consent_form(world: World, *, published: bool) -> int:
+    """A new consent form version for trial X, straight through the use cases."""
+    form = consent_forms.create_draft(world.service.uow(), SEED, world.trial_x, FORM_BODY)
+    if published:
+        consent_forms.publish(world.service.uow(), SEED, world.trial_x, form.version)
+    return form.version
+
+
+def publish_a_new_draft(world: World) -> Call:
+    version = a_consent_form(world, published=False)
+    return Call("POST", f"/trials/{world.trial_x}/forms/{version}/publish")
+
+
+def revise_a_new_draft(world: World) -> Call:
+    version = a_consent_form(world, published=False)
+    return Call("PUT", f"/trials/{world.trial_x}/forms/{version}", json=FORM_BODY)
+
+
+def read_a_published_form(world: World) -> Call:
+    return Call("GET", f"/trials/{world.trial_x}/forms/{a_consent_form(world, published=True)}")
 
 
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
@@ -143,6 +179,71 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         COORDINATOR_AND_ADMIN,
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/{w.participant_a}"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/summary/practices"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/summary/practices"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records.csv"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records.csv"),
+        mimetype="text/csv",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/fhir"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/fhir"),
+        mimetype="application/fhir+json",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity.csv"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity.csv"),
+        mimetype="text/csv",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity.html"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity.html"),
+        mimetype="text/html",
+    ),
+    ("consent", "POST", "/trials/<uuid:trial_id>/forms"): Case(
+        ADMIN, {"admin": 201}, lambda w: Call("POST", f"/trials/{w.trial_x}/forms", json=FORM_BODY)
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/forms"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/forms"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
+        COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), read_a_published_form
+    ),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
+        ADMIN, {"admin": 200}, revise_a_new_draft
+    ),
+    ("consent", "POST", "/trials/<uuid:trial_id>/forms/<int:version>/publish"): Case(
+        ADMIN, {"admin": 200}, publish_a_new_draft
+    ),
+    ("consent", "GET", "/admin/audit/verify"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", "/admin/audit/verify")
+    ),
+    (
+        "consent",
+        "POST",
+        "/admin/trials/<uuid:trial_id>/participants/<uuid:participant_id>/link/revoke",
+    ): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "POST", f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke"
+        ),
     ),
 }
 
@@ -208,7 +309,7 @@ def test_scope_matrix(
         assert problem["status"] == expected
         assert problem["title"] and problem["type"].startswith("https://")
     else:
-        assert response.mimetype == "application/json"
+        assert response.mimetype == case.mimetype
     if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
