@@ -78,6 +78,10 @@ EXPORT_COLUMNS = (
 )
 
 
+# Published forms never change, so every process may keep them: the page reads one per view.
+_published: dict[tuple[uuid.UUID, int], ConsentForm] = {}
+
+
 class ConsentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -128,6 +132,18 @@ class ConsentRepository:
         if lock:
             query = query.with_for_update()
         return self.session.scalars(query).first()
+
+    def record_with_bands(
+        self, participant_id: uuid.UUID, trial_id: uuid.UUID
+    ) -> tuple[ConsentRecord, ParticipantBands | None] | None:
+        """The record and the participant's bands in one round trip."""
+        query = (
+            select(ConsentRecord, ParticipantBands)
+            .outerjoin(participants, _p.participant_id == _r.participant_id)
+            .where(_r.participant_id == participant_id, _r.trial_id == trial_id)
+        )
+        row = self.session.execute(query).first()
+        return (row[0], row[1]) if row else None
 
     def records_of(self, participant_id: uuid.UUID) -> Sequence[ConsentRecord]:
         query = select(ConsentRecord).where(_r.participant_id == participant_id)
@@ -298,10 +314,18 @@ class ConsentRepository:
     # Forms
 
     def form(self, trial_id: uuid.UUID, version: int) -> ConsentForm | None:
+        cached = _published.get((trial_id, version))
+        if cached is not None:
+            return cached
         row = self.session.execute(
             select(consent_forms).where(_f.trial_id == trial_id, _f.version == version)
         ).first()
-        return _form(row) if row else None
+        if row is None:
+            return None
+        form = _form(row)
+        if form.is_published:
+            _published[(trial_id, version)] = form
+        return form
 
     def forms(self, trial_id: uuid.UUID) -> list[ConsentForm]:
         rows = self.session.execute(
@@ -310,13 +334,27 @@ class ConsentRepository:
         return [_form(row) for row in rows]
 
     def latest_published(self, trial_id: uuid.UUID) -> ConsentForm | None:
-        row = self.session.execute(
-            select(consent_forms)
-            .where(_f.trial_id == trial_id, _f.status == "published")
-            .order_by(_f.version.desc())
-            .limit(1)
-        ).first()
-        return _form(row) if row else None
+        version = self.latest_published_version(trial_id)
+        return self.form(trial_id, version) if version is not None else None
+
+    def latest_published_version(self, trial_id: uuid.UUID) -> int | None:
+        return self.session.scalar(
+            select(func.max(_f.version)).where(_f.trial_id == trial_id, _f.status == "published")
+        )
+
+    def reconsent_required_since(self, trial_id: uuid.UUID, version: int) -> bool:
+        """Whether a form published after `version` asks earlier agreements to be renewed."""
+        found = self.session.scalar(
+            select(func.count())
+            .select_from(consent_forms)
+            .where(
+                _f.trial_id == trial_id,
+                _f.status == "published",
+                _f.version > version,
+                _f.requires_reconsent.is_(True),
+            )
+        )
+        return bool(found)
 
     def next_form_version(self, trial_id: uuid.UUID) -> int:
         latest = self.session.scalar(select(func.max(_f.version)).where(_f.trial_id == trial_id))

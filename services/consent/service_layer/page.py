@@ -82,23 +82,21 @@ def view(uow: ConsentUnitOfWork, token: str) -> PageView:
 
 
 def _view(uow: ConsentUnitOfWork, link: ConsentLink) -> PageView:
-    record = uow.consent.record(link.participant_id, link.trial_id)
-    if record is None:
+    found = uow.consent.record_with_bands(link.participant_id, link.trial_id)
+    if found is None:
         raise LinkNotUsable("no consent record for this link")
-    participant = uow.consent.participant(link.participant_id)
+    record, participant = found
     language = participant.language if participant and participant.language else "en"
     latest = uow.consent.latest_published(link.trial_id)
-    agreement = uow.consent.latest_agreement(record.id)
-    reconsent = bool(
-        record.status == lifecycle.CONSENTED
-        and latest is not None
-        and record.form_version is not None
-        and latest.version > record.form_version
-        and any(
-            f.requires_reconsent and f.is_published and f.version > record.form_version
-            for f in uow.consent.forms(link.trial_id)
+    agreement, reconsent = None, False
+    if record.status == lifecycle.CONSENTED:
+        agreement = uow.consent.latest_agreement(record.id)
+        reconsent = bool(
+            latest is not None
+            and record.form_version is not None
+            and latest.version > record.form_version
+            and uow.consent.reconsent_required_since(link.trial_id, record.form_version)
         )
-    )
     if record.status == lifecycle.LINK_SENT or reconsent:
         state, form = ASKING, latest
     elif record.status == lifecycle.CONSENTED:
@@ -120,8 +118,9 @@ def respond(
     """Agree or decline the form version the patient read (a newer one is refused clearly)."""
     with uow:
         link = _live_link(uow, token)
-        record = uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+        uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
         page = _view(uow, link)
+        record = page.record
         if record is None or page.state != ASKING or page.form is None:
             raise InvalidTransition("this consent has already been answered")
         form = page.form

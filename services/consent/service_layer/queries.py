@@ -36,18 +36,16 @@ def get_record(
 ) -> RecordView:
     principal.require_trial(trial_id)
     with uow:
-        record = uow.consent.record(participant_id, trial_id)
-        if record is None:
+        found = uow.consent.record_with_bands(participant_id, trial_id)
+        if found is None:
             raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+        record, participant = found
         history = uow.consent.history(record.id)
         broken = first_broken(history, head=(record.last_seq, record.last_hash))
-        return RecordView(
-            record,
-            uow.consent.participant(participant_id),
-            history,
-            uow.consent.responses(record.id),
-            broken,
-        )
+        # Only a record that reached the page can have answers: skip the query otherwise.
+        answered = record.form_version is not None
+        responses = uow.consent.responses(record.id) if answered else []
+        return RecordView(record, participant, history, responses, broken)
 
 
 def list_records(
