@@ -130,7 +130,11 @@ class Trial:
             ),
             what="the admin token to reach consent and a draft form",
         )
-        consent_admin.post(f"/trials/{self.id}/forms/{draft['version']}/publish", None, expect=200)
+        consent_admin.post(
+            f"/trials/{self.id}/forms/{draft['version']}/publish",
+            {"ethics_reference": "REC 26/WM/0001"},
+            expect=200,
+        )
         self.coordinator = ApiClient(
             system.urls["consent"],
             token(system, "--name", "coord", "--role", "coordinator", "--trial", self.id),

@@ -82,6 +82,7 @@ consent_forms = Table(
     Column("content_hash", String(64)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True)),
+    Column("ethics_reference", String(100)),
 )
 
 consent_links = Table(

@@ -427,6 +427,7 @@ def _form_values(form: ConsentForm) -> dict[str, Any]:
         "content_hash": form.content_hash,
         "created_at": form.created_at,
         "published_at": form.published_at,
+        "ethics_reference": form.ethics_reference,
     }
 
 
@@ -441,4 +442,5 @@ def _form(row: Row[Any]) -> ConsentForm:
         content_hash=row.content_hash,
         created_at=row.created_at,
         published_at=row.published_at,
+        ethics_reference=row.ethics_reference,
     )

@@ -45,6 +45,7 @@ class ConsentForm:
     content_hash: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     published_at: datetime | None = None
+    ethics_reference: str | None = None  # the approval this version was published under
 
     def __post_init__(self) -> None:
         check_content(self.items, self.translations)
@@ -62,9 +63,10 @@ class ConsentForm:
         self.items, self.translations = items, translations
         self.requires_reconsent = requires_reconsent
 
-    def publish(self, now: datetime | None = None) -> None:
+    def publish(self, ethics_reference: str, now: datetime | None = None) -> None:
         if self.is_published:
             raise Conflict(f"version {self.version} is already published")
+        self.ethics_reference = ethics_reference
         self.status = PUBLISHED
         self.published_at = now or datetime.now(UTC)
         self.content_hash = content_hash(self.content())
@@ -85,6 +87,7 @@ class ConsentForm:
                 for code, t in sorted(self.translations.items())
             },
             "requires_reconsent": self.requires_reconsent,
+            "ethics_reference": self.ethics_reference,
         }
 
     def verifies(self) -> bool:

@@ -70,5 +70,5 @@ def publish_demo_form(uow_factory: Callable[[], ConsentUnitOfWork], trial_id: uu
     if forms.list_forms(uow_factory(), admin, trial_id):
         return False
     form = forms.create_draft(uow_factory(), admin, trial_id, DEMO_FORM)
-    forms.publish(uow_factory(), admin, trial_id, form.version)
+    forms.publish(uow_factory(), admin, trial_id, form.version, "REC 26/WM/0000 (demo)")
     return True

@@ -55,13 +55,17 @@ def revise_draft(
 
 
 def publish(
-    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, version: int
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    trial_id: uuid.UUID,
+    version: int,
+    ethics_reference: str,
 ) -> tuple[ConsentForm, int]:
     """Seal the form; then text links to whoever was waiting for one, or must agree again."""
     principal.require_trial(trial_id)
     with uow:
         form = _get(uow, trial_id, version)
-        form.publish()
+        form.publish(ethics_reference)
         uow.consent.update_draft(form)
         texted = 0
         waiting = uow.consent.records_in_trial(trial_id, lifecycle.INTERESTED, None, 1_000_000)

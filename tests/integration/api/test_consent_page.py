@@ -68,7 +68,7 @@ def a_trial_with_a_form(service: Service, **form: Any) -> uuid.UUID:
         {"trial_id": trial_id, "short_name": "T", "title": "T", "response_deadline_days": 28},
     )
     draft = consent_forms.create_draft(service.uow(), SEED, trial_id, {**FORM_BODY, **form})
-    consent_forms.publish(service.uow(), SEED, trial_id, draft.version)
+    consent_forms.publish(service.uow(), SEED, trial_id, draft.version, "REC 1")
     return trial_id
 
 
@@ -153,7 +153,7 @@ def test_a_yes_before_any_form_is_published_gets_its_link_when_one_is(
     assert patient.events("consent.notification.requested") == []
 
     draft = consent_forms.create_draft(consent_service.uow(), SEED, trial_id, FORM_BODY)
-    _, texted = consent_forms.publish(consent_service.uow(), SEED, trial_id, draft.version)
+    _, texted = consent_forms.publish(consent_service.uow(), SEED, trial_id, draft.version, "REC 1")
 
     assert texted == 1
     assert patient.record().status == "link_sent"
@@ -302,6 +302,7 @@ def test_a_tampered_link_an_unknown_one_and_a_revoked_one_all_look_the_same(
     admin = store_token(consent_service, "admin")
     revoked = client.post(
         f"/admin/trials/{patient.trial_id}/participants/{patient.participant_id}/link/revoke",
+        json={"reason": "sent to the wrong number"},
         headers={"Authorization": f"Bearer {admin}"},
     )
 
@@ -362,7 +363,9 @@ def test_a_new_form_version_that_requires_it_asks_those_who_agreed_to_agree_agai
     draft = consent_forms.create_draft(
         consent_service.uow(), SEED, patient.trial_id, {**FORM_BODY, "requires_reconsent": True}
     )
-    _, texted = consent_forms.publish(consent_service.uow(), SEED, patient.trial_id, draft.version)
+    _, texted = consent_forms.publish(
+        consent_service.uow(), SEED, patient.trial_id, draft.version, "REC 1"
+    )
     client = consent_service.client()
     confirm_dob(client, patient.link())
     page = client.get(f"{patient.link()}/form?lang=en").get_data(as_text=True)

@@ -101,13 +101,14 @@ def a_consent_form(world: World, *, published: bool) -> int:
     """A new consent form version for trial X, straight through the use cases."""
     form = consent_forms.create_draft(world.service.uow(), SEED, world.trial_x, FORM_BODY)
     if published:
-        consent_forms.publish(world.service.uow(), SEED, world.trial_x, form.version)
+        consent_forms.publish(world.service.uow(), SEED, world.trial_x, form.version, "REC 1")
     return form.version
 
 
 def publish_a_new_draft(world: World) -> Call:
     version = a_consent_form(world, published=False)
-    return Call("POST", f"/trials/{world.trial_x}/forms/{version}/publish")
+    body = {"ethics_reference": "REC 26/WM/0001"}
+    return Call("POST", f"/trials/{world.trial_x}/forms/{version}/publish", json=body)
 
 
 def revise_a_new_draft(world: World) -> Call:
@@ -242,7 +243,9 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         ADMIN,
         {"admin": 200},
         lambda w: Call(
-            "POST", f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke"
+            "POST",
+            f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke",
+            json={"reason": "phone lost"},
         ),
     ),
 }

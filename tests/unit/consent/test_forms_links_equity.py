@@ -28,7 +28,7 @@ def a_form(**extra: object) -> ConsentForm:
 
 def test_publishing_seals_the_content_and_a_published_form_cannot_change() -> None:
     form = a_form()
-    form.publish()
+    form.publish("REC 1")
 
     assert form.content_hash and form.verifies()
     with pytest.raises(Conflict):
@@ -50,7 +50,7 @@ def test_the_form_falls_back_to_english_for_a_language_it_lacks() -> None:
 
 def test_agreeing_without_a_mandatory_item_is_refused_and_declining_is_not() -> None:
     form = a_form()
-    form.publish()
+    form.publish("REC 1")
     ids = (uuid.uuid4(), uuid.uuid4(), "en")
 
     with pytest.raises(InvalidInput):

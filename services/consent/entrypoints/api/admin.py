@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from services.consent.entrypoints.api.schemas import (
     LinkRevokedOut,
+    RevokeIn,
     VerificationOut,
     VerificationQuery,
 )
@@ -17,6 +18,9 @@ from services.consent.service_layer import audit, outreach
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
 from shared.http.app import runtime, unit_of_work
 from shared.http.auth import current_principal, require
+from shared.logs import get_logger
+
+log = get_logger(__name__)
 
 blp = Blueprint("admin", __name__, url_prefix="/admin", description="Audit and links")
 
@@ -34,9 +38,12 @@ def verify_audit(query: dict[str, Any]) -> Any:
 
 @blp.post("/trials/<uuid:trial_id>/participants/<uuid:participant_id>/link/revoke")
 @require("admin")
+@blp.arguments(RevokeIn)
 @blp.response(200, LinkRevokedOut)
-def revoke_link(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
-    return {"revoked": outreach.revoke_links(unit_of_work(), trial_id, participant_id)}
+def revoke_link(body: dict[str, Any], trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
+    revoked = outreach.revoke_links(unit_of_work(), trial_id, participant_id)
+    log.info("consent_link_revoked", trial_id=str(trial_id), reason=body["reason"])
+    return {"revoked": revoked}
 
 
 def _uow_factory() -> Callable[[], ConsentUnitOfWork]:

@@ -60,7 +60,11 @@ def equity_json(trial_id: uuid.UUID) -> Any:
 
 @blp.get("/<uuid:trial_id>/equity.csv")
 @require("coordinator", "admin")
-@blp.doc(responses={"200": {"description": "CSV", "content": {"text/csv": {}}}})
+@blp.doc(
+    responses={
+        "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    }
+)
 def equity_csv(trial_id: uuid.UUID) -> Response:
     report = _report(trial_id)
     return Response(
@@ -72,7 +76,14 @@ def equity_csv(trial_id: uuid.UUID) -> Response:
 
 @blp.get("/<uuid:trial_id>/equity.html")
 @require("coordinator", "admin")
-@blp.doc(responses={"200": {"description": "HTML page", "content": {"text/html": {}}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "HTML page",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    }
+)
 def equity_page(trial_id: uuid.UUID) -> Response:
     report = _report(trial_id)
     groups: dict[str, list[equity.GroupRow]] = {}

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from services.consent.entrypoints.api.schemas import FormIn, FormOut, PublishedOut
+from services.consent.entrypoints.api.schemas import FormIn, FormOut, PublishedOut, PublishIn
 from services.consent.service_layer import forms
 from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
@@ -47,7 +47,10 @@ def revise_draft(body: dict[str, Any], trial_id: uuid.UUID, version: int) -> Any
 
 @blp.post("/<uuid:trial_id>/forms/<int:version>/publish")
 @require("admin")
+@blp.arguments(PublishIn)
 @blp.response(200, PublishedOut)
-def publish(trial_id: uuid.UUID, version: int) -> Any:
-    form, texted = forms.publish(unit_of_work(), current_principal(), trial_id, version)
+def publish(body: dict[str, Any], trial_id: uuid.UUID, version: int) -> Any:
+    form, texted = forms.publish(
+        unit_of_work(), current_principal(), trial_id, version, body["ethics_reference"]
+    )
     return {**form.__dict__, "links_texted": texted}

@@ -92,7 +92,14 @@ def read_record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
 @blp.get("/<uuid:trial_id>/consent-records.csv")
 @require("coordinator", "admin")
 @blp.arguments(ExportQuery, location="query")
-@blp.doc(responses={"200": {"description": "CSV, streamed", "content": {"text/csv": {}}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "CSV, streamed",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+)
 def export_csv(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
     rows = queries.export_csv(_uow_factory(), current_principal(), trial_id, RecordFilter(**query))
     return Response(
@@ -109,7 +116,7 @@ def export_csv(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
     responses={
         "200": {
             "description": "FHIR R4 Bundle of Consent and ResearchSubject, streamed",
-            "content": {"application/fhir+json": {}},
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
         }
     }
 )

@@ -184,8 +184,17 @@ class FormOut(Schema):
     requires_reconsent = fields.Boolean()
     created_at = UtcDateTime()
     published_at = UtcDateTime(allow_none=True)
+    ethics_reference = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ItemIn))
     translations = fields.Dict(keys=fields.String(), values=fields.Nested(TranslationIn))
+
+
+class PublishIn(Schema):
+    ethics_reference = fields.String(required=True, validate=validate.Length(min=3, max=100))
+
+
+class RevokeIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
 class PublishedOut(FormOut):

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("ethics_reference", sa.String(length=100), nullable=True),
         sa.PrimaryKeyConstraint("trial_id", "version", name=op.f("pk_consent_forms")),
     )
     op.create_table(
