@@ -11,6 +11,8 @@ from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.service_layer import outreach
 from services.consent.service_layer.changes import change
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.auth.principal import Principal
+from shared.errors import NotFound
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -114,3 +116,28 @@ def expire_overdue(
             if len(found) < batch:
                 break
     return expired
+
+
+def mark_entered_in_error(
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    trial_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    reason: str,
+) -> ConsentRecord:
+    """A coordinator's correction; anything the life cycle does not allow is a clear 409."""
+    principal.require_trial(trial_id)
+    with uow:
+        record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+        if record is None:
+            raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+        change(
+            uow,
+            record,
+            lifecycle.ENTERED_IN_ERROR,
+            actor=f"coordinator:{principal.token_id}",
+            channel="api",
+            reason=reason,
+        )
+        uow.commit()
+    return record

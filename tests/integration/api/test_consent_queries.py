@@ -246,3 +246,21 @@ def test_audit_verification_names_the_first_entry_altered_behind_the_services_ba
     assert command.returncode == 1, command.stderr
     assert json.loads(command.stdout.splitlines()[0])["first_broken_seq"] == 1
     assert "6 chain(s) checked, 1 broken" in command.stderr
+
+
+def test_a_correction_out_of_order_is_refused_with_a_clear_problem(
+    consent_service: Service, trial: Any, coordinator: Any
+) -> None:
+    client = consent_service.client()
+    path = f"/trials/{trial[0]}/consent-records/{trial[1][3]}/entered-in-error"
+
+    first = client.post(path, json={"reason": "wrong patient"}, headers=coordinator)
+    again = client.post(path, json={"reason": "wrong patient"}, headers=coordinator)
+    no_reason = client.post(path, json={}, headers=coordinator)
+
+    assert first.status_code == 200 and first.get_json()["status"] == "entered_in_error"
+    assert again.status_code == 409
+    assert again.get_json()["detail"] == (
+        "a record that is entered_in_error cannot become entered_in_error"
+    )
+    assert no_reason.status_code == 422

@@ -19,6 +19,7 @@ from flask import Flask
 
 from services.consent import create_app as create_consent_app
 from services.consent.service_layer import forms as consent_forms
+from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.registry import create_app as create_registry_app
 from shared.http.problems import PROBLEM_JSON
@@ -120,6 +121,13 @@ def read_a_published_form(world: World) -> Call:
     return Call("GET", f"/trials/{world.trial_x}/forms/{a_consent_form(world, published=True)}")
 
 
+def a_record_to_correct(world: World) -> Call:
+    participant_id = uuid.uuid4()
+    consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
+    path = f"/trials/{world.trial_x}/consent-records/{participant_id}/entered-in-error"
+    return Call("POST", path, json={"reason": "invited by mistake"})
+
+
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
@@ -181,6 +189,11 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/{w.participant_a}"),
     ),
+    (
+        "consent",
+        "POST",
+        "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error",
+    ): Case(COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), a_record_to_correct),
     ("consent", "GET", "/trials/<uuid:trial_id>/summary/practices"): Case(
         COORDINATOR_AND_ADMIN,
         coordinator_of_x(200, 403),

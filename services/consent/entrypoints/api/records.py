@@ -12,14 +12,17 @@ from flask_smorest import Blueprint
 
 from services.consent.adapters.repository import RecordFilter
 from services.consent.entrypoints.api.schemas import (
+    CorrectionIn,
     ExportQuery,
     PracticeSummaryPage,
     RecordDetailOut,
     RecordFilterQuery,
+    RecordOut,
     RecordPage,
     SummaryOut,
 )
 from services.consent.service_layer import queries
+from services.consent.service_layer import records as consent_records
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
 from shared.http.app import runtime, unit_of_work
 from shared.http.auth import current_principal, require
@@ -87,6 +90,16 @@ def read_record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
         "audit_chain_intact": view.chain_broken_at is None,
         "audit_chain_broken_at": view.chain_broken_at,
     }
+
+
+@blp.post("/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error")
+@require("coordinator", "admin")
+@blp.arguments(CorrectionIn)
+@blp.response(200, RecordOut)
+def entered_in_error(body: dict[str, Any], trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
+    return consent_records.mark_entered_in_error(
+        unit_of_work(), current_principal(), trial_id, participant_id, body["reason"]
+    )
 
 
 @blp.get("/<uuid:trial_id>/consent-records.csv")

@@ -193,6 +193,10 @@ class PublishIn(Schema):
     ethics_reference = fields.String(required=True, validate=validate.Length(min=3, max=100))
 
 
+class CorrectionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
 class RevokeIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
