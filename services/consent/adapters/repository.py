@@ -145,6 +145,22 @@ class ConsentRepository:
         row = self.session.execute(query).first()
         return (row[0], row[1]) if row else None
 
+    def record_with_history(
+        self, participant_id: uuid.UUID, trial_id: uuid.UUID
+    ) -> tuple[ConsentRecord, ParticipantBands | None, list[AuditEntry]] | None:
+        """The record, the bands and the audit chain in one round trip (one row per entry)."""
+        query = (
+            select(ConsentRecord, ParticipantBands, AuditEntry)
+            .outerjoin(participants, _p.participant_id == _r.participant_id)
+            .outerjoin(audit_entries, _a.record_id == _r.id)
+            .where(_r.participant_id == participant_id, _r.trial_id == trial_id)
+            .order_by(_a.seq)
+        )
+        rows = self.session.execute(query).all()
+        if not rows:
+            return None
+        return rows[0][0], rows[0][1], [row[2] for row in rows if row[2] is not None]
+
     def records_of(self, participant_id: uuid.UUID) -> Sequence[ConsentRecord]:
         query = select(ConsentRecord).where(_r.participant_id == participant_id)
         return self.session.scalars(query).all()

@@ -36,11 +36,10 @@ def get_record(
 ) -> RecordView:
     principal.require_trial(trial_id)
     with uow:
-        found = uow.consent.record_with_bands(participant_id, trial_id)
+        found = uow.consent.record_with_history(participant_id, trial_id)
         if found is None:
             raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
-        record, participant = found
-        history = uow.consent.history(record.id)
+        record, participant, history = found
         broken = first_broken(history, head=(record.last_seq, record.last_hash))
         # Only a record that reached the page can have answers: skip the query otherwise.
         answered = record.form_version is not None
