@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,10 @@ EXPORT_COLUMNS = (
 
 # Published forms never change, so every process may keep them: the page reads one per view.
 _published: dict[tuple[uuid.UUID, int], ConsentForm] = {}
+# Which version is the newest published one, per trial, for a few seconds: another process
+# publishing a new version is seen within LATEST_FOR; this process sees its own at once.
+LATEST_FOR = 5.0
+_latest: dict[uuid.UUID, tuple[float, int | None]] = {}
 
 
 class ConsentRepository:
@@ -132,6 +137,23 @@ class ConsentRepository:
         if lock:
             query = query.with_for_update()
         return self.session.scalars(query).first()
+
+    def link_with_record(
+        self, link_id: uuid.UUID
+    ) -> tuple[ConsentLink, ConsentRecord, ParticipantBands | None] | None:
+        """What the consent page needs about a link, in one round trip."""
+        _l = consent_links.c
+        query = (
+            select(ConsentLink, ConsentRecord, ParticipantBands)
+            .join(
+                consent_records,
+                (_r.participant_id == _l.participant_id) & (_r.trial_id == _l.trial_id),
+            )
+            .outerjoin(participants, _p.participant_id == _l.participant_id)
+            .where(_l.id == link_id)
+        )
+        row = self.session.execute(query).first()
+        return (row[0], row[1], row[2]) if row else None
 
     def record_with_bands(
         self, participant_id: uuid.UUID, trial_id: uuid.UUID
@@ -354,9 +376,14 @@ class ConsentRepository:
         return self.form(trial_id, version) if version is not None else None
 
     def latest_published_version(self, trial_id: uuid.UUID) -> int | None:
-        return self.session.scalar(
+        cached = _latest.get(trial_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        version = self.session.scalar(
             select(func.max(_f.version)).where(_f.trial_id == trial_id, _f.status == "published")
         )
+        _latest[trial_id] = (time.monotonic() + LATEST_FOR, version)
+        return version
 
     def reconsent_required_since(self, trial_id: uuid.UUID, version: int) -> bool:
         """Whether a form published after `version` asks earlier agreements to be renewed."""
@@ -381,6 +408,7 @@ class ConsentRepository:
 
     def update_draft(self, form: ConsentForm) -> None:
         """Writes only over a draft: a published row is never touched."""
+        _latest.pop(form.trial_id, None)
         self.session.execute(
             update(consent_forms)
             .where(_f.trial_id == form.trial_id, _f.version == form.version, _f.status == "draft")

@@ -99,6 +99,8 @@ class LinkSigner:
             return None
         if len(raw) != 16 or not hmac.compare_digest(given, self._sign(b"link", raw)):
             return None
+        if token != self.token(uuid.UUID(bytes=raw)):
+            return None  # base64 with other spare bits: one link, one spelling
         return uuid.UUID(bytes=raw)
 
     def verified_cookie(self, link_id: uuid.UUID, now: datetime | None = None) -> str:

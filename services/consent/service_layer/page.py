@@ -15,6 +15,7 @@ from services.consent.domain import lifecycle
 from services.consent.domain.forms import ConsentForm
 from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.domain.links import ConsentLink
+from services.consent.domain.participant import ParticipantBands
 from services.consent.domain.responses import AGREED, ConsentResponse, answer
 from services.consent.service_layer import outreach
 from services.consent.service_layer.changes import change, notify, publish_status
@@ -77,15 +78,24 @@ def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) 
 
 def view(uow: ConsentUnitOfWork, token: str) -> PageView:
     with uow:
-        link = _live_link(uow, token)
-        return _view(uow, link)
+        found = uow.consent.link_with_record(link_id(uow, token))
+        if found is None or not found[0].is_live():
+            raise LinkNotUsable("the link is unknown, expired or revoked")
+        link, record, participant = found
+        return _view(uow, link, record, participant)
 
 
-def _view(uow: ConsentUnitOfWork, link: ConsentLink) -> PageView:
-    found = uow.consent.record_with_bands(link.participant_id, link.trial_id)
-    if found is None:
-        raise LinkNotUsable("no consent record for this link")
-    record, participant = found
+def _view(
+    uow: ConsentUnitOfWork,
+    link: ConsentLink,
+    record: ConsentRecord | None = None,
+    participant: ParticipantBands | None = None,
+) -> PageView:
+    if record is None:
+        found = uow.consent.record_with_bands(link.participant_id, link.trial_id)
+        if found is None:
+            raise LinkNotUsable("no consent record for this link")
+        record, participant = found
     language = participant.language if participant and participant.language else "en"
     latest = uow.consent.latest_published(link.trial_id)
     agreement, reconsent = None, False
