@@ -43,6 +43,7 @@ bench: venv ## Run the benchmarks (see bench/README.md)
 	$(PY) -m bench.registry_import --rows 100000
 	$(PY) -m bench.registry_import --rows 1000000
 	$(PY) -m bench.cohort_preview --participants 1000000
+	$(PY) -m bench.consent
 
 clean: ## Remove local data (var/) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -10,5 +10,6 @@ for service in registry messaging consent; do
   python -m "services.$service" migrate
 done
 python -m services.registry demo-data --welcome var/welcome.txt
+python -m services.consent demo-form --state var/demo.json
 cat var/welcome.txt
 exec honcho -f deploy/local/Procfile -d . start

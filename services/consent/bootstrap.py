@@ -7,8 +7,9 @@ from pathlib import Path
 
 from services.consent.adapters import orm
 from services.consent.config import ConsentSettings
+from services.consent.domain.links import LinkSigner
 from services.consent.entrypoints.handlers import HANDLERS
-from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork, LinkMaker
 from shared.db.engine import make_engine, make_session_factory
 from shared.runtime import Runtime
 
@@ -18,7 +19,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_runtime(settings: ConsentSettings) -> Runtime:
     orm.start_mappers()
     engine = make_engine(settings.common.database_url)
-    uow_factory = partial(ConsentUnitOfWork, make_session_factory(engine), orm.platform, "consent")
+    links = LinkMaker(LinkSigner(settings.dob_hash_key), settings.public_base_url)
+    uow_factory = partial(
+        ConsentUnitOfWork, make_session_factory(engine), orm.platform, "consent", links
+    )
     return Runtime(
         settings=settings.common,
         engine=engine,

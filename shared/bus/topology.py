@@ -26,6 +26,7 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
         "registry.invitations.requested",
         "registry.token.issued",
         "registry.token.revoked",
+        "consent.notification.requested",
     ),
     "consent": (
         "registry.participant.registered",

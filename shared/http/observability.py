@@ -85,7 +85,8 @@ def install(app: Flask, service: str, checks: dict[str, Check]) -> Metrics:
             log.info(
                 "request",
                 method=request.method,
-                path=request.path,
+                # A view may hide a credential in its path (consent links) via g.log_path.
+                path=g.get("log_path", request.path),
                 status=response.status_code,
                 ms=round(elapsed * 1000, 1),
             )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -17,7 +19,9 @@ from sqlalchemy.orm import registry
 
 from services.consent.domain.audit import AuditEntry
 from services.consent.domain.lifecycle import ConsentRecord
+from services.consent.domain.links import ConsentLink
 from services.consent.domain.participant import ParticipantBands
+from services.consent.domain.responses import ConsentResponse
 from shared.db.tables import new_metadata
 
 metadata, platform = new_metadata()
@@ -59,8 +63,66 @@ consent_records = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("last_seq", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
+    Column("practice_ods", String(6)),
     UniqueConstraint("participant_id", "trial_id"),
     Index("ix_consent_records_trial_status", "trial_id", "status"),
+    Index("ix_consent_records_trial_participant", "trial_id", "participant_id"),
+)
+
+# Published rows never change: the repository updates drafts only, and the hash shows it.
+consent_forms = Table(
+    "consent_forms",
+    metadata,
+    Column("trial_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("items", JSON, nullable=False),
+    Column("translations", JSON, nullable=False),
+    Column("requires_reconsent", Boolean, nullable=False),
+    Column("content_hash", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("ethics_reference", String(100)),
+)
+
+consent_links = Table(
+    "consent_links",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, nullable=False),
+    Column("trial_id", Uuid, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("dob_failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    Index("ix_consent_links_participant_trial", "participant_id", "trial_id"),
+)
+
+consent_responses = Table(
+    "consent_responses",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("record_id", Uuid, nullable=False, index=True),
+    Column("participant_id", Uuid, nullable=False),
+    Column("trial_id", Uuid, nullable=False),
+    Column("form_version", Integer, nullable=False),
+    Column("form_hash", String(64), nullable=False),
+    Column("language", String(20), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("items", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Kept in the same transaction as every status change, so a trial's summary is a few rows
+# whatever the number of records.
+status_counts = Table(
+    "status_counts",
+    metadata,
+    Column("trial_id", Uuid, primary_key=True),
+    Column("practice_ods", String(6), primary_key=True),  # "" when not known
+    Column("status", String(30), primary_key=True),
+    Column("n", BigInteger, nullable=False),
 )
 
 audit_entries = Table(
@@ -92,4 +154,6 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(ParticipantBands, participants)
     mapper_registry.map_imperatively(ConsentRecord, consent_records)
     mapper_registry.map_imperatively(AuditEntry, audit_entries)
+    mapper_registry.map_imperatively(ConsentLink, consent_links)
+    mapper_registry.map_imperatively(ConsentResponse, consent_responses)
     _mapped = True

@@ -29,6 +29,8 @@ NEXT: dict[str | None, frozenset[str]] = {
     ENTERED_IN_ERROR: frozenset(),
 }
 STATUSES = tuple(s for s in NEXT if s is not None)
+# Records that never moved past these by the trial's response deadline expire.
+AWAITING = frozenset({INVITED, INTERESTED, LINK_SENT})
 
 
 @dataclass
@@ -37,6 +39,7 @@ class ConsentRecord:
     trial_id: uuid.UUID
     status: str | None = None
     form_version: int | None = None
+    practice_ods: str | None = None  # from the invitation; for per-practice counts
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -58,6 +61,7 @@ class ConsentRecord:
         reason: str | None = None,
         form_version: int | None = None,
         form_hash: str | None = None,
+        at: datetime | None = None,
     ) -> AuditEntry:
         if status not in NEXT:
             raise InvalidTransition(f"unknown consent status {status!r}")
@@ -67,10 +71,37 @@ class ConsentRecord:
             )
         if status == ENTERED_IN_ERROR and not reason:
             raise InvalidTransition("marking a record entered in error needs a reason")
+        return self._append(
+            "status_changed", status, actor, channel, reason, form_version, form_hash, at
+        )
+
+    def reconsent(
+        self, *, actor: str, channel: str, form_version: int, form_hash: str
+    ) -> AuditEntry:
+        """Agreeing again to a newer form version: the status stays consented."""
+        if self.status != CONSENTED:
+            raise InvalidTransition(f"a record that is {self.status or 'new'} cannot re-consent")
+        if self.form_version is not None and form_version <= self.form_version:
+            raise InvalidTransition(f"version {form_version} is not newer than the one agreed")
+        return self._append(
+            "reconsented", CONSENTED, actor, channel, None, form_version, form_hash, None
+        )
+
+    def _append(
+        self,
+        action: str,
+        status: str,
+        actor: str,
+        channel: str,
+        reason: str | None,
+        form_version: int | None,
+        form_hash: str | None,
+        at: datetime | None,
+    ) -> AuditEntry:
         entry = AuditEntry(
             record_id=self.id,
             seq=self.last_seq + 1,
-            action="status_changed",
+            action=action,
             from_status=self.status,
             to_status=status,
             actor=actor,
@@ -79,6 +110,7 @@ class ConsentRecord:
             form_version=form_version,
             form_hash=form_hash,
             reason=reason,
+            at=at or datetime.now(UTC),
         ).seal()
         self.status = status
         self.form_version = form_version if form_version is not None else self.form_version

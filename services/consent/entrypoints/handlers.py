@@ -24,7 +24,10 @@ def on_trial_created(event: Event, uow: ConsentUnitOfWork) -> None:
 
 
 def on_invitations_requested(event: Event, uow: ConsentUnitOfWork) -> None:
-    records.record_invitations(uow, event.data["trial_id"], event.data["participant_ids"])
+    data = event.data
+    records.record_invitations(
+        uow, data["trial_id"], data["participant_ids"], practice_ods=data["practice_ods"]
+    )
 
 
 def on_reply_received(event: Event, uow: ConsentUnitOfWork) -> None:

@@ -1,13 +1,18 @@
-"""Consent records driven by events: invitations, replies, opt-outs."""
+"""Consent records driven by events: invitations, replies, opt-outs, the response deadline."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 from services.consent.domain import lifecycle
 from services.consent.domain.lifecycle import ConsentRecord
+from services.consent.service_layer import outreach
+from services.consent.service_layer.changes import change
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.auth.principal import Principal
+from shared.errors import NotFound
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -30,29 +35,21 @@ def _move(
             "consent_change_ignored", record_id=str(record.id), status=record.status, to=status
         )
         return False
-    previous = record.status
-    uow.consent.add(record.move_to(status, actor=actor, channel=channel))
-    uow.publish(
-        "consent.status.changed",
-        {
-            "participant_id": record.participant_id,
-            "trial_id": record.trial_id,
-            "status": status,
-            "previous_status": previous,
-            "form_version": record.form_version,
-        },
-    )
+    change(uow, record, status, actor=actor, channel=channel)
     return True
 
 
 def record_invitations(
-    uow: ConsentUnitOfWork, trial_id: uuid.UUID, participant_ids: Iterable[uuid.UUID]
+    uow: ConsentUnitOfWork,
+    trial_id: uuid.UUID,
+    participant_ids: Iterable[uuid.UUID],
+    practice_ods: str | None = None,
 ) -> None:
     with uow:
         for participant_id in participant_ids:
             record = uow.consent.record(participant_id, trial_id)
             if record is None:
-                record = ConsentRecord(participant_id, trial_id)
+                record = ConsentRecord(participant_id, trial_id, practice_ods=practice_ods)
                 uow.consent.add(record)
                 _move(uow, record, lifecycle.INVITED, actor="registry", channel="system")
         uow.commit()
@@ -61,19 +58,86 @@ def record_invitations(
 def record_reply(
     uow: ConsentUnitOfWork, participant_id: uuid.UUID, trial_id: uuid.UUID | None, intent: str
 ) -> None:
+    """YES opens the way to the consent page; STOP after consent is a withdrawal."""
     status = REPLY_STATUS.get(intent)
     if status is None or trial_id is None:
         return  # help and unclear replies change nothing here
     with uow:
         record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
         if record is not None:
-            _move(uow, record, status, actor="participant", channel="sms")
+            if record.status == lifecycle.CONSENTED and intent == "stop":
+                outreach.withdraw_record(uow, record, channel="sms")
+            elif _move(uow, record, status, actor="participant", channel="sms") and (
+                status == lifecycle.INTERESTED
+            ):
+                outreach.offer_link(uow, record)
         uow.commit()
 
 
 def record_opt_out(uow: ConsentUnitOfWork, participant_id: uuid.UUID) -> None:
-    """STOP covers every trial the participant has not yet consented to."""
+    """STOP covers every trial: before consent it opts out, after consent it withdraws."""
     with uow:
         for record in uow.consent.records_of(participant_id):
-            _move(uow, record, lifecycle.OPTED_OUT, actor="participant", channel="sms")
+            if record.status == lifecycle.CONSENTED:
+                outreach.withdraw_record(uow, record, channel="sms")
+            else:
+                _move(uow, record, lifecycle.OPTED_OUT, actor="participant", channel="sms")
         uow.commit()
+
+
+def expire_overdue(
+    uow_factory: Callable[[], ConsentUnitOfWork], now: datetime | None = None, batch: int = 500
+) -> int:
+    """Expire records that never moved past awaiting an answer by their trial's deadline."""
+    now = now or datetime.now(UTC)
+    expired = 0
+    with uow_factory() as uow:
+        deadlines = uow.consent.trials_with_deadline()
+    for trial in deadlines:
+        cutoff = now - timedelta(days=trial.response_deadline_days or 0)
+        while True:
+            with uow_factory() as uow:
+                found = uow.consent.records_with_status(
+                    trial.id, sorted(lifecycle.AWAITING), cutoff, batch
+                )
+                for record in found:
+                    change(
+                        uow,
+                        record,
+                        lifecycle.EXPIRED,
+                        actor="system",
+                        channel="system",
+                        reason=f"no answer within {trial.response_deadline_days} days",
+                    )
+                    for link in uow.consent.live_links(record.participant_id, record.trial_id):
+                        link.revoke(now)
+                uow.commit()
+            expired += len(found)
+            if len(found) < batch:
+                break
+    return expired
+
+
+def mark_entered_in_error(
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    trial_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    reason: str,
+) -> ConsentRecord:
+    """A coordinator's correction; anything the life cycle does not allow is a clear 409."""
+    principal.require_trial(trial_id)
+    with uow:
+        record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+        if record is None:
+            raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+        change(
+            uow,
+            record,
+            lifecycle.ENTERED_IN_ERROR,
+            actor=f"coordinator:{principal.token_id}",
+            channel="api",
+            reason=reason,
+        )
+        uow.commit()
+    return record

@@ -19,3 +19,24 @@ ACKNOWLEDGEMENTS = {
 
 def invitation_text(short_name: str, title: str) -> str:
     return INVITATION.substitute(short_name=short_name, title=title)
+
+
+CONSENT_NOTIFICATIONS = {
+    "consent_link": Template(
+        "Thank you for your interest in $study. Read about it and decide here: $link "
+        "You will be asked for your date of birth. The link works for 30 days."
+    ),
+    "consent_confirmation": Template(
+        "Thank you. You have agreed to take part in $study. Open your link again to see "
+        "your copy or to leave the study. Reply STOP to leave at any time."
+    ),
+    "withdrawal_receipt": Template(
+        "You have left $study. Nobody from the study will contact you again. "
+        "Your care from your GP will not change."
+    ),
+}
+
+
+def consent_notification_text(kind: str, short_name: str | None, link: str | None) -> str:
+    study = f"the study {short_name}" if short_name else "the study"
+    return CONSENT_NOTIFICATIONS[kind].substitute(study=study, link=link or "")

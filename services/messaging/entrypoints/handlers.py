@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.messaging.service_layer import contacts, invitations
+from services.messaging.service_layer import contacts, invitations, notifications
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.auth.store import TOKEN_HANDLERS
 from shared.bus.worker import Handler
@@ -27,11 +27,16 @@ def on_invitations_requested(event: Event, uow: MessagingUnitOfWork) -> None:
     invitations.queue_invitations(uow, event.data)
 
 
+def on_consent_notification(event: Event, uow: MessagingUnitOfWork) -> None:
+    notifications.send_consent_notification(uow, event.data)
+
+
 HANDLERS: Mapping[str, Handler] = {
     "registry.participant.registered": on_participant_changed,
     "registry.participant.updated": on_participant_changed,
     "registry.participant.erased": on_participant_erased,
     "registry.trial.created": on_trial_created,
     "registry.invitations.requested": on_invitations_requested,
+    "consent.notification.requested": on_consent_notification,
     **TOKEN_HANDLERS,
 }

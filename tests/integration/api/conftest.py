@@ -47,6 +47,36 @@ SEED = Principal(token_id=uuid.uuid4(), name="seed", role="admin")
 
 _serial = itertools.count(1)
 
+FORM_BODY: dict[str, Any] = {
+    "items": [
+        {"key": "read_summary", "mandatory": True},
+        {"key": "gp_records", "mandatory": True},
+        {"key": "future_studies", "mandatory": False},
+    ],
+    "translations": {
+        "en": {
+            "title": "A heart study",
+            "summary": "We want to find heart problems early.\n\nTaking part is your choice.",
+            "sheet_url": "https://example.org/sheet",
+            "items": {
+                "read_summary": "I have read the information.",
+                "gp_records": "The study may look at my GP records.",
+                "future_studies": "You may contact me about future studies.",
+            },
+        },
+        "ur": {
+            "title": "دل کا مطالعہ",
+            "summary": "ہم دل کے مسائل کا جلد پتہ لگانا چاہتے ہیں۔",
+            "sheet_url": "https://example.org/sheet?lang=ur",
+            "items": {
+                "read_summary": "میں نے معلومات پڑھ لی ہیں۔",
+                "gp_records": "مطالعہ میرے جی پی ریکارڈ دیکھ سکتا ہے۔",
+                "future_studies": "آپ مستقبل کے مطالعات کے بارے میں مجھ سے رابطہ کر سکتے ہیں۔",
+            },
+        },
+    },
+}
+
 
 def serial() -> int:
     """A number unique in this test run, for codes, names and NHS numbers."""

@@ -14,7 +14,8 @@ from tests.integration.api.conftest import Service
 pytestmark = pytest.mark.integration
 
 SERVICES = ("registry", "messaging", "consent")
-INFRASTRUCTURE = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/static")
+# Infrastructure, and the patient's consent pages (HTML for people, not part of the API).
+INFRASTRUCTURE = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/static", "/c/")
 
 
 @pytest.fixture(params=SERVICES)

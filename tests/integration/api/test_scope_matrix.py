@@ -19,6 +19,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from services.consent import create_app as create_consent_app
+from services.consent.service_layer import forms as consent_forms
+from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages
 from services.messaging.service_layer import batches as messaging_batches
@@ -32,6 +34,7 @@ from tests.integration.api.conftest import (
     BAD_CALLERS,
     CALLER_ROLES,
     CALLERS,
+    FORM_BODY,
     ODS_A,
     SEED,
     World,
@@ -46,9 +49,19 @@ from tests.support import settings
 
 pytestmark = pytest.mark.integration
 
-# Not behind a bearer token by design: probes, metrics, the API's own description, and
-# Twilio's webhooks (signature-checked instead, see test_webhooks.py).
-UNGUARDED = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/static", "/webhooks/")
+# Not behind a bearer token by design: probes, metrics, the API's own description,
+# Twilio's webhooks (signature-checked instead, see test_webhooks.py) and the patient's
+# consent pages (a signed link and a date-of-birth check, see test_consent_page.py).
+UNGUARDED = (
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/static",
+    "/webhooks/",
+    "/c/",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class Case:
     expect: Mapping[str, int]
     call: Callable[[World], Call]
     mimetype: str | None = "application/json"  # of a success; None when it has no body
+
+    mimetype: str = "application/json"
 
 
 def staff_of_a(ok: int, other_practice: int) -> dict[str, int]:
@@ -173,6 +188,36 @@ def a_new_template(world: World) -> uuid.UUID:
     return messaging_templates.save_template(
         world.service.uow(), "seed", world.trial_x, "help", "pl", "Pomoc: {info_url}"
     ).id
+
+
+def a_consent_form(world: World, *, published: bool) -> int:
+    """A new consent form version for trial X, straight through the use cases."""
+    form = consent_forms.create_draft(world.service.uow(), SEED, world.trial_x, FORM_BODY)
+    if published:
+        consent_forms.publish(world.service.uow(), SEED, world.trial_x, form.version, "REC 1")
+    return form.version
+
+
+def publish_a_new_draft(world: World) -> Call:
+    version = a_consent_form(world, published=False)
+    body = {"ethics_reference": "REC 26/WM/0001"}
+    return Call("POST", f"/trials/{world.trial_x}/forms/{version}/publish", json=body)
+
+
+def revise_a_new_draft(world: World) -> Call:
+    version = a_consent_form(world, published=False)
+    return Call("PUT", f"/trials/{world.trial_x}/forms/{version}", json=FORM_BODY)
+
+
+def read_a_published_form(world: World) -> Call:
+    return Call("GET", f"/trials/{world.trial_x}/forms/{a_consent_form(world, published=True)}")
+
+
+def a_record_to_correct(world: World) -> Call:
+    participant_id = uuid.uuid4()
+    consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
+    path = f"/trials/{world.trial_x}/consent-records/{participant_id}/entered-in-error"
+    return Call("POST", path, json={"reason": "invited by mistake"})
 
 
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
@@ -380,6 +425,78 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/{w.participant_a}"),
     ),
+    (
+        "consent",
+        "POST",
+        "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error",
+    ): Case(COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), a_record_to_correct),
+    ("consent", "GET", "/trials/<uuid:trial_id>/summary/practices"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/summary/practices"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records.csv"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records.csv"),
+        mimetype="text/csv",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/fhir"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/fhir"),
+        mimetype="application/fhir+json",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity.csv"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity.csv"),
+        mimetype="text/csv",
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/equity.html"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/equity.html"),
+        mimetype="text/html",
+    ),
+    ("consent", "POST", "/trials/<uuid:trial_id>/forms"): Case(
+        ADMIN, {"admin": 201}, lambda w: Call("POST", f"/trials/{w.trial_x}/forms", json=FORM_BODY)
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/forms"): Case(
+        COORDINATOR_AND_ADMIN,
+        coordinator_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/forms"),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
+        COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), read_a_published_form
+    ),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
+        ADMIN, {"admin": 200}, revise_a_new_draft
+    ),
+    ("consent", "POST", "/trials/<uuid:trial_id>/forms/<int:version>/publish"): Case(
+        ADMIN, {"admin": 200}, publish_a_new_draft
+    ),
+    ("consent", "GET", "/admin/audit/verify"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", "/admin/audit/verify")
+    ),
+    (
+        "consent",
+        "POST",
+        "/admin/trials/<uuid:trial_id>/participants/<uuid:participant_id>/link/revoke",
+    ): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "POST",
+            f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke",
+            json={"reason": "phone lost"},
+        ),
+    ),
 }
 
 
@@ -449,6 +566,8 @@ def test_scope_matrix(
         assert response.mimetype == case.mimetype
     else:
         assert response.get_data() == b""
+
+        assert response.mimetype == case.mimetype
     if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Bearer"
 

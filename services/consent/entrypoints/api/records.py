@@ -1,24 +1,35 @@
-"""Coordinators' view of consent, scoped to their trials."""
+"""Coordinators' view of consent, scoped to their trials: pseudonyms and bands only."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
+from services.consent.adapters.repository import RecordFilter
 from services.consent.entrypoints.api.schemas import (
+    CorrectionIn,
+    ExportQuery,
+    PracticeSummaryPage,
     RecordDetailOut,
+    RecordFilterQuery,
+    RecordOut,
     RecordPage,
-    RecordQuery,
     SummaryOut,
 )
 from services.consent.service_layer import queries
-from shared.http.app import unit_of_work
+from services.consent.service_layer import records as consent_records
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.http.app import runtime, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("records", __name__, url_prefix="/trials", description="Consent records")
+
+FILTERS = ("status", "practice_ods", "language", "age_band", "sex", "ethnic_category")
 
 
 @blp.get("/<uuid:trial_id>/summary")
@@ -29,14 +40,37 @@ def summary(trial_id: uuid.UUID) -> Any:
     return {"trial_id": trial_id, "counts": counts, "total": sum(counts.values())}
 
 
+@blp.get("/<uuid:trial_id>/summary/practices")
+@require("coordinator", "admin")
+@blp.response(200, PracticeSummaryPage)
+def practice_summary(trial_id: uuid.UUID) -> Any:
+    found = queries.practice_summary(unit_of_work(), current_principal(), trial_id)
+    return {
+        "trial_id": trial_id,
+        "practices": [
+            {"practice_ods": ods, "counts": counts, "total": sum(counts.values())}
+            for ods, counts in found
+        ],
+    }
+
+
 @blp.get("/<uuid:trial_id>/consent-records")
 @require("coordinator", "admin")
-@blp.arguments(RecordQuery, location="query")
+@blp.arguments(RecordFilterQuery, location="query")
 @blp.response(200, RecordPage)
 def list_records(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
     limit = query["limit"]
+    where = RecordFilter(
+        **{name: query[name] for name in FILTERS}, updated_since=query["updated_since"]
+    )
     found = queries.list_records(
-        unit_of_work(), current_principal(), trial_id, query["status"], query["cursor"], limit + 1
+        unit_of_work(),
+        current_principal(),
+        trial_id,
+        query["status"],
+        query["cursor"],
+        limit + 1,
+        where,
     )
     items = list(found[:limit])
     more = len(found) > limit
@@ -52,6 +86,60 @@ def read_record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
         **asdict(view.record),
         "participant": view.participant,
         "history": view.history,
+        "responses": view.responses,
         "audit_chain_intact": view.chain_broken_at is None,
         "audit_chain_broken_at": view.chain_broken_at,
     }
+
+
+@blp.post("/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error")
+@require("coordinator", "admin")
+@blp.arguments(CorrectionIn)
+@blp.response(200, RecordOut)
+def entered_in_error(body: dict[str, Any], trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
+    return consent_records.mark_entered_in_error(
+        unit_of_work(), current_principal(), trial_id, participant_id, body["reason"]
+    )
+
+
+@blp.get("/<uuid:trial_id>/consent-records.csv")
+@require("coordinator", "admin")
+@blp.arguments(ExportQuery, location="query")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "CSV, streamed",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+)
+def export_csv(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
+    rows = queries.export_csv(_uow_factory(), current_principal(), trial_id, RecordFilter(**query))
+    return Response(
+        stream_with_context(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="consent-{trial_id}.csv"'},
+    )
+
+
+@blp.get("/<uuid:trial_id>/fhir")
+@require("coordinator", "admin")
+@blp.arguments(ExportQuery, location="query")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "FHIR R4 Bundle of Consent and ResearchSubject, streamed",
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        }
+    }
+)
+def export_fhir(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
+    chunks = queries.export_fhir(
+        _uow_factory(), current_principal(), trial_id, RecordFilter(**query)
+    )
+    return Response(stream_with_context(chunks), mimetype="application/fhir+json")
+
+
+def _uow_factory() -> Callable[[], ConsentUnitOfWork]:
+    factory: Callable[[], ConsentUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
+    return factory

@@ -15,6 +15,11 @@ class BandsOut(Schema):
     age_band = fields.String(allow_none=True)
     ethnic_category = fields.String(allow_none=True)
     imd_decile = fields.Integer(allow_none=True)
+    imd_quintile = fields.Method("quintile", allow_none=True)
+
+    def quintile(self, bands: object) -> int | None:
+        decile = getattr(bands, "imd_decile", None)
+        return (decile + 1) // 2 if decile else None
 
 
 class AuditEntryOut(Schema):
@@ -34,6 +39,7 @@ class AuditEntryOut(Schema):
 class RecordOut(Schema):
     participant_id = fields.UUID()
     trial_id = fields.UUID()
+    practice_ods = fields.String(allow_none=True)
     status = fields.String()
     form_version = fields.Integer(allow_none=True)
     updated_at = UtcDateTime()
@@ -44,6 +50,7 @@ class RecordDetailOut(RecordOut):
     history = fields.List(fields.Nested(AuditEntryOut))
     audit_chain_intact = fields.Boolean()
     audit_chain_broken_at = fields.Integer(allow_none=True)
+    responses = fields.List(fields.Nested("ResponseOut"))
 
 
 class RecordPage(Schema):
@@ -61,3 +68,138 @@ class SummaryOut(Schema):
     trial_id = fields.UUID()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     total = fields.Integer()
+
+
+class ResponseOut(Schema):
+    at = UtcDateTime()
+    decision = fields.String()
+    form_version = fields.Integer()
+    form_hash = fields.String()
+    language = fields.String()
+    items = fields.Dict(keys=fields.String(), values=fields.Boolean())
+
+
+class RecordFilterQuery(RecordQuery):
+    practice_ods = fields.String(load_default=None, validate=validate.Length(equal=6))
+    language = fields.String(load_default=None)
+    age_band = fields.String(load_default=None)
+    sex = fields.String(load_default=None)
+    ethnic_category = fields.String(load_default=None, validate=validate.Length(max=2))
+    updated_since = fields.AwareDateTime(load_default=None)
+
+
+class ExportQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    practice_ods = fields.String(load_default=None, validate=validate.Length(equal=6))
+
+
+class PracticeSummaryOut(Schema):
+    practice_ods = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    total = fields.Integer()
+
+
+class PracticeSummaryPage(Schema):
+    trial_id = fields.UUID()
+    practices = fields.List(fields.Nested(PracticeSummaryOut))
+
+
+class IntervalOut(Schema):
+    low = fields.Float()
+    high = fields.Float()
+
+
+class EquityRowOut(Schema):
+    dimension = fields.String()
+    group = fields.String()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rates = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    intervals = fields.Dict(
+        keys=fields.String(), values=fields.Nested(IntervalOut, allow_none=True)
+    )
+    share_of_invited = fields.Float(allow_none=True)
+    share_of_consented = fields.Float(allow_none=True)
+    participation_to_prevalence_ratio = fields.Float(allow_none=True)
+
+
+class EquityOut(Schema):
+    trial_id = fields.UUID()
+    definition = fields.String()
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rows = fields.List(fields.Nested(EquityRowOut))
+
+
+class BrokenChainOut(Schema):
+    record_id = fields.UUID()
+    participant_id = fields.UUID()
+    trial_id = fields.UUID()
+    first_broken_seq = fields.Integer()
+
+
+class VerificationQuery(Schema):
+    trial_id = fields.UUID(load_default=None)
+    participant_id = fields.UUID(load_default=None)
+
+
+class VerificationOut(Schema):
+    checked = fields.Integer()
+    intact = fields.Boolean()
+    broken = fields.List(fields.Nested(BrokenChainOut))
+
+
+class LinkRevokedOut(Schema):
+    revoked = fields.Integer()
+
+
+# Consent forms (admin)
+
+
+class ItemIn(Schema):
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]{1,40}$"))
+    mandatory = fields.Boolean(required=True)
+
+
+class TranslationIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    sheet_url = fields.Url(required=True)
+    items = fields.Dict(
+        keys=fields.String(), values=fields.String(validate=validate.Length(min=1)), required=True
+    )
+
+
+class FormIn(Schema):
+    items = fields.List(fields.Nested(ItemIn), required=True, validate=validate.Length(min=1))
+    translations = fields.Dict(
+        keys=fields.String(), values=fields.Nested(TranslationIn), required=True
+    )
+    requires_reconsent = fields.Boolean(load_default=False)
+
+
+class FormOut(Schema):
+    trial_id = fields.UUID()
+    version = fields.Integer()
+    status = fields.String()
+    content_hash = fields.String(allow_none=True)
+    requires_reconsent = fields.Boolean()
+    created_at = UtcDateTime()
+    published_at = UtcDateTime(allow_none=True)
+    ethics_reference = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(ItemIn))
+    translations = fields.Dict(keys=fields.String(), values=fields.Nested(TranslationIn))
+
+
+class PublishIn(Schema):
+    ethics_reference = fields.String(required=True, validate=validate.Length(min=3, max=100))
+
+
+class CorrectionIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class RevokeIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class PublishedOut(FormOut):
+    links_texted = fields.Integer()

@@ -1,0 +1,104 @@
+"""Consent records as FHIR R4 Consent and ResearchSubject resources (plain dicts).
+
+The participant appears only as the registry's pseudonymous id, an identifier on a logical
+reference: no Patient resource, no NHS number. UK Core profiles Patient but, as far as this
+project has found, neither Consent nor ResearchSubject, so these follow base R4.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+PARTICIPANT_SYSTEM = "https://trialreach.example/fhir/Id/participant"
+TRIAL_SYSTEM = "https://trialreach.example/fhir/Id/trial"
+STATUS_SYSTEM = "https://trialreach.example/fhir/CodeSystem/consent-record-status"
+FORM_SYSTEM = "urn:trialreach:consent-form"
+
+CONSENT_STATUS = {
+    "invited": "proposed",
+    "interested": "proposed",
+    "link_sent": "proposed",
+    "consented": "active",
+    "declined": "rejected",
+    "opted_out": "rejected",
+    "refused": "rejected",
+    "withdrawn": "inactive",
+    "expired": "inactive",
+    "entered_in_error": "entered-in-error",
+}
+SUBJECT_STATUS = {
+    "invited": "potential-candidate",
+    "interested": "candidate",
+    "link_sent": "candidate",
+    "consented": "pending-on-study",  # agreed; enrolment is the study team's step
+    "declined": "not-registered",
+    "opted_out": "not-registered",
+    "refused": "not-registered",
+    "expired": "not-registered",
+    "withdrawn": "withdrawn",
+    "entered_in_error": "ineligible",
+}
+_SUBJECT_NAMESPACE = uuid.UUID("6f1d7c1e-8d1e-4c39-9a43-3c1d6d1f7a10")
+
+
+def _instant(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def subject_id(record_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_SUBJECT_NAMESPACE, str(record_id))
+
+
+def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
+    status = row.status or "invited"
+    resource: dict[str, Any] = {
+        "resourceType": "Consent",
+        "id": str(row.id),
+        "status": CONSENT_STATUS[status],
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "research",
+                }
+            ]
+        },
+        "category": [
+            {"coding": [{"system": "http://loinc.org", "code": "59284-0", "display": "Consent"}]}
+        ],
+        "patient": {"identifier": {"system": PARTICIPANT_SYSTEM, "value": str(row.participant_id)}},
+        "dateTime": _instant(row.updated_at),
+        "extension": [
+            {
+                "url": f"{STATUS_SYSTEM}-extension",
+                "valueCoding": {"system": STATUS_SYSTEM, "code": status},
+            }
+        ],
+    }
+    if row.form_version is not None:
+        policy = f"{FORM_SYSTEM}:{row.trial_id}:v{row.form_version}"
+        if form_hash:
+            policy += f"#sha256={form_hash}"
+        resource["policy"] = [{"uri": policy}]
+    else:
+        resource["policyRule"] = {"text": "TrialReach consent form, not yet shown"}
+    if status in ("consented", "refused", "withdrawn"):
+        resource["provision"] = {"type": "permit" if status == "consented" else "deny"}
+    return resource
+
+
+def research_subject_resource(row: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "ResearchSubject",
+        "id": str(subject_id(row.id)),
+        "status": SUBJECT_STATUS[row.status or "invited"],
+        "period": {"start": _instant(row.created_at)},
+        "study": {"identifier": {"system": TRIAL_SYSTEM, "value": str(row.trial_id)}},
+        "individual": {
+            "identifier": {"system": PARTICIPANT_SYSTEM, "value": str(row.participant_id)}
+        },
+        "consent": {"reference": f"urn:uuid:{row.id}"},
+    }

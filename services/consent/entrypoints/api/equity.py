@@ -1,0 +1,113 @@
+"""The equity report of a trial: JSON, CSV, and a page with charts that needs no JavaScript."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, render_template
+from flask_smorest import Blueprint
+
+from services.consent.domain import equity
+from services.consent.entrypoints.api.schemas import EquityOut
+from services.consent.service_layer import queries
+from shared.http.app import unit_of_work
+from shared.http.auth import current_principal, require
+
+blp = Blueprint("equity", __name__, url_prefix="/trials", description="Equity report")
+
+DEFINITION = (
+    "Rates are out of the invited. Prevalence is the group's share of the invited population "
+    "(everyone the registry asked us to invite for this trial). The participation-to-prevalence "
+    "ratio is the group's share of those who consented divided by its share of the invited."
+)
+
+
+def _report(trial_id: uuid.UUID) -> queries.EquityReport:
+    return queries.equity_report(unit_of_work(), current_principal(), trial_id)
+
+
+def _json(report: queries.EquityReport) -> dict[str, Any]:
+    return {
+        "trial_id": report.trial_id,
+        "definition": DEFINITION,
+        "totals": report.totals,
+        "rows": [
+            {
+                "dimension": row.dimension,
+                "group": row.group,
+                "counts": row.counts,
+                "rates": row.rates,
+                "intervals": {
+                    stage: {"low": ci[0], "high": ci[1]} if ci else None
+                    for stage, ci in row.intervals.items()
+                },
+                "share_of_invited": row.share_of_invited,
+                "share_of_consented": row.share_of_consented,
+                "participation_to_prevalence_ratio": row.ppr,
+            }
+            for row in report.rows
+        ],
+    }
+
+
+@blp.get("/<uuid:trial_id>/equity")
+@require("coordinator", "admin")
+@blp.response(200, EquityOut)
+def equity_json(trial_id: uuid.UUID) -> Any:
+    return _json(_report(trial_id))
+
+
+@blp.get("/<uuid:trial_id>/equity.csv")
+@require("coordinator", "admin")
+@blp.doc(
+    responses={
+        "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    }
+)
+def equity_csv(trial_id: uuid.UUID) -> Response:
+    report = _report(trial_id)
+    return Response(
+        queries.equity_csv(report),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="equity-{trial_id}.csv"'},
+    )
+
+
+@blp.get("/<uuid:trial_id>/equity.html")
+@require("coordinator", "admin")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "HTML page",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    }
+)
+def equity_page(trial_id: uuid.UUID) -> Response:
+    report = _report(trial_id)
+    groups: dict[str, list[equity.GroupRow]] = {}
+    for row in report.rows:
+        groups.setdefault(row.dimension, []).append(row)
+    html = render_template(
+        "consent/equity.html",
+        report=report,
+        groups=groups,
+        stages=equity.STAGES,
+        definition=DEFINITION,
+        titles=DIMENSION_TITLES,
+        page_lang="en",
+        service_name="TrialReach: equity report",
+    )
+    return Response(html, mimetype="text/html")
+
+
+DIMENSION_TITLES = {
+    "ethnic_group": "Ethnic group (5 broad groups)",
+    "ethnic_category": "Ethnic category (detailed)",
+    "imd_quintile": "Deprivation (IMD quintile, 1 = most deprived)",
+    "language": "Language",
+    "age_band": "Age band",
+    "sex": "Sex",
+    "practice": "GP practice",
+}

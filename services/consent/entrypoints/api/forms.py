@@ -1,0 +1,56 @@
+"""Consent forms: admins write drafts and publish them; coordinators read their trials' forms."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from services.consent.entrypoints.api.schemas import FormIn, FormOut, PublishedOut, PublishIn
+from services.consent.service_layer import forms
+from shared.http.app import unit_of_work
+from shared.http.auth import current_principal, require
+
+blp = Blueprint("forms", __name__, url_prefix="/trials", description="Consent forms")
+
+
+@blp.post("/<uuid:trial_id>/forms")
+@require("admin")
+@blp.arguments(FormIn)
+@blp.response(201, FormOut)
+def create_draft(body: dict[str, Any], trial_id: uuid.UUID) -> Any:
+    return forms.create_draft(unit_of_work(), current_principal(), trial_id, body)
+
+
+@blp.get("/<uuid:trial_id>/forms")
+@require("coordinator", "admin")
+@blp.response(200, FormOut(many=True))
+def list_forms(trial_id: uuid.UUID) -> Any:
+    return forms.list_forms(unit_of_work(), current_principal(), trial_id)
+
+
+@blp.get("/<uuid:trial_id>/forms/<int:version>")
+@require("coordinator", "admin")
+@blp.response(200, FormOut)
+def read_form(trial_id: uuid.UUID, version: int) -> Any:
+    return forms.get_form(unit_of_work(), current_principal(), trial_id, version)
+
+
+@blp.put("/<uuid:trial_id>/forms/<int:version>")
+@require("admin")
+@blp.arguments(FormIn)
+@blp.response(200, FormOut)
+def revise_draft(body: dict[str, Any], trial_id: uuid.UUID, version: int) -> Any:
+    return forms.revise_draft(unit_of_work(), current_principal(), trial_id, version, body)
+
+
+@blp.post("/<uuid:trial_id>/forms/<int:version>/publish")
+@require("admin")
+@blp.arguments(PublishIn)
+@blp.response(200, PublishedOut)
+def publish(body: dict[str, Any], trial_id: uuid.UUID, version: int) -> Any:
+    form, texted = forms.publish(
+        unit_of_work(), current_principal(), trial_id, version, body["ethics_reference"]
+    )
+    return {**form.__dict__, "links_texted": texted}

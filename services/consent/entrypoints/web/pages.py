@@ -1,0 +1,208 @@
+"""The patient's consent pages, reached from the link in a text message.
+
+Plain HTML forms, so everything works without JavaScript. The link's token is the only
+credential until the date of birth is confirmed; then a short-lived signed cookie, scoped to
+this link's path, stands for the check. Logs never see the token.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, g, make_response, redirect, request
+from flask import render_template as render
+from werkzeug.wrappers import Response as BaseResponse
+
+from services.consent.config import ConsentSettings
+from services.consent.domain import lifecycle
+from services.consent.domain.links import VERIFIED_FOR
+from services.consent.domain.responses import AGREED, DECLINED
+from services.consent.entrypoints.web.texts import page_language, texts_for
+from services.consent.service_layer import page
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared import languages
+from shared.errors import InvalidInput, InvalidTransition
+from shared.http.app import settings, unit_of_work
+from shared.web import csrf
+
+TEMPLATES = Path(__file__).parent / "templates"
+VERIFIED_COOKIE = "trialreach_verified"
+
+bp = Blueprint("page", __name__)
+
+
+def _uow() -> ConsentUnitOfWork:
+    uow: ConsentUnitOfWork = unit_of_work()
+    return uow
+
+
+@bp.before_request
+def _hide_token() -> None:
+    # /c/<token>/form is logged as /c/<token>/form: the token is a credential.
+    rest = request.path.split("/", 3)[3:]
+    g.log_path = "/c/<token>" + "".join("/" + part for part in rest)
+
+
+def _base(path: str) -> str:
+    return f"/c/{path}"
+
+
+def _render(template: str, lang: str, status: int = 200, **context: Any) -> Response:
+    response = make_response(
+        render(
+            template,
+            t=texts_for(lang),
+            page_lang=lang,
+            service_name=texts_for(lang)["service"],
+            skip_text=texts_for(lang)["skip"],
+            **context,
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def _language(default: str = "en") -> str:
+    return page_language(request.values.get("lang"), default)
+
+
+def _verified(token: str) -> bool:
+    uow = _uow()
+    link_id = page.link_id(uow, token)
+    return uow.links.signer.is_verified(link_id, request.cookies.get(VERIFIED_COOKIE))
+
+
+@bp.errorhandler(page.LinkNotUsable)
+def _link_problem(_: page.LinkNotUsable) -> Response:
+    return _render("consent/link_problem.html", _language(), 404)
+
+
+@bp.errorhandler(csrf.CsrfFailed)
+def _csrf_problem(_: csrf.CsrfFailed) -> Response:
+    return _render("consent/form_expired.html", _language(), 403)
+
+
+@bp.get("/c/<token>")
+def start(token: str) -> BaseResponse:
+    if _verified(token):
+        return redirect(f"{_base(token)}/form?lang={_language()}", 303)
+    view = page.view(_uow(), token)  # a dead link says so before asking anything
+    return _render("consent/dob.html", _language(view.language), token=token, error=False)
+
+
+@bp.post("/c/<token>")
+def confirm_identity(token: str) -> BaseResponse:
+    csrf.check()
+    lang = _language()
+    given = _date(request.form.get("day"), request.form.get("month"), request.form.get("year"))
+    service_settings: ConsentSettings = settings()
+    try:
+        link_id = page.check_dob(_uow(), token, given, service_settings.dob_hash_key)
+    except page.NotConfirmed:
+        return _render("consent/dob.html", lang, 200, token=token, error=True)
+    response = redirect(f"{_base(token)}/form?lang={lang}", 303)
+    response.set_cookie(
+        VERIFIED_COOKIE,
+        _uow().links.signer.verified_cookie(link_id),
+        max_age=int(VERIFIED_FOR.total_seconds()),
+        path=_base(token),
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def _date(day: str | None, month: str | None, year: str | None) -> date | None:
+    try:
+        return date(int(year or ""), int(month or ""), int(day or ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/c/<token>/form")
+def show_form(token: str) -> BaseResponse:
+    if not _verified(token):
+        return redirect(_base(token), 303)
+    view = page.view(_uow(), token)
+    return _page_for(token, view, _language(view.language))
+
+
+def _page_for(
+    token: str, view: page.PageView, lang: str, status: int = 200, **extra: Any
+) -> Response:
+    form = view.form
+    form_lang = form.language_for(lang) if form else lang
+    switch = sorted(form.translations) if form else []
+    common = {
+        "token": token,
+        "view": view,
+        "form": form,
+        "form_lang": form_lang,
+        "translation": form.translations[form_lang] if form else None,
+        "switch": [(code, languages.get(code).native) for code in switch if code != lang],
+    }
+    if view.state == page.ASKING:
+        return _render("consent/form.html", lang, status, **common, **extra)
+    if view.state == page.AGREED_ALREADY:
+        return _render("consent/agreed.html", lang, status, **common, **extra)
+    closed = {"withdrawn": "withdrawn", "refused": "refused"}.get(view.record.status or "")
+    return _render("consent/closed.html", lang, status, closed=closed or "closed", **common)
+
+
+@bp.post("/c/<token>/form")
+def answer(token: str) -> BaseResponse:
+    csrf.check()
+    if not _verified(token):
+        return redirect(_base(token), 303)
+    lang = _language()
+    decision = request.form.get("decision", "")
+    ticked = set(request.form.getlist("items"))
+    try:
+        version = int(request.form.get("form_version", ""))
+    except ValueError:
+        version = -1
+    try:
+        chosen = decision if decision in (AGREED, DECLINED) else ""
+        page.respond(_uow(), token, chosen, ticked, lang, version)
+    except InvalidInput as error:
+        view = page.view(_uow(), token)
+        missing = {e.field.removeprefix("items.") for e in error.errors}
+        return _page_for(token, view, lang, 400, missing=missing, ticked=ticked)
+    except InvalidTransition:
+        pass  # answered already, or the form changed: show where things stand
+    return redirect(f"{_base(token)}/form?lang={lang}", 303)
+
+
+@bp.get("/c/<token>/withdraw")
+def withdrawal(token: str) -> BaseResponse:
+    if not _verified(token):
+        return redirect(_base(token), 303)
+    view = page.view(_uow(), token)
+    lang = _language(view.language)
+    if view.record.status != lifecycle.CONSENTED:
+        return _page_for(token, view, lang)
+    return _render("consent/withdraw.html", lang, token=token)
+
+
+@bp.post("/c/<token>/withdraw")
+def withdraw(token: str) -> BaseResponse:
+    csrf.check()
+    if not _verified(token):
+        return redirect(_base(token), 303)
+    with suppress(InvalidTransition):  # withdrawn already: show where things stand
+        page.withdraw(_uow(), token)
+    return redirect(f"{_base(token)}/form?lang={_language()}", 303)
+
+
+def install(app: Any) -> None:
+    """Called by the app factory: the pages' blueprint and their templates."""
+    from shared import web
+
+    web.install(app, TEMPLATES)
+    app.register_blueprint(bp)

@@ -1,0 +1,66 @@
+"""The one way a record changes: audit entry, counters and events in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.consent.domain.forms import ConsentForm
+from services.consent.domain.lifecycle import ConsentRecord
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+
+
+def change(
+    uow: ConsentUnitOfWork,
+    record: ConsentRecord,
+    status: str,
+    *,
+    actor: str,
+    channel: str,
+    reason: str | None = None,
+    form: ConsentForm | None = None,
+) -> None:
+    """Every status change: the audit entry, the counters, and the event, in one transaction.
+
+    Raises InvalidTransition (a 409 for people) when the record cannot move there.
+    """
+    previous = record.status
+    entry = record.move_to(
+        status,
+        actor=actor,
+        channel=channel,
+        reason=reason,
+        form_version=form.version if form else None,
+        form_hash=form.content_hash if form else None,
+    )
+    uow.consent.add(entry)
+    uow.consent.count_change(record.trial_id, record.practice_ods, previous, status)
+    publish_status(uow, record, previous)
+
+
+def publish_status(uow: ConsentUnitOfWork, record: ConsentRecord, previous: str | None) -> None:
+    uow.publish(
+        "consent.status.changed",
+        {
+            "participant_id": record.participant_id,
+            "trial_id": record.trial_id,
+            "status": record.status,
+            "previous_status": previous,
+            "form_version": record.form_version,
+        },
+    )
+
+
+def notify(
+    uow: ConsentUnitOfWork, record: ConsentRecord, kind: str, link: str | None = None
+) -> None:
+    """Ask messaging to text the participant (in their language, by messaging's texts)."""
+    uow.publish(
+        "consent.notification.requested",
+        {
+            "notification_id": uuid.uuid4(),
+            "participant_id": record.participant_id,
+            "trial_id": record.trial_id,
+            "kind": kind,
+            "link": link,
+        },
+    )

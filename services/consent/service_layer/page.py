@@ -1,0 +1,169 @@
+"""The patient's consent page: open a link, prove who you are, read, agree or decline, withdraw.
+
+Every way a link can fail (tampered, unknown, expired, revoked) is the same `LinkNotUsable`,
+and every failed date-of-birth check the same `NotConfirmed`, so the page tells an attacker
+nothing about which it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from services.consent.domain import lifecycle
+from services.consent.domain.forms import ConsentForm
+from services.consent.domain.lifecycle import ConsentRecord
+from services.consent.domain.links import ConsentLink
+from services.consent.domain.participant import ParticipantBands
+from services.consent.domain.responses import AGREED, ConsentResponse, answer
+from services.consent.service_layer import outreach
+from services.consent.service_layer.changes import change, notify, publish_status
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.dob import keyed_dob_hash
+from shared.errors import DomainError, InvalidTransition
+
+
+class LinkNotUsable(DomainError):
+    title = "This link does not work"
+
+
+class NotConfirmed(DomainError):
+    title = "We could not confirm your details"
+
+
+ASKING = "asking"  # show the form
+AGREED_ALREADY = "agreed"
+CLOSED = "closed"  # refused, withdrawn, expired, opted out: nothing more to do here
+
+
+@dataclass(frozen=True)
+class PageView:
+    link_id: uuid.UUID
+    record: ConsentRecord
+    form: ConsentForm | None  # the form to show or that was agreed
+    language: str  # the participant's language from the registry
+    state: str
+    reconsent: bool
+    agreement: ConsentResponse | None
+
+
+def link_id(uow: ConsentUnitOfWork, token: str) -> uuid.UUID:
+    found = uow.links.signer.link_id(token)
+    if found is None:
+        raise LinkNotUsable("the link is not one of ours")
+    return found
+
+
+def _live_link(uow: ConsentUnitOfWork, token: str, *, lock: bool = False) -> ConsentLink:
+    link = uow.consent.link(link_id(uow, token), lock=lock)
+    if link is None or not link.is_live():
+        raise LinkNotUsable("the link is unknown, expired or revoked")
+    return link
+
+
+def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) -> uuid.UUID:
+    """The link id when the date of birth matches; NotConfirmed for every kind of failure."""
+    with uow:
+        link = _live_link(uow, token, lock=uow.row_locks)
+        participant = uow.consent.participant(link.participant_id)
+        expected = participant.dob_hash if participant and not participant.erased else None
+        given_hash = keyed_dob_hash(key, given) if given else ""
+        ok = link.check_dob(given_hash, expected)
+        uow.commit()  # the failure count must stick
+    if not ok:
+        raise NotConfirmed("the date of birth did not match, or too many tries")
+    return link.id
+
+
+def view(uow: ConsentUnitOfWork, token: str) -> PageView:
+    with uow:
+        found = uow.consent.link_with_record(link_id(uow, token))
+        if found is None or not found[0].is_live():
+            raise LinkNotUsable("the link is unknown, expired or revoked")
+        link, record, participant = found
+        return _view(uow, link, record, participant)
+
+
+def _view(
+    uow: ConsentUnitOfWork,
+    link: ConsentLink,
+    record: ConsentRecord | None = None,
+    participant: ParticipantBands | None = None,
+) -> PageView:
+    if record is None:
+        found = uow.consent.record_with_bands(link.participant_id, link.trial_id)
+        if found is None:
+            raise LinkNotUsable("no consent record for this link")
+        record, participant = found
+    language = participant.language if participant and participant.language else "en"
+    latest = uow.consent.latest_published(link.trial_id)
+    agreement, reconsent = None, False
+    if record.status == lifecycle.CONSENTED:
+        agreement = uow.consent.latest_agreement(record.id)
+        reconsent = bool(
+            latest is not None
+            and record.form_version is not None
+            and latest.version > record.form_version
+            and uow.consent.reconsent_required_since(link.trial_id, record.form_version)
+        )
+    if record.status == lifecycle.LINK_SENT or reconsent:
+        state, form = ASKING, latest
+    elif record.status == lifecycle.CONSENTED:
+        state = AGREED_ALREADY
+        form = uow.consent.form(link.trial_id, record.form_version) if record.form_version else None
+    else:
+        state, form = CLOSED, latest
+    return PageView(link.id, record, form, language, state, reconsent, agreement)
+
+
+def respond(
+    uow: ConsentUnitOfWork,
+    token: str,
+    decision: str,
+    ticked: set[str],
+    language: str,
+    form_version: int,
+) -> ConsentResponse:
+    """Agree or decline the form version the patient read (a newer one is refused clearly)."""
+    with uow:
+        link = _live_link(uow, token)
+        uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+        page = _view(uow, link)
+        record = page.record
+        if record is None or page.state != ASKING or page.form is None:
+            raise InvalidTransition("this consent has already been answered")
+        form = page.form
+        if form.version != form_version:
+            raise InvalidTransition("the form has changed since the page was opened; read it again")
+        response = answer(form, record.id, record.participant_id, language, decision, ticked)
+        uow.consent.add(response)
+        if page.reconsent and decision == AGREED:
+            entry = record.reconsent(
+                actor="participant",
+                channel="web",
+                form_version=form.version,
+                form_hash=response.form_hash,
+            )
+            uow.consent.add(entry)
+            publish_status(uow, record, lifecycle.CONSENTED)
+            notify(uow, record, "consent_confirmation")
+        elif page.reconsent:
+            outreach.withdraw_record(uow, record, channel="web")
+        elif decision == AGREED:
+            change(uow, record, lifecycle.CONSENTED, actor="participant", channel="web", form=form)
+            notify(uow, record, "consent_confirmation")
+        else:
+            change(uow, record, lifecycle.REFUSED, actor="participant", channel="web", form=form)
+        uow.commit()
+    return response
+
+
+def withdraw(uow: ConsentUnitOfWork, token: str) -> None:
+    with uow:
+        link = _live_link(uow, token)
+        record = uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+        if record is None or record.status != lifecycle.CONSENTED:
+            raise InvalidTransition("only someone who agreed can withdraw")
+        outreach.withdraw_record(uow, record, channel="web")
+        uow.commit()

@@ -1,0 +1,316 @@
+"""A patient gives consent on their phone, in Urdu (right to left) and in English without
+JavaScript, then withdraws; the coordinator sees the history, the FHIR export and the equity
+report. Real processes, the real twilio SDK against the fake server, real Chromium with axe."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.conftest import System
+from tests.support.api import ApiClient, eventually
+from tests.support.axe import violations
+from tests.support.processes import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}  # a small phone
+FORM = {
+    "items": [
+        {"key": "read_summary", "mandatory": True},
+        {"key": "gp_records", "mandatory": True},
+        {"key": "future_studies", "mandatory": False},
+    ],
+    "translations": {
+        "en": {
+            "title": "Finding irregular heart rhythm early",
+            "summary": "This study checks if a simple test finds an irregular heart rhythm.",
+            "sheet_url": "https://example.org/sheet",
+            "items": {
+                "read_summary": "I have read the information about the study.",
+                "gp_records": "The study team may look at my GP records.",
+                "future_studies": "You may contact me about future studies.",
+            },
+        },
+        "ur": {
+            "title": "دل کی بے ترتیب دھڑکن کا جلد پتہ لگانا",
+            "summary": "یہ مطالعہ جانچتا ہے کہ کیا ایک آسان ٹیسٹ"
+            " دل کی بے ترتیب دھڑکن کا پتہ لگا سکتا ہے۔",
+            "sheet_url": "https://example.org/sheet?lang=ur",
+            "items": {
+                "read_summary": "میں نے مطالعے کے بارے میں معلومات پڑھ لی ہیں۔",
+                "gp_records": "میں راضی ہوں کہ مطالعے کی ٹیم میرے جی پی ریکارڈ دیکھ سکتی ہے۔",
+                "future_studies": "آپ مستقبل کے مطالعات کے بارے میں مجھ سے رابطہ کر سکتے ہیں۔",
+            },
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        reason = "Chromium is not installed (make test installs Debian's package as root)"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+def token(system: System, *args: str) -> str:
+    return system.cli("services.registry", "create-token", *args).strip().splitlines()[-1]
+
+
+def texts_to(system: System, number: str) -> list[dict[str, Any]]:
+    log = requests.get(f"{system.urls['twilio']}/_fake/messages", params={"to": number}, timeout=5)
+    return [m for m in log.json() if m["direction"] == "outbound-api" and m["to"] == number]
+
+
+def text_of_kind(system: System, number: str, pattern: str) -> dict[str, Any]:
+    return eventually(
+        lambda: next((m for m in texts_to(system, number) if re.search(pattern, m["body"])), None),
+        what=f"a text matching {pattern!r}",
+    )
+
+
+def reply(system: System, number: str, body: str) -> None:
+    response = requests.post(
+        f"{system.urls['twilio']}/_fake/inbound", json={"from": number, "body": body}, timeout=5
+    )
+    assert response.status_code == 201, response.text
+
+
+class Trial:
+    """A trial with a published English and Urdu form, its staff and coordinator."""
+
+    def __init__(self, system: System, short_name: str, practice: str) -> None:
+        admin_token = token(system, "--name", "admin", "--role", "admin")
+        registry_admin = ApiClient(system.urls["registry"], admin_token)
+        registry_admin.post("/practices", {"ods_code": practice, "name": "Test Medical Centre"})
+        self.trial = registry_admin.post(
+            "/trials",
+            {
+                "short_name": short_name,
+                "title": "A heart study",
+                "sponsor": "Test University",
+                "response_deadline_days": 28,
+            },
+        )
+        self.id = self.trial["id"]
+        self.practice = practice
+        self.staff = ApiClient(
+            system.urls["registry"],
+            token(system, "--name", "staff", "--role", "staff", "--practice", practice),
+        )
+        consent_admin = ApiClient(system.urls["consent"], admin_token)
+        draft = eventually(
+            lambda: (
+                (
+                    r := consent_admin.session.post(
+                        f"{system.urls['consent']}/trials/{self.id}/forms", json=FORM, timeout=5
+                    )
+                ).status_code
+                == 201
+                and r.json()
+            ),
+            what="the admin token to reach consent and a draft form",
+        )
+        consent_admin.post(
+            f"/trials/{self.id}/forms/{draft['version']}/publish",
+            {"ethics_reference": "REC 26/WM/0001"},
+            expect=200,
+        )
+        self.coordinator = ApiClient(
+            system.urls["consent"],
+            token(system, "--name", "coord", "--role", "coordinator", "--trial", self.id),
+        )
+
+    def invite(self, mobile: str, language: str, dob: str, nhs: str) -> str:
+        patient = self.staff.post(
+            "/participants",
+            {
+                "practice_ods": self.practice,
+                "nhs_number": nhs,
+                "given_name": "Test",
+                "family_name": "Patient",
+                "date_of_birth": dob,
+                "mobile": mobile,
+                "language": language,
+                "sex": "male",
+                "ethnic_category": "J",
+                "imd_decile": 1,
+                "imd_edition": 2019,
+            },
+        )
+        self.staff.post(
+            f"/trials/{self.id}/invitations",
+            {"practice_ods": self.practice, "participant_ids": [patient["id"]]},
+            expect=202,
+        )
+        return str(patient["id"])
+
+    def record(self, participant_id: str) -> Any:
+        return self.coordinator.get(f"/trials/{self.id}/consent-records/{participant_id}")
+
+
+def link_after_yes(system: System, mobile: str) -> str:
+    text_of_kind(system, mobile, "Reply YES")
+    reply(system, mobile, "YES")
+    found = text_of_kind(system, mobile, r"/c/\S+")["body"]
+    match = re.search(r"(https?://\S+/c/\S+)", found)
+    assert match, found
+    return match.group(1)
+
+
+def shot(page: Any, name: str) -> None:
+    folder = ARTIFACTS / "consent"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def accessible(page: Any) -> None:
+    assert violations(page) == []
+
+
+def test_a_patient_consents_in_urdu_on_a_phone_then_withdraws_and_the_coordinator_sees_it(
+    system: System, browser: Any, request: pytest.FixtureRequest
+) -> None:
+    mode = request.node.callspec.id
+    trial = Trial(system, f"UR-{mode[:3]}", "M85011")
+    mobile = "+447400123511"
+    participant_id = trial.invite(mobile, "ur", "02/07/1961", "9990000018")
+    link = link_after_yes(system, mobile)
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(link)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ur"
+    shot(page, f"ur-1-date-of-birth-{mode}")
+    accessible(page)
+
+    # A wrong date first: the same message as for every failure.
+    page.get_by_test_id("dob-day").fill("1")
+    page.get_by_test_id("dob-month").fill("1")
+    page.get_by_test_id("dob-year").fill("1960")
+    page.get_by_test_id("dob-continue").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    shot(page, f"ur-2-date-of-birth-error-{mode}")
+    accessible(page)
+
+    page.get_by_test_id("dob-day").fill("2")
+    page.get_by_test_id("dob-month").fill("7")
+    page.get_by_test_id("dob-year").fill("1961")
+    page.get_by_test_id("dob-continue").click()
+    page.get_by_test_id("agree").wait_for()
+    assert "دل کی بے ترتیب دھڑکن" in page.locator("h1").inner_text()
+    box = page.get_by_test_id("agree").bounding_box()
+    assert box and box["height"] >= 44  # a large touch target
+    shot(page, f"ur-3-form-{mode}")
+    accessible(page)
+
+    # Agreeing without the mandatory items is refused, then done properly.
+    page.get_by_test_id("agree").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    accessible(page)
+    page.get_by_test_id("item-read_summary").check()
+    page.get_by_test_id("item-gp_records").check()
+    page.get_by_test_id("agree").click()
+    page.get_by_test_id("confirmation").wait_for()
+    assert page.get_by_test_id("copy-version").inner_text() == "1"
+    shot(page, f"ur-4-agreed-copy-{mode}")
+    accessible(page)
+    text_of_kind(system, mobile, "You have agreed to take part")
+
+    # The language switch shows the same page in English.
+    page.locator("a[hreflang=en]").click()
+    page.get_by_test_id("confirmation").wait_for()
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    shot(page, f"ur-5-agreed-in-english-{mode}")
+
+    page.get_by_test_id("withdraw-link").click()
+    assert "already collected" in page.get_by_test_id("withdraw-data").inner_text()
+    shot(page, f"ur-6-withdraw-{mode}")
+    accessible(page)
+    page.get_by_test_id("withdraw-confirm").click()
+    page.get_by_test_id("closed-title").wait_for()
+    shot(page, f"ur-7-withdrawn-{mode}")
+    accessible(page)
+    context.close()
+    text_of_kind(system, mobile, "You have left")
+
+    record = eventually(
+        lambda: (r := trial.record(participant_id))["status"] == "withdrawn" and r,
+        what="the record to be withdrawn",
+    )
+    assert [e["to_status"] for e in record["history"]] == [
+        "invited",
+        "interested",
+        "link_sent",
+        "consented",
+        "withdrawn",
+    ]
+    assert record["audit_chain_intact"] is True
+    assert record["responses"][0]["language"] == "ur"
+    bundle = trial.coordinator.get(f"/trials/{trial.id}/fhir")
+    statuses = {e["resource"]["resourceType"]: e["resource"]["status"] for e in bundle["entry"]}
+    assert statuses == {"Consent": "inactive", "ResearchSubject": "withdrawn"}
+    report = trial.coordinator.get(f"/trials/{trial.id}/equity")
+    assert report["totals"]["consented"] == 1 and report["totals"]["withdrawn"] == 1
+
+    coordinator_page = browser.new_page()
+    coordinator_page.set_extra_http_headers(
+        {"Authorization": trial.coordinator.session.headers["Authorization"]}
+    )
+    coordinator_page.goto(f"{system.urls['consent']}/trials/{trial.id}/equity.html")
+    shot(coordinator_page, f"equity-report-{mode}")
+    accessible(coordinator_page)
+    coordinator_page.close()
+
+
+def test_a_patient_consents_in_english_without_javascript_and_withdraws_by_sms(
+    system: System, browser: Any, request: pytest.FixtureRequest
+) -> None:
+    mode = request.node.callspec.id
+    trial = Trial(system, f"EN-{mode[:3]}", "M85012")
+    mobile = "+447400123512"
+    participant_id = trial.invite(mobile, "en", "14/03/1958", "9990000026")
+    link = link_after_yes(system, mobile)
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_test_id("dob-day").fill("14")
+    page.get_by_test_id("dob-month").fill("3")
+    page.get_by_test_id("dob-year").fill("1958")
+    page.get_by_test_id("dob-continue").click()
+    page.get_by_test_id("item-read_summary").check()
+    page.get_by_test_id("item-gp_records").check()
+    page.get_by_test_id("agree").click()
+    page.get_by_test_id("confirmation").wait_for()
+    shot(page, f"en-nojs-agreed-{mode}")
+    context.close()
+    text_of_kind(system, mobile, "You have agreed to take part")
+
+    reply(system, mobile, "STOP")
+
+    record = eventually(
+        lambda: (r := trial.record(participant_id))["status"] == "withdrawn" and r,
+        what="STOP after consent to withdraw",
+    )
+    assert record["history"][-1]["channel"] == "sms"

@@ -1,0 +1,97 @@
+"""Messaging texts what consent asks for: the link, the confirmation, the withdrawal receipt."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.messaging.bootstrap import build_runtime
+from services.messaging.service_layer import contacts, notifications
+from services.messaging.service_layer.invitations import NotYetKnown
+from services.messaging.service_layer.sending import suppress_number
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.runtime import Runtime
+from tests.support import settings
+
+pytestmark = pytest.mark.integration
+MOBILE = "+447400123777"
+
+
+@pytest.fixture
+def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
+    built = build_runtime(
+        settings.messaging(fresh_database, settings.bus_settings("filesystem://", bus_dir))
+    )
+    built.migrate()
+    yield built
+    built.engine.dispose()
+
+
+def uow(runtime: Runtime) -> MessagingUnitOfWork:
+    made = runtime.uow_factory()
+    assert isinstance(made, MessagingUnitOfWork)
+    return made
+
+
+def a_contact(runtime: Runtime) -> tuple[uuid.UUID, uuid.UUID]:
+    participant_id, trial_id = uuid.uuid4(), uuid.uuid4()
+    contacts.save_trial(uow(runtime), {"trial_id": trial_id, "short_name": "AF", "title": "A"})
+    contacts.save_contact(
+        uow(runtime),
+        {
+            "participant_id": participant_id,
+            "practice_ods": "M85001",
+            "mobile": MOBILE,
+            "textable": True,
+            "language": "ur",
+        },
+    )
+    return participant_id, trial_id
+
+
+def request(participant_id: uuid.UUID, trial_id: uuid.UUID, kind: str, link: str | None) -> dict:
+    return {
+        "notification_id": uuid.uuid4(),
+        "participant_id": participant_id,
+        "trial_id": trial_id,
+        "kind": kind,
+        "link": link,
+    }
+
+
+def test_a_consent_link_request_queues_a_text_with_the_link(runtime: Runtime) -> None:
+    participant_id, trial_id = a_contact(runtime)
+    data = request(participant_id, trial_id, "consent_link", "https://c.example/c/abc.def")
+
+    assert notifications.send_consent_notification(uow(runtime), data) is True
+
+    with uow(runtime) as work:
+        [message] = work.messaging.messages_for(participant_id)
+    assert message.id == data["notification_id"]
+    assert (message.kind, message.to, message.status) == ("consent_link", MOBILE, "queued")
+    assert "https://c.example/c/abc.def" in message.body and "AF" in message.body
+
+
+def test_a_suppressed_number_gets_no_confirmation(runtime: Runtime) -> None:
+    participant_id, trial_id = a_contact(runtime)
+    with uow(runtime) as work:
+        suppress_number(work, MOBILE, "replied STOP", source="sms")
+        work.commit()
+
+    notifications.send_consent_notification(
+        uow(runtime), request(participant_id, trial_id, "withdrawal_receipt", None)
+    )
+
+    with uow(runtime) as work:
+        [message] = work.messaging.messages_for(participant_id)
+    assert message.status == "suppressed"
+
+
+def test_a_request_for_someone_not_yet_known_is_retried_later(runtime: Runtime) -> None:
+    with pytest.raises(NotYetKnown):
+        notifications.send_consent_notification(
+            uow(runtime), request(uuid.uuid4(), uuid.uuid4(), "consent_confirmation", None)
+        )
