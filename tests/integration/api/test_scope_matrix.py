@@ -87,7 +87,16 @@ STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
 
+EVERY_ROLE = frozenset({"staff", "coordinator", "admin"})
+EVERY_CALLER_OK = dict.fromkeys(CALLER_ROLES, 200)
+
 MATRIX: dict[tuple[str, str, str], Case] = {
+    **{
+        (service, "GET", "/whoami"): Case(
+            EVERY_ROLE, EVERY_CALLER_OK, lambda w: Call("GET", "/whoami")
+        )
+        for service in ("registry", "messaging", "consent")
+    },
     ("registry", "POST", "/practices"): Case(
         ADMIN,
         {"admin": 201},
@@ -272,3 +281,14 @@ def test_a_coordinator_of_one_trial_cannot_read_another_trials_record(consent_wo
     assert own.get_json()["participant"]["practice_ods"] == "M85002"
     assert other.status_code == 403
     assert str(consent_world.participant_a) not in other.get_data(as_text=True)
+
+
+def test_whoami_tells_each_caller_its_own_role_and_scopes(registry_world: World) -> None:
+    client = registry_world.service.client()
+    staff = client.get("/whoami", headers=registry_world.headers("staff_b")).get_json()
+    assert (staff["role"], staff["practices"], staff["trials"]) == ("staff", ["M85002"], [])
+    coordinator = client.get("/whoami", headers=registry_world.headers("coordinator_y")).get_json()
+    assert (coordinator["role"], coordinator["trials"]) == (
+        "coordinator",
+        [str(registry_world.trial_y)],
+    )
