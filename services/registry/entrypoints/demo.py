@@ -89,6 +89,7 @@ def welcome(made: dict) -> str:
     return f"""
 TrialReach is starting. Four demo patients have been invited to trial DEMO-AF.
 
+  Staff and coordinator console:         http://127.0.0.1:8000  (sign in with a token below)
   Phone simulator (reply as a patient):  http://127.0.0.1:8010/phone
   Registry API docs:                     http://127.0.0.1:8001/docs
   Messaging API docs:                    http://127.0.0.1:8002/docs
