@@ -6,7 +6,7 @@ from flask import Flask
 
 from services.registry.bootstrap import build_runtime
 from services.registry.config import RegistrySettings, load_settings
-from services.registry.entrypoints.api import participants, practices, trials
+from services.registry.entrypoints.api import participants, practices, tokens, trials
 from shared.http.app import build_app
 from shared.logs import configure
 
@@ -19,5 +19,5 @@ def create_app(settings: RegistrySettings | None = None) -> Flask:
         settings,
         title="TrialReach registry",
         description="Practices, participants, trials, cohorts and invitations.",
-        blueprints=[practices.blp, participants.blp, trials.blp],
+        blueprints=[practices.blp, participants.blp, trials.blp, tokens.blp],
     )

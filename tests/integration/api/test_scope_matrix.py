@@ -83,6 +83,14 @@ def invite_a_new_participant(world: World) -> Call:
     return Call("POST", f"/trials/{world.trial_x}/invitations", json=body)
 
 
+def issued_token(world: World) -> str:
+    response = world.service.client().post(
+        "/tokens", json={"name": "to revoke", "role": "admin"}, headers=world.headers("admin")
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return str(response.get_json()["id"])
+
+
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
@@ -132,6 +140,15 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ),
     ("registry", "POST", "/trials/<uuid:trial_id>/invitations"): Case(
         STAFF_AND_ADMIN, staff_of_a(202, 403), invite_a_new_participant
+    ),
+    ("registry", "GET", "/tokens"): Case(ADMIN, {"admin": 200}, lambda w: Call("GET", "/tokens")),
+    ("registry", "POST", "/tokens"): Case(
+        ADMIN,
+        {"admin": 201},
+        lambda w: Call("POST", "/tokens", json={"name": "n", "role": "admin"}),
+    ),
+    ("registry", "DELETE", "/tokens/<uuid:token_id>"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("DELETE", f"/tokens/{issued_token(w)}")
     ),
     ("messaging", "GET", "/participants/<uuid:participant_id>/messages"): Case(
         STAFF_AND_ADMIN,
