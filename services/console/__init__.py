@@ -10,7 +10,7 @@ from flask_wtf import CSRFProtect
 
 from services.console.config import ConsoleSettings, load_settings
 from services.console.domain.navigation import Section, sections_for
-from services.console.entrypoints import coordinator, errors, session, staff
+from services.console.entrypoints import admin, coordinator, errors, session, staff
 from shared.config import ROOT
 from shared.http import observability
 from shared.logs import configure
@@ -40,7 +40,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     assets = Blueprint(
         "assets", __name__, static_folder=ROOT / "shared/web/static", static_url_path="/assets"
     )
-    for blueprint in (assets, session.bp, staff.bp, coordinator.bp):
+    for blueprint in (assets, session.bp, staff.bp, coordinator.bp, admin.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
     app.context_processor(_navigation)

@@ -154,3 +154,34 @@ def test_signing_out_ends_the_session(system: System, world: dict[str, Any], pag
     page.get_by_text("You have signed out").wait_for()
     page.goto(f"{system.urls['console']}/practice/patients")
     assert "/sign-in" in page.url
+
+
+def test_an_admin_adds_a_practice_and_issues_then_revokes_a_token(
+    system: System, page: Any, request: pytest.FixtureRequest
+) -> None:
+    sign_in(page, system, system.token("--name", "Ada Admin", "--role", "admin"))
+    page.get_by_role("link", name="Practices").first.click()
+    page.get_by_label("ODS code").fill("M8500")
+    page.get_by_label("Name").fill("Too Short Surgery")
+    page.get_by_role("button", name="Add practice").click()
+    page.get_by_role("alert").get_by_text("Ods code").wait_for()
+    page.get_by_label("ODS code").fill("M85010")
+    page.get_by_role("button", name="Add practice").click()
+    page.get_by_text("Practice M85010 added").wait_for()
+
+    page.get_by_role("link", name="Access tokens").first.click()
+    page.get_by_label("Who will hold it").fill("New Receptionist")
+    page.get_by_label("Practice staff").check()
+    page.get_by_label("Practices (staff)").fill("M85010")
+    page.get_by_role("button", name="Issue token").click()
+    new_token = page.locator("#issued-token").inner_text()
+    assert new_token.startswith("trt_")
+    shot(page, request, "token-issued")
+    page.reload()
+    assert new_token not in page.content(), "a token is shown once only"
+
+    page.get_by_role("button", name="Revoke the token of New Receptionist").click()
+    page.get_by_text("Token of New Receptionist revoked").wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, system, new_token)
+    page.get_by_text("This token is not recognised").wait_for()

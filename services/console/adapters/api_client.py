@@ -37,6 +37,9 @@ class ServiceClient:
     def post(self, path: str, json: Any = None) -> Any:
         return self._call("POST", path, json=json)
 
+    def delete(self, path: str) -> Any:
+        return self._call("DELETE", path)
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {
             "Authorization": f"Bearer {self.token}",

@@ -18,10 +18,14 @@ STAFF_SECTIONS = (
 COORDINATOR_SECTIONS = (
     Section("coordinator.trials", "Trials", "Consent status for the trials you coordinate"),
 )
+ADMIN_SECTIONS = (
+    Section("admin.practices", "Practices", "GP practices using TrialReach"),
+    Section("admin.tokens", "Access tokens", "Who may sign in, with which role and scope"),
+)
 ROLE_SECTIONS: dict[str, tuple[Section, ...]] = {
     "staff": STAFF_SECTIONS,
     "coordinator": COORDINATOR_SECTIONS,
-    "admin": STAFF_SECTIONS + COORDINATOR_SECTIONS,
+    "admin": STAFF_SECTIONS + COORDINATOR_SECTIONS + ADMIN_SECTIONS,
 }
 
 

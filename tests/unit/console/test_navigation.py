@@ -19,6 +19,9 @@ from services.console.domain.navigation import may_open, sections_for
         ("staff", "session.home", True),
         ("nobody", "session.home", True),
         ("nobody", "staff.participants", False),
+        ("staff", "admin.tokens", False),
+        ("coordinator", "admin.practices", False),
+        ("admin", "admin.tokens", True),
     ],
 )
 def test_a_role_opens_only_its_own_areas(role: str, endpoint: str, allowed: bool) -> None:
@@ -27,4 +30,9 @@ def test_a_role_opens_only_its_own_areas(role: str, endpoint: str, allowed: bool
 
 def test_an_unknown_role_has_no_sections() -> None:
     assert sections_for("nobody") == ()
-    assert [s.title for s in sections_for("admin")] == ["Patients", "Trials"]
+    assert [s.title for s in sections_for("admin")] == [
+        "Patients",
+        "Trials",
+        "Practices",
+        "Access tokens",
+    ]
