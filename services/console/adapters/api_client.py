@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import requests
 
@@ -40,7 +40,16 @@ class ServiceClient:
     def delete(self, path: str) -> Any:
         return self._call("DELETE", path)
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def upload(self, path: str, stream: IO[bytes], filename: str, **params: Any) -> Any:
+        """Pass a file on as multipart without reading it all into memory."""
+        files = {"file": (filename, stream, "application/octet-stream")}
+        return self._call("POST", path, files=files, params=_without_blanks(params))
+
+    def download(self, path: str) -> requests.Response:
+        """A streamed response (CSV, FHIR) to hand straight on to the browser."""
+        return self._call("GET", path, stream=True, raw=True)
+
+    def _call(self, method: str, path: str, raw: bool = False, **kwargs: Any) -> Any:
         headers = {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
@@ -54,6 +63,8 @@ class ServiceClient:
             raise ApiProblem(503, "Service unavailable", _unreachable(exc)) from exc
         if response.status_code >= 400:
             raise _problem(response)
+        if raw:
+            return response
         return response.json() if response.content else None
 
 

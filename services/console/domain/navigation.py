@@ -14,6 +14,10 @@ class Section:
 
 STAFF_SECTIONS = (
     Section("staff.participants", "Patients", "Your practice's patients and their trial status"),
+    Section("staff.imports", "Upload patient list", "Load a search exported from your GP system"),
+    Section("staff.trials", "Cohorts", "Choose who to invite to a trial and see the mix"),
+    Section("staff.batches", "Invitations", "Check the texts, send them and follow progress"),
+    Section("staff.replies", "Replies to review", "Replies nobody could understand"),
 )
 COORDINATOR_SECTIONS = (
     Section("coordinator.trials", "Trials", "Consent status for the trials you coordinate"),

@@ -1,14 +1,21 @@
-"""Trial coordinators: consent status per trial and each pseudonym's history."""
+"""Trial coordinators: the consent funnel, practices, equity, histories and exports."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
+from werkzeug.wrappers import Response
 
+from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.session import client, signed_in
 
 bp = Blueprint("coordinator", __name__, url_prefix="/trials")
+DOWNLOADS = {
+    "consent-records.csv": "consent-records.csv",
+    "fhir.json": "fhir",
+    "equity.csv": "equity.csv",
+}
 
 
 @bp.get("")
@@ -23,19 +30,35 @@ def trials() -> str:
 @signed_in
 def trial(trial_id: uuid.UUID) -> str:
     consent = client("consent")
-    summary = consent.get(f"/trials/{trial_id}/summary")
-    records = consent.get(
-        f"/trials/{trial_id}/consent-records",
-        status=request.args.get("status"),
-        cursor=request.args.get("cursor"),
-        limit=50,
-    )
+    status = request.args.get("status")
     return render_template(
         "console/coordinator/trial.html",
-        trial_id=trial_id,
-        summary=summary,
-        records=records,
-        status=request.args.get("status", ""),
+        trial=client("registry").get(f"/trials/{trial_id}"),
+        summary=consent.get(f"/trials/{trial_id}/summary"),
+        practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
+        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
+        records=consent.get(
+            f"/trials/{trial_id}/consent-records",
+            status=status,
+            cursor=request.args.get("cursor"),
+            limit=50,
+        ),
+        status=status or "",
+    )
+
+
+@bp.get("/<uuid:trial_id>/equity")
+@signed_in
+def equity(trial_id: uuid.UUID) -> str:
+    report = client("consent").get(f"/trials/{trial_id}/equity")
+    dimensions: dict[str, list[dict[str, object]]] = {}
+    for row in report["rows"]:
+        dimensions.setdefault(row["dimension"], []).append(row)
+    return render_template(
+        "console/coordinator/equity.html",
+        trial=client("registry").get(f"/trials/{trial_id}"),
+        report=report,
+        dimensions=dimensions,
     )
 
 
@@ -44,3 +67,11 @@ def trial(trial_id: uuid.UUID) -> str:
 def record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> str:
     found = client("consent").get(f"/trials/{trial_id}/consent-records/{participant_id}")
     return render_template("console/coordinator/record.html", trial_id=trial_id, record=found)
+
+
+@bp.get("/<uuid:trial_id>/downloads/<name>")
+@signed_in
+def download(trial_id: uuid.UUID, name: str) -> Response:
+    if name not in DOWNLOADS:
+        abort(404)
+    return passed_on(client("consent"), f"/trials/{trial_id}/{DOWNLOADS[name]}")
