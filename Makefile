@@ -35,7 +35,7 @@ test-e2e: venv ## Run the end-to-end tests (services as processes, Chromium)
 lint: venv ## ruff and mypy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy shared services
+	$(PY) -m mypy shared services bench
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh

@@ -7,7 +7,14 @@ from flask import Flask
 from services.registry.adapters.background import BackgroundJobs
 from services.registry.bootstrap import build_runtime
 from services.registry.config import RegistrySettings, load_settings
-from services.registry.entrypoints.api import cohorts, imports, participants, practices, trials
+from services.registry.entrypoints.api import (
+    cohorts,
+    imports,
+    participants,
+    practices,
+    tokens,
+    trials,
+)
 from shared.http.app import build_app
 from shared.logs import configure
 
@@ -19,9 +26,16 @@ def create_app(settings: RegistrySettings | None = None) -> Flask:
         build_runtime(settings),
         settings,
         title="TrialReach registry",
-        description="Practices, patient list imports, participants, trials, cohorts and "
-        "invitations.",
-        blueprints=[practices.blp, imports.blp, participants.blp, trials.blp, cohorts.blp],
+        description="Practices, patient list imports, participants, trials, cohorts, "
+        "invitations and API tokens.",
+        blueprints=[
+            practices.blp,
+            imports.blp,
+            participants.blp,
+            trials.blp,
+            cohorts.blp,
+            tokens.blp,
+        ],
     )
     app.extensions["registry.jobs"] = BackgroundJobs()
     return app

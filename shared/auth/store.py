@@ -59,9 +59,27 @@ def save_token(uow: SqlUnitOfWork, data: dict[str, Any]) -> None:
         )
 
 
-def revoke_token(uow: SqlUnitOfWork, token_id: uuid.UUID, when: datetime) -> None:
+def revoke_token(uow: SqlUnitOfWork, token_id: uuid.UUID, when: datetime) -> bool:
+    """Whether a token with this id exists; revoking twice keeps the first time."""
     table = uow.tables.api_tokens
-    uow.session.execute(update(table).where(table.c.id == token_id).values(revoked_at=when))
+    if uow.session.execute(select(table.c.id).where(table.c.id == token_id)).first() is None:
+        return False
+    uow.session.execute(
+        update(table)
+        .where(table.c.id == token_id, table.c.revoked_at.is_(None))
+        .values(revoked_at=when)
+    )
+    return True
+
+
+def list_tokens(uow: SqlUnitOfWork, only: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """Tokens' holders, roles, scopes and dates, newest first; never their hashes."""
+    table = uow.tables.api_tokens
+    query = select(table).order_by(table.c.created_at.desc(), table.c.id)
+    if only is not None:
+        query = query.where(table.c.id == only)
+    rows = uow.session.execute(query).mappings()
+    return [{k: v for k, v in row.items() if k != "token_hash"} for row in rows]
 
 
 def on_token_issued(event: Event, uow: SqlUnitOfWork) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 
 from tests.support import servers
 from tests.support.processes import (
@@ -24,6 +28,7 @@ from tests.support.settings import DOB_KEY, TWILIO_SID, TWILIO_TOKEN
 
 SERVICES = ("registry", "messaging", "consent")
 SENDER_NUMBER = "+447700900000"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @dataclass
@@ -34,6 +39,17 @@ class System:
 
     def cli(self, *args: str) -> str:
         return run_cli(list(args), self.env)
+
+    def texts_to(self, number: str) -> list[dict[str, Any]]:
+        """What the fake Twilio was asked to send to this number, oldest first."""
+        log = requests.get(
+            f"{self.urls['twilio']}/_fake/messages", params={"to": number}, timeout=5
+        )
+        return [m for m in log.json() if m["direction"] == "outbound-api" and m["to"] == number]
+
+    def token(self, *args: str) -> str:
+        """A new API token from the registry's command (it reaches the others as an event)."""
+        return self.cli("services.registry", "create-token", *args).strip().splitlines()[-1]
 
 
 def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[str, str]:
@@ -58,6 +74,11 @@ def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[
         "FAKE_TWILIO_PHONE_NUMBER": SENDER_NUMBER,
         "FAKE_TWILIO_INBOUND_URL": f"{urls['messaging']}/webhooks/twilio/inbound",
         "FAKE_TWILIO_STATUS_DELAY": "0.05",
+        "CONSOLE_SECRET_KEY": uuid.uuid4().hex * 2,
+        "CONSOLE_SECURE_COOKIES": "false",
+        "REGISTRY_URL": urls["registry"],
+        "MESSAGING_URL": urls["messaging"],
+        "CONSENT_URL": urls["consent"],
         "TRIALREACH_VAR_DIR": str(tmp / "var"),
         "BUS_DATA_DIR": str(tmp / "var" / "bus"),
     }
@@ -79,7 +100,7 @@ def system(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[System]:
     mode = request.param
-    ports = {name: free_port() for name in (*SERVICES, "twilio")}
+    ports = {name: free_port() for name in (*SERVICES, "twilio", "console")}
     log_dir = ARTIFACTS / "e2e" / f"{request.module.__name__.rsplit('.', 1)[-1]}-{mode}"
     with ExitStack() as stack:
         env = _env(tmp_path_factory.mktemp(mode), mode, stack, ports)
@@ -88,7 +109,7 @@ def system(
         procs = stack.enter_context(processes(env, log_dir))
         python = sys.executable
         procs.start("twilio", [python, "-m", "services.fake_twilio"])
-        for service in SERVICES:
+        for service in (*SERVICES, "console"):
             procs.start(
                 f"{service}-web",
                 [
@@ -104,6 +125,7 @@ def system(
                     f"services.{service}:create_app()",
                 ],
             )
+        for service in SERVICES:
             procs.start(f"{service}-worker", [python, "-m", f"services.{service}", "worker"])
             procs.start(f"{service}-relay", [python, "-m", f"services.{service}", "relay"])
         procs.start("messaging-sender", [python, "-m", "services.messaging", "sender"])
@@ -111,4 +133,32 @@ def system(
         for name in (*SERVICES,):
             wait_until_healthy(f"{urls[name]}/readyz", procs)
         wait_until_healthy(f"{urls['twilio']}/_fake/messages", procs)
+        wait_until_healthy(f"{urls['console']}/healthz", procs)
         yield System(urls=urls, env=env, procs=procs)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, one per test module."""
+    if not Path(CHROMIUM).exists():
+        reason = "Chromium is not installed (make test installs Debian's package as root)"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A laptop-sized page of its own."""
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    yield context.new_page()
+    context.close()

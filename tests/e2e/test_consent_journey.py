@@ -4,11 +4,7 @@ report. Real processes, the real twilio SDK against the fake server, real Chromi
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +16,6 @@ from tests.support.axe import violations
 from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}  # a small phone
 FORM = {
     "items": [
@@ -54,36 +49,9 @@ FORM = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        reason = "Chromium is not installed (make test installs Debian's package as root)"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield launched
-        launched.close()
-
-
-def token(system: System, *args: str) -> str:
-    return system.cli("services.registry", "create-token", *args).strip().splitlines()[-1]
-
-
-def texts_to(system: System, number: str) -> list[dict[str, Any]]:
-    log = requests.get(f"{system.urls['twilio']}/_fake/messages", params={"to": number}, timeout=5)
-    return [m for m in log.json() if m["direction"] == "outbound-api" and m["to"] == number]
-
-
 def text_of_kind(system: System, number: str, pattern: str) -> dict[str, Any]:
     return eventually(
-        lambda: next((m for m in texts_to(system, number) if re.search(pattern, m["body"])), None),
+        lambda: next((m for m in system.texts_to(number) if re.search(pattern, m["body"])), None),
         what=f"a text matching {pattern!r}",
     )
 
@@ -99,7 +67,7 @@ class Trial:
     """A trial with a published English and Urdu form, its staff and coordinator."""
 
     def __init__(self, system: System, short_name: str, practice: str) -> None:
-        admin_token = token(system, "--name", "admin", "--role", "admin")
+        admin_token = system.token("--name", "admin", "--role", "admin")
         registry_admin = ApiClient(system.urls["registry"], admin_token)
         registry_admin.post("/practices", {"ods_code": practice, "name": "Test Medical Centre"})
         self.trial = registry_admin.post(
@@ -115,7 +83,7 @@ class Trial:
         self.practice = practice
         self.staff = ApiClient(
             system.urls["registry"],
-            token(system, "--name", "staff", "--role", "staff", "--practice", practice),
+            system.token("--name", "staff", "--role", "staff", "--practice", practice),
         )
         consent_admin = ApiClient(system.urls["consent"], admin_token)
         draft = eventually(
@@ -137,7 +105,7 @@ class Trial:
         )
         self.coordinator = ApiClient(
             system.urls["consent"],
-            token(system, "--name", "coord", "--role", "coordinator", "--trial", self.id),
+            system.token("--name", "coord", "--role", "coordinator", "--trial", self.id),
         )
 
     def invite(self, mobile: str, language: str, dob: str, nhs: str) -> str:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from tests.e2e.conftest import System
 from tests.support.api import ApiClient, eventually
@@ -18,40 +13,12 @@ from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 PATIENT_MOBILE = "+447400123499"  # one patient per system; other tests use other data
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        reason = "Chromium is not installed (make test installs Debian's package as root)"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser.new_page(viewport={"width": 900, "height": 900})
-        browser.close()
-
-
-def token(system: System, *args: str) -> str:
-    return system.cli("services.registry", "create-token", *args).strip().splitlines()[-1]
-
-
-def texts_to(system: System, number: str) -> list[dict[str, Any]]:
-    log = requests.get(f"{system.urls['twilio']}/_fake/messages", params={"to": number}, timeout=5)
-    return [m for m in log.json() if m["direction"] == "outbound-api" and m["to"] == number]
 
 
 def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     system: System, page: Any, request: pytest.FixtureRequest
 ) -> None:
-    admin_token = token(system, "--name", "admin", "--role", "admin")
+    admin_token = system.token("--name", "admin", "--role", "admin")
     admin = ApiClient(system.urls["registry"], admin_token)
     admin.post("/practices", {"ods_code": "M85001", "name": "Test Medical Centre"})
     trial = admin.post(
@@ -59,10 +26,10 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     )
     staff = ApiClient(
         system.urls["registry"],
-        token(system, "--name", "staff", "--role", "staff", "--practice", "M85001"),
+        system.token("--name", "staff", "--role", "staff", "--practice", "M85001"),
     )
-    coordinator_token = token(
-        system, "--name", "coord", "--role", "coordinator", "--trial", trial["id"]
+    coordinator_token = system.token(
+        "--name", "coord", "--role", "coordinator", "--trial", trial["id"]
     )
     patient = staff.post(
         "/participants",
@@ -96,12 +63,12 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     ]
     messaging_admin.post(f"{batch}/approve", {"allow_unreviewed": True}, expect=200)
 
-    invitation = eventually(lambda: texts_to(system, PATIENT_MOBILE), what="the invitation SMS")
+    invitation = eventually(lambda: system.texts_to(PATIENT_MOBILE), what="the invitation SMS")
     assert invitation[0]["body"] == preview["languages"][0]["text"]
     assert "YES" in invitation[0]["body"] and "تحقیقی" in invitation[0]["body"]
     assert invitation[0]["segments"] == preview["languages"][0]["segments"]
     eventually(
-        lambda: texts_to(system, PATIENT_MOBILE)[0]["status"] == "delivered",
+        lambda: system.texts_to(PATIENT_MOBILE)[0]["status"] == "delivered",
         what="the delivery status callback",
     )
 
@@ -125,7 +92,7 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     assert "mobile" not in record["participant"] and "nhs_number" not in record["participant"]
 
     acknowledgement = eventually(
-        lambda: len(texts := texts_to(system, PATIENT_MOBILE)) == 2 and texts[1],
+        lambda: len(texts := system.texts_to(PATIENT_MOBILE)) == 2 and texts[1],
         what="the acknowledgement SMS",
     )
     assert acknowledgement["body"].startswith("شکریہ")  # "thank you", in Urdu
@@ -160,11 +127,11 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
 
 
 def test_a_coordinator_of_another_trial_cannot_read_the_record(system: System) -> None:
-    admin = ApiClient(system.urls["registry"], token(system, "--name", "admin", "--role", "admin"))
+    admin = ApiClient(system.urls["registry"], system.token("--name", "admin", "--role", "admin"))
     mine = admin.post("/trials", {"short_name": "MINE", "title": "Mine", "sponsor": "S"})
     # (the walking-skeleton test uses E2E-1 and practice M85001 on the same system)
     theirs = admin.post("/trials", {"short_name": "THEIRS", "title": "Theirs", "sponsor": "S"})
-    other = token(system, "--name", "c2", "--role", "coordinator", "--trial", theirs["id"])
+    other = system.token("--name", "c2", "--role", "coordinator", "--trial", theirs["id"])
     coordinator = ApiClient(system.urls["consent"], other)
     url = f"{system.urls['consent']}/trials/{mine['id']}/summary"
     # Until the token's event reaches consent the answer is 401; then it must be 403.

@@ -106,6 +106,7 @@ Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for app
   3. Watch the texts arrive, each with its part count, and follow the batch:
     curl -s -H "Authorization: Bearer {tokens_["staff"]}" {batch}/report
 
+  Staff and coordinator console:         http://127.0.0.1:8000  (sign in with a token below)
   Phone simulator (reply as a patient):  http://127.0.0.1:8010/phone
   Registry API docs:                     http://127.0.0.1:8001/docs
   Messaging API docs:                    http://127.0.0.1:8002/docs

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from services.registry.domain.identifiers import parse_ods_code
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import ROLE_NAMES, hash_token, new_token
-from shared.auth.store import revoke_token, save_token
-from shared.errors import InvalidInput
+from shared.auth.store import list_tokens, revoke_token, save_token
+from shared.errors import InvalidInput, NotFound
 
 
 def issue_token(
@@ -46,6 +47,20 @@ def issue_token(
 def revoke(uow: RegistryUnitOfWork, token_id: uuid.UUID) -> None:
     now = datetime.now(UTC)
     with uow:
-        revoke_token(uow, token_id, now)
+        if not revoke_token(uow, token_id, now):
+            raise NotFound(f"no token {token_id}")
         uow.publish("registry.token.revoked", {"token_id": token_id, "revoked_at": now})
         uow.commit()
+
+
+def tokens(uow: RegistryUnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return list_tokens(uow)
+
+
+def token(uow: RegistryUnitOfWork, token_id: uuid.UUID) -> dict[str, Any]:
+    with uow:
+        found = list_tokens(uow, only=token_id)
+    if not found:
+        raise NotFound(f"no token {token_id}")
+    return found[0]

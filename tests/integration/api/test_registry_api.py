@@ -343,3 +343,50 @@ def test_the_outbox_holds_events_that_match_their_contracts_and_name_nobody(
     for payload in service.outbox_payloads():
         for key in ("nhs_number", "given_name", "family_name", "date_of_birth"):
             assert f'"{key}"' not in payload
+
+
+def test_an_admin_issues_lists_and_revokes_a_token_whose_hash_never_leaves(
+    registry_world: World,
+) -> None:
+    client, admin = registry_world.service.client(), registry_world.headers("admin")
+    issued = client.post(
+        "/tokens",
+        json={"name": "Dr Khan", "role": "staff", "practices": ["M85001"]},
+        headers=admin,
+    )
+    assert issued.status_code == 201
+    body = issued.get_json()
+    assert body["token"].startswith("trt_")
+    assert (
+        client.get("/whoami", headers={"Authorization": f"Bearer {body['token']}"}).status_code
+        == 200
+    )
+
+    listed = client.get("/tokens", headers=admin).get_json()
+    mine = next(t for t in listed if t["id"] == body["id"])
+    assert mine["practices"] == ["M85001"] and mine["revoked_at"] is None
+    assert all("token" not in t and "token_hash" not in t for t in listed)
+
+    revoked = client.delete(f"/tokens/{body['id']}", headers=admin)
+    assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    assert (
+        client.get("/whoami", headers={"Authorization": f"Bearer {body['token']}"}).status_code
+        == 401
+    )
+
+
+def test_a_staff_token_without_a_practice_is_refused_naming_the_field(
+    registry_world: World,
+) -> None:
+    response = registry_world.service.client().post(
+        "/tokens", json={"name": "x", "role": "staff"}, headers=registry_world.headers("admin")
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["practices"]
+
+
+def test_revoking_an_unknown_token_is_not_found(registry_world: World) -> None:
+    response = registry_world.service.client().delete(
+        f"/tokens/{uuid.uuid4()}", headers=registry_world.headers("admin")
+    )
+    assert response.status_code == 404

@@ -220,11 +220,28 @@ def a_record_to_correct(world: World) -> Call:
     return Call("POST", path, json={"reason": "invited by mistake"})
 
 
+def issued_token(world: World) -> str:
+    response = world.service.client().post(
+        "/tokens", json={"name": "to revoke", "role": "admin"}, headers=world.headers("admin")
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return str(response.get_json()["id"])
+
+
 STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
 
+EVERY_ROLE = frozenset({"staff", "coordinator", "admin"})
+EVERY_CALLER_OK = dict.fromkeys(CALLER_ROLES, 200)
+
 MATRIX: dict[tuple[str, str, str], Case] = {
+    **{
+        (service, "GET", "/whoami"): Case(
+            EVERY_ROLE, EVERY_CALLER_OK, lambda w: Call("GET", "/whoami")
+        )
+        for service in ("registry", "messaging", "consent")
+    },
     ("registry", "POST", "/practices"): Case(
         ADMIN,
         {"admin": 201},
@@ -340,6 +357,15 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ),
     ("registry", "POST", "/trials/<uuid:trial_id>/invitations"): Case(
         STAFF_AND_ADMIN, staff_of_a(202, 403), invite_a_new_participant
+    ),
+    ("registry", "GET", "/tokens"): Case(ADMIN, {"admin": 200}, lambda w: Call("GET", "/tokens")),
+    ("registry", "POST", "/tokens"): Case(
+        ADMIN,
+        {"admin": 201},
+        lambda w: Call("POST", "/tokens", json={"name": "n", "role": "admin"}),
+    ),
+    ("registry", "DELETE", "/tokens/<uuid:token_id>"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("DELETE", f"/tokens/{issued_token(w)}")
     ),
     ("messaging", "GET", "/participants/<uuid:participant_id>/messages"): Case(
         STAFF_AND_ADMIN,
@@ -631,3 +657,14 @@ def test_a_coordinator_of_one_trial_cannot_read_another_trials_record(consent_wo
     assert own.get_json()["participant"]["practice_ods"] == "M85002"
     assert other.status_code == 403
     assert str(consent_world.participant_a) not in other.get_data(as_text=True)
+
+
+def test_whoami_tells_each_caller_its_own_role_and_scopes(registry_world: World) -> None:
+    client = registry_world.service.client()
+    staff = client.get("/whoami", headers=registry_world.headers("staff_b")).get_json()
+    assert (staff["role"], staff["practices"], staff["trials"]) == ("staff", ["M85002"], [])
+    coordinator = client.get("/whoami", headers=registry_world.headers("coordinator_y")).get_json()
+    assert (coordinator["role"], coordinator["trials"]) == (
+        "coordinator",
+        [str(registry_world.trial_y)],
+    )

@@ -1,0 +1,41 @@
+"""Console settings from the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from environs import Env
+from marshmallow.validate import Length, Range
+
+from shared.config import sealed
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    secret_key: str
+    registry_url: str
+    messaging_url: str
+    consent_url: str
+    secure_cookies: bool  # False only for the local run over plain http
+    session_hours: int
+    api_timeout: float
+    log_level: str
+    log_format: str
+    testing: bool = False
+
+
+def load_settings() -> ConsoleSettings:
+    env = Env(eager=False)
+    settings = ConsoleSettings(
+        secret_key=env.str("CONSOLE_SECRET_KEY", validate=Length(min=32)),
+        registry_url=env.str("REGISTRY_URL", "http://127.0.0.1:8001").rstrip("/"),
+        messaging_url=env.str("MESSAGING_URL", "http://127.0.0.1:8002").rstrip("/"),
+        consent_url=env.str("CONSENT_URL", "http://127.0.0.1:8003").rstrip("/"),
+        secure_cookies=env.bool("CONSOLE_SECURE_COOKIES", True),
+        session_hours=env.int("CONSOLE_SESSION_HOURS", 8, validate=Range(min=1, max=24)),
+        api_timeout=env.float("CONSOLE_API_TIMEOUT", 15.0),
+        log_level=env.str("LOG_LEVEL", "INFO").upper(),
+        log_format=env.str("LOG_FORMAT", "json"),
+    )
+    sealed(env)
+    return settings

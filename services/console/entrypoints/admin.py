@@ -1,0 +1,94 @@
+"""Admins: practices and access tokens."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from services.console.adapters.api_client import ApiProblem
+from services.console.entrypoints.session import client, signed_in
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/practices")
+@signed_in
+def practices() -> str:
+    return render_template(
+        "console/admin/practices.html", practices=client("registry").get("/practices")
+    )
+
+
+@bp.post("/practices")
+@signed_in
+def add_practice() -> Response | tuple[str, int]:
+    form = {
+        "ods_code": request.form.get("ods_code", "").strip().upper(),
+        "name": request.form.get("name", "").strip(),
+    }
+    try:
+        client("registry").post("/practices", form)
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        page = render_template(
+            "console/admin/practices.html",
+            practices=client("registry").get("/practices"),
+            problem=problem,
+            form=form,
+        )
+        return page, problem.status
+    flash(f"Practice {form['ods_code']} added")
+    return redirect(url_for("admin.practices"))
+
+
+@bp.get("/tokens")
+@signed_in
+def tokens() -> str:
+    # A token just issued is shown on this one page view, then forgotten.
+    return _tokens_page(issued=session.pop("issued_token", None))
+
+
+@bp.post("/tokens")
+@signed_in
+def issue_token() -> Response | tuple[str, int]:
+    body = {
+        "name": request.form.get("name", "").strip(),
+        "role": request.form.get("role", ""),
+        "practices": [
+            code.strip().upper()
+            for code in request.form.get("practices", "").split(",")
+            if code.strip()
+        ],
+        "trials": request.form.getlist("trials"),
+    }
+    try:
+        issued = client("registry").post("/tokens", body)
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return _tokens_page(problem=problem, form=body), problem.status
+    # Redirect, so that reloading the page cannot issue a second token.
+    session["issued_token"] = {"name": issued["name"], "token": issued["token"]}
+    return redirect(url_for("admin.tokens"))
+
+
+def _tokens_page(**context: Any) -> str:
+    registry = client("registry")
+    return render_template(
+        "console/admin/tokens.html",
+        tokens=registry.get("/tokens"),
+        trials=registry.get("/trials"),
+        **context,
+    )
+
+
+@bp.post("/tokens/<uuid:token_id>/revoke")
+@signed_in
+def revoke_token(token_id: uuid.UUID) -> Response:
+    revoked = client("registry").delete(f"/tokens/{token_id}")
+    flash(f"Token of {revoked['name']} revoked")
+    return redirect(url_for("admin.tokens"))

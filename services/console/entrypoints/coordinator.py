@@ -1,0 +1,77 @@
+"""Trial coordinators: the consent funnel, practices, equity, histories and exports."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, render_template, request
+from werkzeug.wrappers import Response
+
+from services.console.entrypoints.downloads import passed_on
+from services.console.entrypoints.session import client, signed_in
+
+bp = Blueprint("coordinator", __name__, url_prefix="/trials")
+DOWNLOADS = {
+    "consent-records.csv": "consent-records.csv",
+    "fhir.json": "fhir",
+    "equity.csv": "equity.csv",
+}
+
+
+@bp.get("")
+@signed_in
+def trials() -> str:
+    return render_template(
+        "console/coordinator/trials.html", trials=client("registry").get("/trials")
+    )
+
+
+@bp.get("/<uuid:trial_id>")
+@signed_in
+def trial(trial_id: uuid.UUID) -> str:
+    consent = client("consent")
+    status = request.args.get("status")
+    return render_template(
+        "console/coordinator/trial.html",
+        trial=client("registry").get(f"/trials/{trial_id}"),
+        summary=consent.get(f"/trials/{trial_id}/summary"),
+        practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
+        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
+        records=consent.get(
+            f"/trials/{trial_id}/consent-records",
+            status=status,
+            cursor=request.args.get("cursor"),
+            limit=50,
+        ),
+        status=status or "",
+    )
+
+
+@bp.get("/<uuid:trial_id>/equity")
+@signed_in
+def equity(trial_id: uuid.UUID) -> str:
+    report = client("consent").get(f"/trials/{trial_id}/equity")
+    dimensions: dict[str, list[dict[str, object]]] = {}
+    for row in report["rows"]:
+        dimensions.setdefault(row["dimension"], []).append(row)
+    return render_template(
+        "console/coordinator/equity.html",
+        trial=client("registry").get(f"/trials/{trial_id}"),
+        report=report,
+        dimensions=dimensions,
+    )
+
+
+@bp.get("/<uuid:trial_id>/participants/<uuid:participant_id>")
+@signed_in
+def record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> str:
+    found = client("consent").get(f"/trials/{trial_id}/consent-records/{participant_id}")
+    return render_template("console/coordinator/record.html", trial_id=trial_id, record=found)
+
+
+@bp.get("/<uuid:trial_id>/downloads/<name>")
+@signed_in
+def download(trial_id: uuid.UUID, name: str) -> Response:
+    if name not in DOWNLOADS:
+        abort(404)
+    return passed_on(client("consent"), f"/trials/{trial_id}/{DOWNLOADS[name]}")

@@ -1,0 +1,251 @@
+"""Practice staff: patients, patient list uploads, cohorts, invitation batches, replies."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from services.console.adapters.api_client import ApiProblem
+from services.console.entrypoints.downloads import passed_on
+from services.console.entrypoints.session import client, current_user, signed_in
+from shared.ethnicity import ETHNIC_CATEGORIES
+from shared.languages import LANGUAGES
+
+bp = Blueprint("staff", __name__, url_prefix="/practice")
+INTENTS = (
+    ("yes", "Yes, interested"),
+    ("no", "No"),
+    ("stop", "Stop all texts"),
+    ("help", "Asked for help"),
+)
+
+
+def chosen_practice() -> str:
+    user = current_user()
+    practice = request.values.get("practice") or (user.practices[0] if user.practices else "")
+    if user.role != "admin" and practice not in user.practices:
+        abort(403)
+    return practice
+
+
+@bp.get("/patients")
+@signed_in
+def participants() -> str:
+    practice = chosen_practice()
+    page = client("registry").get(
+        "/participants", practice_ods=practice, cursor=request.args.get("cursor"), limit=50
+    )
+    return render_template("console/staff/participants.html", practice=practice, page=page)
+
+
+@bp.get("/patients/<uuid:participant_id>")
+@signed_in
+def participant(participant_id: uuid.UUID) -> str:
+    found = client("registry").get(f"/participants/{participant_id}")
+    return render_template("console/staff/participant.html", participant=found)
+
+
+@bp.get("/imports")
+@signed_in
+def imports() -> str:
+    practice = chosen_practice()
+    jobs = client("registry").get(f"/practices/{practice}/imports") if practice else []
+    return render_template("console/staff/imports.html", practice=practice, jobs=jobs)
+
+
+@bp.post("/imports")
+@signed_in
+def upload() -> Response | tuple[str, int]:
+    practice = chosen_practice()
+    upload_ = request.files.get("file")
+    if upload_ is None or not upload_.filename:
+        problem = ApiProblem(400, "Choose a file", "Select the CSV or JSON file to upload.")
+        jobs = client("registry").get(f"/practices/{practice}/imports")
+        page = render_template(
+            "console/staff/imports.html", practice=practice, jobs=jobs, problem=problem
+        )
+        return page, 400
+    job = client("registry").upload(
+        f"/practices/{practice}/imports",
+        upload_.stream,
+        upload_.filename,
+        dry_run="true" if request.form.get("dry_run") else None,
+    )
+    return redirect(url_for("staff.import_progress", import_id=job["id"]))
+
+
+@bp.get("/imports/<uuid:import_id>")
+@signed_in
+def import_progress(import_id: uuid.UUID) -> str:
+    job = client("registry").get(f"/imports/{import_id}")
+    return render_template("console/staff/import.html", job=job)
+
+
+@bp.get("/imports/<uuid:import_id>/errors.csv")
+@signed_in
+def import_errors(import_id: uuid.UUID) -> Response:
+    return passed_on(client("registry"), f"/imports/{import_id}/errors.csv")
+
+
+@bp.get("/trials")
+@signed_in
+def trials() -> str:
+    practice = chosen_practice()
+    registry = client("registry")
+    found = registry.get("/trials")
+    cohorts = {
+        t["id"]: registry.get(f"/trials/{t['id']}/cohorts", practice_ods=practice) for t in found
+    }
+    return render_template(
+        "console/staff/trials.html", practice=practice, trials=found, cohorts=cohorts
+    )
+
+
+@bp.get("/trials/<uuid:trial_id>/cohorts/new")
+@signed_in
+def new_cohort(trial_id: uuid.UUID) -> str:
+    trial = client("registry").get(f"/trials/{trial_id}")
+    return render_template(
+        "console/staff/cohort_form.html",
+        practice=chosen_practice(),
+        trial=trial,
+        form={},
+        **cohort_options(),
+    )
+
+
+@bp.post("/trials/<uuid:trial_id>/cohorts")
+@signed_in
+def create_cohort(trial_id: uuid.UUID) -> Response | tuple[str, int]:
+    practice = chosen_practice()
+    form = request.form
+    body: dict[str, Any] = {
+        "practice_ods": practice,
+        "name": form.get("name", "").strip(),
+        "criteria": {
+            "age_min": _int(form.get("age_min")),
+            "age_max": _int(form.get("age_max")),
+            "sexes": form.getlist("sexes"),
+            "ethnic_categories": form.getlist("ethnic_categories"),
+            "imd_deciles": [int(d) for d in form.getlist("imd_deciles") if d.isdigit()],
+            "languages": form.getlist("languages"),
+            "textable_only": bool(form.get("textable_only")),
+        },
+    }
+    registry = client("registry")
+    try:
+        cohort = registry.post(f"/trials/{trial_id}/cohorts", body)
+    except ApiProblem as problem:
+        if problem.status not in (400, 409, 422):
+            raise
+        trial = registry.get(f"/trials/{trial_id}")
+        page = render_template(
+            "console/staff/cohort_form.html",
+            practice=practice,
+            trial=trial,
+            form=body,
+            problem=problem,
+            **cohort_options(),
+        )
+        return page, problem.status
+    return redirect(url_for("staff.cohort", cohort_id=cohort["id"]))
+
+
+def cohort_options() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "ethnic_options": [
+            (code, f"{group}: {label}" if group != label else label)
+            for code, (group, label) in ETHNIC_CATEGORIES.items()
+        ],
+        "imd_options": [(str(d), str(d)) for d in range(1, 11)],
+        "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
+    }
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+@bp.get("/cohorts/<uuid:cohort_id>")
+@signed_in
+def cohort(cohort_id: uuid.UUID) -> str:
+    registry = client("registry")
+    found = registry.get(f"/cohorts/{cohort_id}")
+    preview = registry.get(f"/cohorts/{cohort_id}/preview")
+    trial = registry.get(f"/trials/{found['trial_id']}")
+    return render_template("console/staff/cohort.html", cohort=found, preview=preview, trial=trial)
+
+
+@bp.post("/cohorts/<uuid:cohort_id>/invitations")
+@signed_in
+def invite_cohort(cohort_id: uuid.UUID) -> Response:
+    # The count the page showed: the registry refuses if the cohort has changed since.
+    expected = request.form.get("expected_count", "")
+    body = {"expected_count": int(expected) if expected.isdigit() else 0}
+    requested = client("registry").post(f"/cohorts/{cohort_id}/invitations", body)
+    flash(
+        f"{requested['invited']} invitations are being prepared. "
+        "Check the texts and approve the batch when it appears below."
+    )
+    return redirect(url_for("staff.batches"))
+
+
+@bp.get("/batches")
+@signed_in
+def batches() -> str:
+    return render_template(
+        "console/staff/batches.html", batches=client("messaging").get("/batches")
+    )
+
+
+@bp.get("/batches/<uuid:batch_id>")
+@signed_in
+def batch(batch_id: uuid.UUID) -> str:
+    messaging = client("messaging")
+    preview = messaging.get(f"/batches/{batch_id}/preview")
+    report = messaging.get(f"/batches/{batch_id}/report")
+    return render_template("console/staff/batch.html", preview=preview, report=report)
+
+
+@bp.post("/batches/<uuid:batch_id>/<any(approve, pause, resume, cancel):action>")
+@signed_in
+def batch_action(batch_id: uuid.UUID, action: str) -> Response:
+    body: dict[str, Any] = {}
+    if action == "approve":
+        send_at = request.form.get("send_at", "").strip()
+        if send_at:
+            body["send_at"] = send_at + ":00+00:00" if len(send_at) == 16 else send_at
+        if request.form.get("allow_unreviewed"):
+            body["allow_unreviewed"] = True
+    client("messaging").post(f"/batches/{batch_id}/{action}", body)
+    flash(
+        {
+            "approve": "Batch approved",
+            "pause": "Batch paused",
+            "resume": "Batch resumed",
+            "cancel": "Batch cancelled",
+        }[action]
+    )
+    return redirect(url_for("staff.batch", batch_id=batch_id))
+
+
+@bp.get("/replies")
+@signed_in
+def replies() -> str:
+    return render_template(
+        "console/staff/replies.html",
+        replies=client("messaging").get("/replies/unclear"),
+        intents=INTENTS,
+    )
+
+
+@bp.post("/replies/<uuid:reply_id>")
+@signed_in
+def set_intent(reply_id: uuid.UUID) -> Response:
+    intent = request.form.get("intent", "")
+    client("messaging").post(f"/replies/{reply_id}/intent", {"intent": intent})
+    flash(f"Reply marked as {dict(INTENTS).get(intent, intent).lower()}")
+    return redirect(url_for("staff.replies"))
