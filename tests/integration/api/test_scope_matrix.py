@@ -82,8 +82,6 @@ class Case:
     call: Callable[[World], Call]
     mimetype: str | None = "application/json"  # of a success; None when it has no body
 
-    mimetype: str = "application/json"
-
 
 def staff_of_a(ok: int, other_practice: int) -> dict[str, int]:
     return {"staff_a": ok, "staff_b": other_practice, "admin": ok}
@@ -592,8 +590,6 @@ def test_scope_matrix(
         assert response.mimetype == case.mimetype
     else:
         assert response.get_data() == b""
-
-        assert response.mimetype == case.mimetype
     if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
