@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from services.messaging.bootstrap import build_runtime
-from services.messaging.config import MessagingSettings, load_settings
-from services.messaging.entrypoints.api import (
-    batches,
-    messages,
-    replies,
-    templates,
-    trials,
-    webhooks,
-)
-from shared.http.app import build_app
-from shared.logs import configure
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from services.messaging.config import MessagingSettings
 
 
 def create_app(settings: MessagingSettings | None = None) -> Flask:
+    # Imported here, not at module level: `python -m services.messaging.replies` (the
+    # classifier command) then starts without loading Flask, SQLAlchemy and Twilio.
+    from services.messaging.bootstrap import build_runtime
+    from services.messaging.config import load_settings
+    from services.messaging.entrypoints.api import (
+        batches,
+        messages,
+        replies,
+        templates,
+        trials,
+        webhooks,
+    )
+    from shared.http.app import build_app
+    from shared.logs import configure
+
     settings = settings or load_settings()
     configure("messaging", settings.common.log_level, settings.common.log_format)
     return build_app(
