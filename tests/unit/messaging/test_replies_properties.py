@@ -207,7 +207,7 @@ def test_a_no_that_also_means_not_straight_before_stop_is_never_stop(
 @settings(deadline=None, max_examples=200)
 @given(
     reply=replies,
-    sign_off=st.sampled_from([", ", " - ", " thanks ", ". From ", "\n"]),
+    sign_off=st.sampled_from([", ", " - ", ", thanks ", ". From ", "\n"]),
     name=st.sampled_from(["Tom", "Mrs Begum", "Agnieszka", "Ioana", "Farhan", "Wei"]),
 )
 def test_a_name_signed_after_a_reply_never_changes_the_intent(
