@@ -386,3 +386,28 @@ def test_an_import_whose_process_died_is_reported_as_interrupted(
     reported = staff.get(f"/imports/{job['id']}").get_json()
     assert reported["status"] == "failed"
     assert "upload the file again" in reported["problem"]
+
+
+def test_an_erased_patient_is_not_brought_back_by_the_next_import(
+    staff: FlaskClient, registry_world: World
+) -> None:
+    erased, kept = a_row(), a_row()
+    finished(staff, upload(staff, as_csv([erased, kept])))
+    [row] = stored(registry_world, erased["nhs"])
+    assert staff.delete(f"/participants/{row.id}").status_code == 204
+
+    job = finished(staff, upload(staff, as_csv([kept, erased])))
+
+    assert (job["unchanged"], job["created"], job["rejected"]) == (1, 0, 1)
+    assert report(staff, job) == [
+        {"line": "3", "column": "NHS Number", "reason": "was erased at the patient's request"}
+    ]
+    assert stored(registry_world, erased["nhs"]) == []
+    body = {
+        "practice_ods": ODS_A,
+        "nhs_number": erased["nhs"],
+        "given_name": "A",
+        "family_name": "B",
+        "date_of_birth": "1970-01-01",
+    }
+    assert staff.post("/participants", json=body).status_code == 409
