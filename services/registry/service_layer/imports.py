@@ -15,16 +15,9 @@ from zoneinfo import ZoneInfo
 from services.registry.domain import imports as jobs
 from services.registry.domain.identifiers import erasure_key, parse_ods_code
 from services.registry.domain.imports import ImportJob
-from services.registry.domain.patient_list import (
-    FileProblem,
-    PatientRow,
-    RowError,
-    csv_records,
-    csv_rows,
-    json_records,
-    map_columns,
-    parse_record,
-)
+from services.registry.domain.patient_columns import FileProblem, map_columns
+from services.registry.domain.patient_list import csv_records, csv_rows, json_records
+from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
 from shared.dob import keyed_dob_hash

@@ -12,15 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.registry.domain import identifiers
-from services.registry.domain.patient_list import (
-    FileProblem,
-    PatientRow,
-    RowError,
-    csv_records,
-    json_records,
-    map_columns,
-    parse_record,
-)
+from services.registry.domain.patient_columns import FileProblem, map_columns
+from services.registry.domain.patient_list import csv_records, json_records
+from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
 
 TODAY = date(2026, 11, 23)
 GOOD = {
