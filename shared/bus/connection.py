@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kombu import Connection
 
+from shared.bus import filesystem
 from shared.bus.topology import Topology
 from shared.config import BusSettings
 
@@ -15,7 +16,7 @@ def connect(settings: BusSettings, *, confirm_each: bool = True) -> Connection:
         (folder / "control").mkdir(parents=True, exist_ok=True)
         return Connection(
             hostname="localhost",
-            transport="filesystem",
+            transport=filesystem.Transport,
             transport_options={
                 "data_folder_in": str(folder),
                 "data_folder_out": str(folder),
