@@ -116,6 +116,15 @@ invitation_batches = Table(
     Column("size", Integer, nullable=False),
 )
 
+# Patients erased at their request, by keyed hash of NHS number, so that the next import
+# of the practice's list does not bring them back.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("nhs_hash", String(64), primary_key=True),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)
+
 imports = Table(
     "imports",
     metadata,

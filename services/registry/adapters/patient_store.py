@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import import_errors, participants
-from services.registry.domain.patient_list import PatientRow, RowError
+from services.registry.domain.patient_rows import PatientRow, RowError
 
 # Columns an import writes; the rest (id, opted out, shared, created) it never changes.
 DETAILS = (

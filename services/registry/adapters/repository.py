@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import (
     cohorts,
+    erasures,
     import_errors,
     imports,
     invitation_batches,
@@ -105,6 +107,16 @@ class RegistryRepository:
 
     def delete_participant(self, participant: Participant) -> None:
         self.session.delete(participant)
+
+    def add_erasure(self, nhs_hash: str, at: datetime) -> None:
+        if not self.erased_among([nhs_hash]):
+            self.session.execute(insert(erasures).values(nhs_hash=nhs_hash, erased_at=at))
+
+    def erased_among(self, nhs_hashes: Sequence[str]) -> set[str]:
+        if not nhs_hashes:
+            return set()
+        query = select(erasures.c.nhs_hash).where(erasures.c.nhs_hash.in_(nhs_hashes))
+        return set(self.session.scalars(query))
 
     def trial(self, trial_id: uuid.UUID) -> Trial | None:
         return self.session.get(Trial, trial_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -140,3 +142,9 @@ def _parse_date(text: str, field: str) -> date:
         return date(year, month, day)
     except ValueError as exc:  # 31/02/1980 is in the right shape but is no day
         raise InvalidInput.for_field(field, _DATE_FORMATS) from exc
+
+
+def erasure_key(key: str, nhs_number: str) -> str:
+    """A keyed hash of an erased patient's NHS number: enough to keep them out of later
+    imports, not enough to tell who they were."""
+    return hmac.new(key.encode(), nhs_number.encode(), hashlib.sha256).hexdigest()

@@ -13,18 +13,11 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from services.registry.domain import imports as jobs
-from services.registry.domain.identifiers import parse_ods_code
+from services.registry.domain.identifiers import erasure_key, parse_ods_code
 from services.registry.domain.imports import ImportJob
-from services.registry.domain.patient_list import (
-    FileProblem,
-    PatientRow,
-    RowError,
-    csv_records,
-    csv_rows,
-    json_records,
-    map_columns,
-    parse_record,
-)
+from services.registry.domain.patient_columns import FileProblem, map_columns
+from services.registry.domain.patient_list import csv_records, csv_rows, json_records
+from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
 from shared.dob import keyed_dob_hash
@@ -304,14 +297,20 @@ class _Importer:
     ) -> None:
         now = datetime.now(UTC)
         with self.uow_factory() as uow:
+            batch, erased = self._without_erased(uow, batch)
             elsewhere = self._store(uow, batch, now)
             lines = {row.nhs_number: row.line for row in batch}
             errors.extend(
                 RowError(lines[nhs], self.nhs_label, "is registered at another practice")
                 for nhs in elsewhere
             )
+            errors.extend(
+                RowError(row.line, self.nhs_label, "was erased at the patient's request")
+                for row in erased
+            )
+            errors.sort(key=lambda e: e.line)
             stored = self.stored
-            stored.elsewhere += len(elsewhere)
+            stored.elsewhere += len(elsewhere) + len(erased)
             uow.patients.add_errors(self.import_id, errors)
             job = uow.registry.import_job(self.import_id)
             assert job is not None
@@ -323,6 +322,16 @@ class _Importer:
             if last:
                 job.status, job.finished_at = jobs.DONE, now
             uow.commit()
+
+    def _without_erased(
+        self, uow: RegistryUnitOfWork, batch: list[PatientRow]
+    ) -> tuple[list[PatientRow], list[PatientRow]]:
+        keys = {row.nhs_number: erasure_key(self.dob_key, row.nhs_number) for row in batch}
+        erased = uow.registry.erased_among(list(keys.values()))
+        if not erased:
+            return batch, []
+        kept = [row for row in batch if keys[row.nhs_number] not in erased]
+        return kept, [row for row in batch if keys[row.nhs_number] in erased]
 
     def _store(self, uow: RegistryUnitOfWork, batch: list[PatientRow], now: datetime) -> list[str]:
         """Store the batch (or, in a dry run, count what would happen); return NHS numbers

@@ -51,6 +51,8 @@ def register_participant(
     with uow:
         if uow.registry.practice(practice_ods) is None:
             raise InvalidInput.for_field("practice_ods", f"no practice {practice_ods}")
+        if uow.registry.erased_among([identifiers.erasure_key(dob_key, nhs_number)]):
+            raise Conflict("this patient was erased at their request and cannot be added again")
         participant = uow.registry.participant_by_nhs_number(nhs_number)
         created = participant is None
         if participant is None:
@@ -138,11 +140,18 @@ def correct_participant(
 
 
 def erase_participant(
-    uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
+    uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID, key: str
 ) -> None:
-    """Delete everything the registry holds on them and tell the others to do the same."""
+    """Delete everything the registry holds on them and tell the others to do the same.
+
+    A keyed hash of the NHS number stays, so the next import of the practice's list
+    leaves them out instead of bringing them back.
+    """
     with uow:
         participant = _visible(uow, principal, participant_id)
+        uow.registry.add_erasure(
+            identifiers.erasure_key(key, participant.nhs_number), datetime.now(UTC)
+        )
         uow.registry.delete_participant(participant)
         # Always announced: an invitation may be on its way to the others right now.
         uow.publish("registry.participant.erased", {"participant_id": participant_id})

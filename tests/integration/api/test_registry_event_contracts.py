@@ -125,7 +125,9 @@ def test_a_correction_and_an_erasure_reach_both_consumers(
         participants.Correction(mobile="+447400555999", language="pa-Arab"),
         registry_service.settings.dob_hash_key,
     )
-    participants.erase_participant(registry_service.uow(), ADMIN, participant_id)
+    participants.erase_participant(
+        registry_service.uow(), ADMIN, participant_id, registry_service.settings.dob_hash_key
+    )
     events = registry_events(registry_service, since)
     assert [e.type for e in events] == [
         "registry.participant.updated",

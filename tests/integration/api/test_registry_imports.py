@@ -8,13 +8,15 @@ import io
 import json
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from services.registry.adapters.orm import imports as imports_table
 from services.registry.adapters.orm import participants
 from services.registry.service_layer import practices, trials
 from shared.auth.principal import Principal
@@ -369,3 +371,43 @@ def test_the_shipped_sample_list_imports_with_only_its_deliberate_errors(
     reasons = {row["reason"] for row in report(admin, job)}
     assert "'Mirpuri' is not a language we know" in reasons
     assert "repeats an NHS number from an earlier line" in reasons
+
+
+def test_an_import_whose_process_died_is_reported_as_interrupted(
+    staff: FlaskClient, registry_world: World
+) -> None:
+    job = finished(staff, upload(staff, as_csv([a_row()])))
+    with registry_world.service.runtime.engine.begin() as conn:
+        conn.execute(
+            update(imports_table)
+            .where(imports_table.c.id == uuid.UUID(job["id"]))
+            .values(status="running", heartbeat_at=datetime.now(UTC) - timedelta(minutes=3))
+        )
+    reported = staff.get(f"/imports/{job['id']}").get_json()
+    assert reported["status"] == "failed"
+    assert "upload the file again" in reported["problem"]
+
+
+def test_an_erased_patient_is_not_brought_back_by_the_next_import(
+    staff: FlaskClient, registry_world: World
+) -> None:
+    erased, kept = a_row(), a_row()
+    finished(staff, upload(staff, as_csv([erased, kept])))
+    [row] = stored(registry_world, erased["nhs"])
+    assert staff.delete(f"/participants/{row.id}").status_code == 204
+
+    job = finished(staff, upload(staff, as_csv([kept, erased])))
+
+    assert (job["unchanged"], job["created"], job["rejected"]) == (1, 0, 1)
+    assert report(staff, job) == [
+        {"line": "3", "column": "NHS Number", "reason": "was erased at the patient's request"}
+    ]
+    assert stored(registry_world, erased["nhs"]) == []
+    body = {
+        "practice_ods": ODS_A,
+        "nhs_number": erased["nhs"],
+        "given_name": "A",
+        "family_name": "B",
+        "date_of_birth": "1970-01-01",
+    }
+    assert staff.post("/participants", json=body).status_code == 409

@@ -7,19 +7,14 @@ from datetime import date
 
 import phonenumbers
 import pytest
+from hypothesis import assume as hypothesis_assume
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.registry.domain import identifiers
-from services.registry.domain.patient_list import (
-    FileProblem,
-    PatientRow,
-    RowError,
-    csv_records,
-    json_records,
-    map_columns,
-    parse_record,
-)
+from services.registry.domain.patient_columns import FileProblem, map_columns
+from services.registry.domain.patient_list import csv_records, json_records
+from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
 
 TODAY = date(2026, 11, 23)
 GOOD = {
@@ -260,3 +255,38 @@ def test_a_row_date_of_birth_reads_the_same_in_either_format(day: date) -> None:
     iso = parse_record(2, {**GOOD, "date_of_birth": day.isoformat()}, TODAY)
     uk = parse_record(2, {**GOOD, "date_of_birth": day.strftime("%d/%m/%Y")}, TODAY)
     assert isinstance(iso, PatientRow) and iso == uk and iso.date_of_birth == day
+
+
+@st.composite
+def valid_nhs_numbers(draw: st.DrawFn) -> str:
+    first_nine = draw(st.text(alphabet="0123456789", min_size=9, max_size=9))
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    number = f"{first_nine}{check}"
+    hypothesis_assume(check != 10 and len(set(number)) > 1 and number[0] in "4679")
+    return number
+
+
+@given(valid_nhs_numbers(), st.lists(st.sampled_from([" ", "-", "  "]), min_size=9, max_size=9))
+def test_a_row_nhs_number_reads_the_same_with_any_spaces_or_dashes(
+    number: str, separators: list[str]
+) -> None:
+    written = "".join(
+        d + (sep if i < 9 else "")
+        for i, (d, sep) in enumerate(zip(number, [*separators, ""], strict=True))
+    )
+    row = parse_record(2, {**GOOD, "nhs_number": f" {written} "}, TODAY)
+    assert isinstance(row, PatientRow) and row.nhs_number == number
+
+
+@given(valid_nhs_numbers(), st.integers(0, 9), st.integers(1, 9))
+def test_a_row_with_one_nhs_digit_wrong_is_rejected_naming_the_column(
+    number: str, position: int, shift: int
+) -> None:
+    digits = list(number)
+    digits[position] = str((int(digits[position]) + shift) % 10)
+    errors = parse_record(
+        5, {**GOOD, "nhs_number": "".join(digits)}, TODAY, {"nhs_number": "NHS No"}
+    )
+    assert isinstance(errors, list)
+    assert [(e.line, e.column) for e in errors] == [(5, "NHS No")]

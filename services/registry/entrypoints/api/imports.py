@@ -12,7 +12,7 @@ from flask import Response, current_app, stream_with_context
 from flask_smorest import Blueprint
 
 from services.registry.adapters.background import BackgroundJobs
-from services.registry.domain.patient_list import ALIASES
+from services.registry.domain.patient_columns import ALIASES
 from services.registry.entrypoints.api import uploads
 from services.registry.entrypoints.api.schemas import ImportOut, ImportQuery
 from services.registry.service_layer import imports

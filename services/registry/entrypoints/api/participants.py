@@ -91,5 +91,7 @@ def correct(body: dict[str, Any], participant_id: uuid.UUID) -> Any:
 @require("staff", "admin")
 @blp.response(204, description="Erased here; messaging and consent are told to erase too")
 def erase(participant_id: uuid.UUID) -> Any:
-    participants.erase_participant(unit_of_work(), current_principal(), participant_id)
+    participants.erase_participant(
+        unit_of_work(), current_principal(), participant_id, settings().dob_hash_key
+    )
     return None
