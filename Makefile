@@ -40,6 +40,9 @@ lint: venv ## ruff and mypy
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh
 	$(PY) -m bench.bus
+	$(PY) -m bench.sending throughput
+	$(PY) -m bench.sending paced
+	$(PY) -m bench.webhooks
 
 clean: ## Remove local data (var/) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts
