@@ -40,10 +40,14 @@ lint: venv ## ruff and mypy
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh
 	$(PY) -m bench.bus
+	$(PY) -m bench.classifier
 	$(PY) -m bench.registry_import --rows 100000
 	$(PY) -m bench.registry_import --rows 1000000
 	$(PY) -m bench.cohort_preview --participants 1000000
 	$(PY) -m bench.consent
+	$(PY) -m bench.sending throughput
+	$(PY) -m bench.sending paced
+	$(PY) -m bench.webhooks
 
 clean: ## Remove local data (var/) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts

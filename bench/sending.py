@@ -22,8 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, func, select
+
 from bench.common import print_table, scratch_database
 from bench.fake_sms import SENDER, SID, TOKEN, control, fake_twilio, received
+from services.messaging.adapters.orm import messages
 from services.messaging.adapters.twilio_client import make_twilio_client
 from services.messaging.bootstrap import build_provider, build_runtime
 from services.messaging.config import MessagingSettings, TwilioSettings
@@ -137,16 +140,26 @@ def paced(args: argparse.Namespace) -> None:
             "SEND_CONCURRENCY": str(args.concurrency),
             "SEND_RECONCILE_AFTER": "600",
         }
+        logs = Path("var")
+        logs.mkdir(exist_ok=True)
         senders = [
             subprocess.Popen(
                 [sys.executable, "-m", "services.messaging", "sender"],
                 env=env,
-                stdout=subprocess.DEVNULL,
+                stdout=(logs / f"bench-sender-{n}.log").open("wb"),
+                stderr=subprocess.STDOUT,
             )
-            for _ in range(2)
+            for n in range(2)
         ]
         try:
-            time.sleep(args.seconds + args.warmup + 2)
+            while not received(url):  # the senders take a few seconds to start
+                time.sleep(0.5)
+            end = time.monotonic() + args.seconds + args.warmup + 2
+            while time.monotonic() < end:
+                time.sleep(2)
+                if args.show_seconds:
+                    print("messages by status:", status_counts(db))
+            states = status_counts(db)
         finally:
             for process in senders:
                 process.terminate()
@@ -158,6 +171,8 @@ def paced(args: argparse.Namespace) -> None:
     per_second = Counter(int(t - start) for t in window)
     seconds = [per_second[s] for s in range(int(args.seconds))]
     rate = len(window) / args.seconds
+    if args.show_seconds:
+        print("per second:", seconds)
     print(
         f"paced: 2 sender processes, limit {args.rate}/s, fake latency {args.latency_ms} ms, "
         f"{args.seconds:.0f} s measured after {args.warmup:.0f} s"
@@ -168,8 +183,18 @@ def paced(args: argparse.Namespace) -> None:
             ("rate held", f"{rate:.2f}/s ({(rate - args.rate) / args.rate:+.2%} of the limit)"),
             ("per second: min / max", f"{min(seconds)} / {max(seconds)}"),
             ("texts in all", f"{len(arrivals)} of {count} queued"),
+            ("messages by status at the end", ", ".join(f"{k} {v}" for k, v in states.items())),
         ]
     )
+
+
+def status_counts(database_url: str) -> dict[str, int]:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(messages.c.status, func.count()).group_by(messages.c.status))
+        found = {status: int(count) for status, count in rows}
+    engine.dispose()
+    return found
 
 
 def main() -> None:
@@ -184,6 +209,7 @@ def main() -> None:
     two.add_argument("--rate", type=float, default=100)
     two.add_argument("--latency-ms", type=float, default=200)
     two.add_argument("--concurrency", type=int, default=16)
+    two.add_argument("--show-seconds", action="store_true")
     args = parser.parse_args()
     configure("bench", "WARNING", "console")
     throughput(args) if args.which == "throughput" else paced(args)

@@ -100,7 +100,7 @@ Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for app
     curl -s -H "Authorization: Bearer {tokens_["staff"]}" {batch}/preview
 
   2. Send it. The shipped translations are unreviewed, so an admin approves knowingly:
-    curl -s -X POST -H "Authorization: Bearer {tokens_["admin"]}" \
+    curl -s -X POST -H "Authorization: Bearer {tokens_["admin"]}" \\
       -H "Content-Type: application/json" -d '{{"allow_unreviewed": true}}' {batch}/approve
 
   3. Watch the texts arrive, each with its part count, and follow the batch:
