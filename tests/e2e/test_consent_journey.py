@@ -86,6 +86,7 @@ class Trial:
             system.token("--name", "staff", "--role", "staff", "--practice", practice),
         )
         consent_admin = ApiClient(system.urls["consent"], admin_token)
+        self.consent_admin = consent_admin
         draft = eventually(
             lambda: (
                 (
@@ -166,6 +167,12 @@ def test_a_patient_consents_in_urdu_on_a_phone_then_withdraws_and_the_coordinato
 
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
+    # A link changed by one character is refused before anything is asked.
+    tampered = link[:-1] + ("A" if link[-1] != "A" else "B")
+    assert page.goto(tampered).status == 404
+    page.get_by_test_id("link-problem").wait_for()
+    shot(page, f"ur-0-tampered-link-{mode}")
+    accessible(page)
     page.goto(link)
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ur"
@@ -238,6 +245,8 @@ def test_a_patient_consents_in_urdu_on_a_phone_then_withdraws_and_the_coordinato
     bundle = trial.coordinator.get(f"/trials/{trial.id}/fhir")
     statuses = {e["resource"]["resourceType"]: e["resource"]["status"] for e in bundle["entry"]}
     assert statuses == {"Consent": "inactive", "ResearchSubject": "withdrawn"}
+    verified = trial.consent_admin.get("/admin/audit/verify", params={"trial_id": trial.id})
+    assert verified == {"checked": 1, "intact": True, "broken": []}
     report = trial.coordinator.get(f"/trials/{trial.id}/equity")
     assert report["totals"]["consented"] == 1 and report["totals"]["withdrawn"] == 1
 

@@ -336,11 +336,16 @@ class ConsentRepository:
         query = select(AuditEntry).where(_a.record_id == record_id).order_by(_a.seq)
         return self.session.scalars(query).all()
 
-    def record_ids(self, trial_id: uuid.UUID | None) -> Iterator[Row[Any]]:
+    def record_heads(
+        self, trial_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
+    ) -> Sequence[Any]:
+        """The next page of records' (id, participant, trial, last seq, last hash), by id."""
         query = select(_r.id, _r.participant_id, _r.trial_id, _r.last_seq, _r.last_hash)
         if trial_id is not None:
             query = query.where(_r.trial_id == trial_id)
-        yield from self.session.execute(query.execution_options(yield_per=2000))  # type: ignore[misc]
+        if after is not None:
+            query = query.where(_r.id > after)
+        return self.session.execute(query.order_by(_r.id).limit(limit)).all()
 
     def histories(self, record_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[AuditEntry]]:
         found: dict[uuid.UUID, list[AuditEntry]] = {rid: [] for rid in record_ids}

@@ -40,24 +40,22 @@ def verify_chains(
     if trial_id is not None:
         principal.require_trial(trial_id)
     result = Verification()
-    with uow_factory() as reader, uow_factory() as loader:
-        pending: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, int, str]] = []
-
-        def flush() -> None:
-            histories = loader.consent.histories([p[0] for p in pending])
-            for record_id, pid, tid, last_seq, last_hash in pending:
-                seq = first_broken(histories[record_id], head=(last_seq, last_hash))
+    after: uuid.UUID | None = None
+    # Page by record id in one session: SQLite allows one transaction at a time per file.
+    with uow_factory() as uow:
+        while True:
+            heads = uow.consent.record_heads(trial_id, after, batch)
+            if not heads:
+                break
+            after = heads[-1].id
+            wanted = [h for h in heads if participant_id in (None, h.participant_id)]
+            histories = uow.consent.histories([h.id for h in wanted])
+            for head in wanted:
+                seq = first_broken(histories[head.id], head=(head.last_seq, head.last_hash))
                 if seq is not None:
-                    result.broken.append(BrokenChain(record_id, pid, tid, seq))
-            result.checked += len(pending)
-            pending.clear()
-
-        for row in reader.consent.record_ids(trial_id):
-            if participant_id is not None and row.participant_id != participant_id:
-                continue
-            pending.append(tuple(row))
-            if len(pending) >= batch:
-                flush()
-        if pending:
-            flush()
+                    result.broken.append(
+                        BrokenChain(head.id, head.participant_id, head.trial_id, seq)
+                    )
+            result.checked += len(wanted)
+            uow.session.expunge_all()  # keep memory flat on large trials
     return result
