@@ -4,7 +4,8 @@ Not on registration: a practice list holds thousands of patients who are never i
 and their phone numbers have no business outside the registry. A participant is shared
 (`registry.participant.registered`) in the transaction that first invites them, just
 before the invitation itself, so both arrive in order. From then on every change is
-announced (`registry.participant.updated`). See docs/decisions/0009-share-participants-on-first-invitation.md.
+announced (`registry.participant.updated`).
+See docs/decisions/0009-share-participants-on-first-invitation.md.
 """
 
 from __future__ import annotations
