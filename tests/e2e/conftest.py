@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.support import servers
+from tests.support.api import ApiClient, eventually
 from tests.support.processes import (
     ARTIFACTS,
     Processes,
@@ -46,6 +47,17 @@ class System:
             f"{self.urls['twilio']}/_fake/messages", params={"to": number}, timeout=5
         )
         return [m for m in log.json() if m["direction"] == "outbound-api" and m["to"] == number]
+
+    def send_batch(self, admin_token: str, batch_id: str) -> dict[str, Any]:
+        """Wait for messaging to hold the batch, then approve it as an admin (the shipped
+        translations are unreviewed). Returns the preview it was approved on."""
+        messaging = ApiClient(self.urls["messaging"], admin_token)
+        batch = f"/batches/{batch_id}"
+        preview: dict[str, Any] = eventually(
+            lambda: messaging.get(f"{batch}/preview"), what="the batch to reach messaging"
+        )
+        messaging.post(f"{batch}/approve", {"allow_unreviewed": True}, expect=200)
+        return preview
 
     def token(self, *args: str) -> str:
         """A new API token from the registry's command (it reaches the others as an event)."""
@@ -88,6 +100,10 @@ def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[
             env[f"{service.upper()}_DATABASE_URL"] = f"sqlite:///{tmp / 'var' / service}.sqlite3"
     else:
         env["BROKER_URL"] = servers.require("RabbitMQ", servers.RABBITMQ_URL, 5672)
+        # Deleted after the processes stop (the stack unwinds in reverse).
+        env["BUS_NAMESPACE"] = stack.enter_context(
+            servers.rabbitmq_namespace("e2e", (0.5, 1.0, 2.0))
+        )
         servers.require("PostgreSQL", servers.POSTGRES_URL, 5432)
         for service in SERVICES:
             url = stack.enter_context(servers.fresh_postgres_database(f"e2e_{service}"))

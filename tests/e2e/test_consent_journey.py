@@ -67,7 +67,8 @@ class Trial:
     """A trial with a published English and Urdu form, its staff and coordinator."""
 
     def __init__(self, system: System, short_name: str, practice: str) -> None:
-        admin_token = system.token("--name", "admin", "--role", "admin")
+        self.system = system
+        self.admin_token = admin_token = system.token("--name", "admin", "--role", "admin")
         registry_admin = ApiClient(system.urls["registry"], admin_token)
         registry_admin.post("/practices", {"ods_code": practice, "name": "Test Medical Centre"})
         self.trial = registry_admin.post(
@@ -126,11 +127,12 @@ class Trial:
                 "imd_edition": 2019,
             },
         )
-        self.staff.post(
+        requested = self.staff.post(
             f"/trials/{self.id}/invitations",
             {"practice_ods": self.practice, "participant_ids": [patient["id"]]},
             expect=202,
         )
+        self.system.send_batch(self.admin_token, requested["batch_id"])
         return str(patient["id"])
 
     def record(self, participant_id: str) -> Any:

@@ -38,11 +38,12 @@ def world(system: System) -> dict[str, Any]:
             "language": "ur",
         },
     )
-    staff.post(
+    requested = staff.post(
         f"/trials/{trial['id']}/invitations",
         {"practice_ods": PRACTICE, "participant_ids": [patient["id"]]},
         expect=202,
     )
+    system.send_batch(admin_token, requested["batch_id"])
     consent = ApiClient(system.urls["consent"], coordinator_token)
     eventually(
         lambda: (

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from sqlalchemy import func, select
 from services.messaging.adapters.orm import messages
 from services.messaging.bootstrap import build_runtime
 from shared.runtime import Runtime
-from tests.support import settings
+from tests.support import servers, settings
 from tests.support.cohort import approved_batch, numbers
 from tests.support.processes import ARTIFACTS, Processes, free_port, processes
 from tests.support.settings import TWILIO_SID, TWILIO_TOKEN
@@ -102,11 +101,14 @@ class Run:
 def run(runtime: Runtime, rabbitmq_url: str, request: pytest.FixtureRequest) -> Iterator[Run]:
     port = free_port()
     twilio_url = f"http://127.0.0.1:{port}"
-    env = env_for(
-        runtime.settings.database_url, twilio_url, rabbitmq_url, f"crash-{uuid.uuid4().hex[:8]}"
-    )
-    env["FAKE_TWILIO_PORT"] = str(port)
-    with processes(env, ARTIFACTS / "integration" / request.node.name) as procs:
+    with (
+        servers.rabbitmq_namespace("crash") as namespace,
+        processes(
+            env_for(runtime.settings.database_url, twilio_url, rabbitmq_url, namespace)
+            | {"FAKE_TWILIO_PORT": str(port)},
+            ARTIFACTS / "integration" / request.node.name,
+        ) as procs,
+    ):
         procs.start("twilio", [sys.executable, "-m", "services.fake_twilio"])
         wait_for(lambda: _listening(port), "the fake Twilio server", timeout=30)
         yield Run(procs, twilio_url, runtime)
