@@ -29,6 +29,8 @@ def install(app: Flask) -> None:
     app.register_error_handler(ApiProblem, _from_service)
     app.register_error_handler(HTTPException, _from_console)
     app.register_error_handler(DomainError, _from_rule)
+    if not app.testing:
+        app.register_error_handler(Exception, _unexpected)
 
 
 def _from_service(problem: ApiProblem) -> tuple[str, int]:
@@ -45,6 +47,13 @@ def _from_console(error: HTTPException) -> tuple[str, int]:
 
 def _from_rule(error: DomainError) -> tuple[str, int]:
     return _page(status_for(error), error.title, str(error), [])
+
+
+def _unexpected(error: Exception) -> tuple[str, int]:
+    if isinstance(error, HTTPException):
+        return _from_console(error)
+    log.exception("unhandled_error")
+    return _page(500, "Something went wrong", "It has been logged.", [])
 
 
 def _page(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> tuple[str, int]:
