@@ -6,6 +6,7 @@ from typing import Any
 
 from services.messaging.domain.model import PRIORITY_NOTIFICATION, Message
 from services.messaging.domain.texts import consent_notification_text
+from services.messaging.service_layer import templates
 from services.messaging.service_layer.invitations import NotYetKnown
 from services.messaging.service_layer.outbound import queue_message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
@@ -17,14 +18,16 @@ def send_consent_notification(uow: MessagingUnitOfWork, data: dict[str, Any]) ->
         contact = uow.messaging.contact(data["participant_id"])
         if contact is None:
             raise NotYetKnown(f"participant {data['participant_id']} not known yet")
-        trial = uow.messaging.trial(data["trial_id"])
         if contact.erased or not contact.mobile:
             return False
+        body, language, template_id = _text(uow, data, contact.language)
         message = Message(
             id=data["notification_id"],
             participant_id=contact.participant_id,
             to=contact.mobile,
-            body=consent_notification_text(data["kind"], trial[0] if trial else None, data["link"]),
+            body=body,
+            language=language,
+            template_id=template_id,
             kind=data["kind"],
             priority=PRIORITY_NOTIFICATION,
             trial_id=data["trial_id"],
@@ -32,3 +35,20 @@ def send_consent_notification(uow: MessagingUnitOfWork, data: dict[str, Any]) ->
         queue_message(uow, message)
         uow.commit()
     return True
+
+
+def _text(uow: MessagingUnitOfWork, data: dict[str, Any], language: str) -> tuple[str, str, Any]:
+    """In the patient's language from the trial's templates; plain English if the trial's
+    settings have not reached messaging yet."""
+    trial = uow.messaging.trial_settings(data["trial_id"])
+    if trial is not None:
+        try:
+            rendered = templates.render(
+                uow, trial, data["kind"], language, {"link": data["link"] or ""}
+            )
+            return rendered.text, rendered.template.language, rendered.template.id
+        except templates.NoTemplate:
+            pass
+    named = uow.messaging.trial(data["trial_id"])
+    text = consent_notification_text(data["kind"], named[0] if named else None, data["link"])
+    return text, "en", None

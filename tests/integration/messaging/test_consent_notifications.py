@@ -73,6 +73,9 @@ def test_a_consent_link_request_queues_a_text_with_the_link(runtime: Runtime) ->
     assert message.id == data["notification_id"]
     assert (message.kind, message.to, message.status) == ("consent_link", MOBILE, "queued")
     assert "https://c.example/c/abc.def" in message.body and "AF" in message.body
+    # The contact reads Urdu: the shipped Urdu consent-link template is used.
+    assert (message.language, message.template_id is not None) == ("ur", True)
+    assert "مطالعے" in message.body
 
 
 def test_a_suppressed_number_gets_no_confirmation(runtime: Runtime) -> None:
