@@ -11,7 +11,6 @@ import pytest
 import requests
 
 from tests.e2e.conftest import System
-from tests.e2e.test_walking_skeleton import texts_to, token
 from tests.support.api import ApiClient, eventually
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +42,7 @@ def reply(system: System, number: str, body: str) -> None:
 
 def last_text(system: System, number: str, count: int) -> Any:
     return eventually(
-        lambda: len(texts := texts_to(system, number)) == count and texts[-1],
+        lambda: len(texts := system.texts_to(number)) == count and texts[-1],
         what=f"text {count} to {number}",
     )
 
@@ -51,8 +50,8 @@ def last_text(system: System, number: str, count: int) -> Any:
 def test_a_mixed_language_batch_arrives_in_each_language_and_replies_flow_on(
     system: System,
 ) -> None:
-    admin_token = token(system, "--name", "admin", "--role", "admin")
-    staff_token = token(system, "--name", "staff", "--role", "staff", "--practice", PRACTICE)
+    admin_token = system.token("--name", "admin", "--role", "admin")
+    staff_token = system.token("--name", "staff", "--role", "staff", "--practice", PRACTICE)
     registry = ApiClient(system.urls["registry"], admin_token)
     registry.post("/practices", {"ods_code": PRACTICE, "name": "Multilingual Practice"})
     trial = registry.post(
@@ -95,7 +94,7 @@ def test_a_mixed_language_batch_arrives_in_each_language_and_replies_flow_on(
     )
 
     for language, (_, number, marker) in COHORT.items():
-        [text] = eventually(lambda n=number: texts_to(system, n), what=f"the {language} text")
+        [text] = eventually(lambda n=number: system.texts_to(n), what=f"the {language} text")
         assert marker in text["body"]
         assert text["body"] == by_language[language]["text"]
         assert text["segments"] == by_language[language]["segments"]
@@ -120,7 +119,7 @@ def test_a_mixed_language_batch_arrives_in_each_language_and_replies_flow_on(
         ],
         what="the unclear reply in the staff inbox",
     )
-    assert len(texts_to(system, COHORT["pl"][1])) == 1
+    assert len(system.texts_to(COHORT["pl"][1])) == 1
     messaging_staff.post(f"/replies/{inbox[0]['id']}/intent", {"intent": "no"}, expect=200)
     assert last_text(system, COHORT["pl"][1], 2)["body"].startswith("Dziękujemy")
 
