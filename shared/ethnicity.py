@@ -22,3 +22,11 @@ ETHNIC_CATEGORIES: dict[str, tuple[str, str]] = {
     "Z": ("Not stated", "Not stated"),
     "99": ("Not known", "Not known"),
 }
+
+
+def short_label(code: str) -> str:
+    """The detailed category as reports write it, e.g. "Asian - Pakistani"."""
+    group, label = ETHNIC_CATEGORIES[code]
+    if group == label:
+        return label
+    return f"{'Other' if group.startswith('Other') else group.split()[0]} - {label}"

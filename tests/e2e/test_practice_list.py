@@ -17,14 +17,10 @@ from tests.support.api import ApiClient, eventually
 SAMPLE = Path(__file__).parents[2] / "deploy" / "local" / "samples" / "birmingham_practice_list.csv"
 
 
-def token(system: System, *args: str) -> str:
-    return system.cli("services.registry", "create-token", *args).strip().splitlines()[-1]
-
-
 def test_a_sample_practice_list_becomes_a_cohort_whose_invitations_reach_messaging(
     system: System,
 ) -> None:
-    admin = ApiClient(system.urls["registry"], token(system, "--name", "admin", "--role", "admin"))
+    admin = ApiClient(system.urls["registry"], system.token("--name", "admin", "--role", "admin"))
     admin.post("/practices", {"ods_code": "M85001", "name": "Sparkbrook Health Centre"})
     trial = admin.post(
         "/trials",
@@ -35,7 +31,7 @@ def test_a_sample_practice_list_becomes_a_cohort_whose_invitations_reach_messagi
             "languages": ["en", "ur", "so"],
         },
     )
-    staff_token = token(system, "--name", "staff", "--role", "staff", "--practice", "M85001")
+    staff_token = system.token("--name", "staff", "--role", "staff", "--practice", "M85001")
     staff = ApiClient(system.urls["registry"], staff_token)
 
     uploaded = requests.post(

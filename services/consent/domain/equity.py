@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from shared.ethnicity import ETHNIC_CATEGORIES, short_label
 
 STAGES = ("invited", "replied", "interested", "consented", "withdrawn")
 DIMENSIONS = (
@@ -25,28 +27,6 @@ DIMENSIONS = (
     "practice",
 )
 NOT_KNOWN = "not known"
-
-# NHS Data Dictionary ethnic category codes, and the five broad groups of the 2001 census
-# classification they sit in (Z: not stated).
-ETHNIC_CATEGORIES: Mapping[str, tuple[str, str]] = {
-    "A": ("White", "White - British"),
-    "B": ("White", "White - Irish"),
-    "C": ("White", "White - Any other White background"),
-    "D": ("Mixed", "Mixed - White and Black Caribbean"),
-    "E": ("Mixed", "Mixed - White and Black African"),
-    "F": ("Mixed", "Mixed - White and Asian"),
-    "G": ("Mixed", "Mixed - Any other mixed background"),
-    "H": ("Asian or Asian British", "Asian - Indian"),
-    "J": ("Asian or Asian British", "Asian - Pakistani"),
-    "K": ("Asian or Asian British", "Asian - Bangladeshi"),
-    "L": ("Asian or Asian British", "Asian - Any other Asian background"),
-    "M": ("Black or Black British", "Black - Caribbean"),
-    "N": ("Black or Black British", "Black - African"),
-    "P": ("Black or Black British", "Black - Any other Black background"),
-    "R": ("Other ethnic groups", "Other - Chinese"),
-    "S": ("Other ethnic groups", "Other - Any other ethnic group"),
-    "Z": (NOT_KNOWN, "Not stated"),
-}
 
 
 def wilson(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float] | None:
@@ -73,11 +53,14 @@ class Person:
     reached: frozenset[str]
 
     def group(self, dimension: str) -> str:
+        code = self.ethnic_category
         if dimension == "ethnic_group":
-            return ETHNIC_CATEGORIES.get(self.ethnic_category or "Z", (NOT_KNOWN, ""))[0]
+            # The five broad groups; not stated (Z) and not known (99) are one "not known".
+            if code is None or code in ("Z", "99") or code not in ETHNIC_CATEGORIES:
+                return NOT_KNOWN
+            return ETHNIC_CATEGORIES[code][0]
         if dimension == "ethnic_category":
-            code = self.ethnic_category or "Z"
-            return ETHNIC_CATEGORIES[code][1] if code in ETHNIC_CATEGORIES else NOT_KNOWN
+            return short_label(code or "Z") if (code or "Z") in ETHNIC_CATEGORIES else NOT_KNOWN
         if dimension == "imd_quintile":
             # Quintile 1 is the most deprived fifth, as deciles count from the most deprived.
             return str((self.imd_decile + 1) // 2) if self.imd_decile else NOT_KNOWN

@@ -7,31 +7,11 @@ import unicodedata
 from functools import lru_cache
 
 from shared.errors import InvalidInput
+from shared.ethnicity import ETHNIC_CATEGORIES
 
 SEXES = ("female", "male", "other", "unknown")
 IMD_EDITIONS = (2019, 2025)
 
-# NHS Data Dictionary "Ethnic Category" (2001 census groups): code -> (group, label).
-ETHNIC_CATEGORIES: dict[str, tuple[str, str]] = {
-    "A": ("White", "British"),
-    "B": ("White", "Irish"),
-    "C": ("White", "Any other White background"),
-    "D": ("Mixed", "White and Black Caribbean"),
-    "E": ("Mixed", "White and Black African"),
-    "F": ("Mixed", "White and Asian"),
-    "G": ("Mixed", "Any other mixed background"),
-    "H": ("Asian or Asian British", "Indian"),
-    "J": ("Asian or Asian British", "Pakistani"),
-    "K": ("Asian or Asian British", "Bangladeshi"),
-    "L": ("Asian or Asian British", "Any other Asian background"),
-    "M": ("Black or Black British", "Caribbean"),
-    "N": ("Black or Black British", "African"),
-    "P": ("Black or Black British", "Any other Black background"),
-    "R": ("Other Ethnic Groups", "Chinese"),
-    "S": ("Other Ethnic Groups", "Any other ethnic group"),
-    "Z": ("Not stated", "Not stated"),
-    "99": ("Not known", "Not known"),
-}
 
 _SEX_WORDS = {
     "f": "female",
