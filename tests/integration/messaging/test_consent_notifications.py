@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from services.messaging.bootstrap import build_runtime
 from services.messaging.service_layer import contacts, notifications
 from services.messaging.service_layer.invitations import NotYetKnown
 from services.messaging.service_layer.sending import suppress_number
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.runtime import Runtime
-from tests.support import settings
+from tests.integration.messaging.conftest import uow
 
 pytestmark = pytest.mark.integration
 MOBILE = "+447400123777"
-
-
-@pytest.fixture
-def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
-    built = build_runtime(
-        settings.messaging(fresh_database, settings.bus_settings("filesystem://", bus_dir))
-    )
-    built.migrate()
-    yield built
-    built.engine.dispose()
-
-
-def uow(runtime: Runtime) -> MessagingUnitOfWork:
-    made = runtime.uow_factory()
-    assert isinstance(made, MessagingUnitOfWork)
-    return made
 
 
 def a_contact(runtime: Runtime) -> tuple[uuid.UUID, uuid.UUID]:

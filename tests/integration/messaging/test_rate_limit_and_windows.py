@@ -14,14 +14,12 @@ from sqlalchemy import select
 
 from services.messaging.adapters.orm import messages
 from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
-from services.messaging.bootstrap import build_runtime
 from services.messaging.domain.model import PRIORITY_REPLY, Message
 from services.messaging.domain.windows import DEFAULT_WINDOW
 from services.messaging.service_layer import sending
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.db.engine import make_engine
 from shared.runtime import Runtime
-from tests.support import settings
+from tests.integration.messaging.conftest import migrated, uow
 from tests.support.cohort import approved_batch
 
 pytestmark = pytest.mark.integration
@@ -33,16 +31,8 @@ def runtime(request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path) -> It
         url = request.getfixturevalue("fresh_database")
     else:
         url = f"sqlite:///{tmp_path / 'messaging.sqlite3'}"
-    built = build_runtime(settings.messaging(url, settings.bus_settings("filesystem://", bus_dir)))
-    built.migrate()
-    yield built
-    built.engine.dispose()
-
-
-def uow(runtime: Runtime) -> MessagingUnitOfWork:
-    made = runtime.uow_factory()
-    assert isinstance(made, MessagingUnitOfWork)
-    return made
+    with migrated(url, bus_dir) as built:
+        yield built
 
 
 def test_two_senders_together_never_take_more_than_the_limit_allows(runtime: Runtime) -> None:

@@ -15,7 +15,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,25 +22,14 @@ import requests
 from sqlalchemy import func, select
 
 from services.messaging.adapters.orm import messages
-from services.messaging.bootstrap import build_runtime
 from shared.runtime import Runtime
-from tests.support import servers, settings
+from tests.support import servers
 from tests.support.cohort import approved_batch, numbers
 from tests.support.processes import ARTIFACTS, Processes, free_port, processes
 from tests.support.settings import TWILIO_SID, TWILIO_TOKEN
 
 pytestmark = pytest.mark.integration
 TEXTS = 5000
-
-
-@pytest.fixture
-def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
-    built = build_runtime(
-        settings.messaging(fresh_database, settings.bus_settings("filesystem://", bus_dir))
-    )
-    built.migrate()
-    yield built
-    built.engine.dispose()
 
 
 def wait_for(check: Callable[[], Any], what: str, timeout: float = 180) -> Any:

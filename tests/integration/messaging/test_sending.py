@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from services.messaging.adapters.orm import messages
-from services.messaging.bootstrap import build_runtime
 from services.messaging.service_layer import batches, contacts, invitations, sending
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.auth.principal import Principal
 from shared.runtime import Runtime
-from tests.support import settings
+from tests.integration.messaging.conftest import uow
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.integration
 MOBILE = "+447400123401"
 ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
-
-
-@pytest.fixture
-def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
-    built = build_runtime(
-        settings.messaging(fresh_database, settings.bus_settings("filesystem://", bus_dir))
-    )
-    built.migrate()
-    yield built
-    built.engine.dispose()
-
-
-def uow(runtime: Runtime) -> MessagingUnitOfWork:
-    made = runtime.uow_factory()
-    assert isinstance(made, MessagingUnitOfWork)
-    return made
 
 
 def invite_one(runtime: Runtime, mobile: str = MOBILE) -> uuid.UUID:
