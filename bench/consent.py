@@ -17,9 +17,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -28,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.common import percentile, print_table, scratch_database, summary_ms
+from bench.common import gunicorn, percentile, print_table, scratch_database, summary_ms
 from services.consent import create_app
 from services.consent.bootstrap import build_runtime
 from services.consent.config import ConsentSettings
@@ -38,7 +35,6 @@ from shared.auth.principal import hash_token, new_token
 from shared.auth.store import save_token
 from shared.config import BusSettings, CommonSettings
 
-ROOT = Path(__file__).resolve().parents[1]
 DOB_KEY = "bench-dob-hash-key-0123456789"
 BIG_TRIAL = uuid.UUID("00000000-0000-4000-8000-000000000001")
 SMALL_TRIALS = [uuid.UUID(f"00000000-0000-4000-8000-00000000000{i}") for i in range(2, 6)]
@@ -302,7 +298,6 @@ def _hammer(args: tuple[int, str, str, float]) -> tuple[int, int]:
 def bench_page(url: str, tmp: Path, path: str, cookie: str, seconds: float, clients: int) -> list:
     port = 18000 + os.getpid() % 1000
     env = {
-        **os.environ,
         "CONSENT_DATABASE_URL": url,
         "DOB_HASH_KEY": DOB_KEY,
         "BROKER_URL": "filesystem://",
@@ -310,27 +305,8 @@ def bench_page(url: str, tmp: Path, path: str, cookie: str, seconds: float, clie
         "LOG_LEVEL": "WARNING",
         "CONSENT_PUBLIC_BASE_URL": "http://b",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            # No recycling mid-run: a steady state, not gunicorn restarting its workers.
-            "--max-requests",
-            "0",
-            "services.consent:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
+    # No recycling mid-run: a steady state, not gunicorn restarting its workers.
+    with gunicorn("services.consent:create_app()", port, 2, env, ["--max-requests", "0"]):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _hammer((port, "/healthz", "", 0.01))[0] == 0:
             time.sleep(0.3)
@@ -341,9 +317,6 @@ def bench_page(url: str, tmp: Path, path: str, cookie: str, seconds: float, clie
                 counts = pool.map(_hammer, [(port, target, cookie, seconds)] * clients)
                 results.append(sum(ok for ok, _ in counts) / seconds)
                 failures += sum(bad for _, bad in counts)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     page, health = results
     return [
         (f"consent page over HTTP, gunicorn 2x4, {clients} clients", f"{page:,.0f} req/s"),

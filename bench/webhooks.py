@@ -13,22 +13,16 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-import requests
 from sqlalchemy import insert
 from twilio.request_validator import RequestValidator
 
-from bench.common import percentile, print_table, scratch_database
+from bench.common import gunicorn, percentile, print_table, scratch_database
 from bench.fake_sms import SENDER, SID, TOKEN, free_port
 from bench.sending import settings_for
 from services.messaging.adapters.orm import messages
@@ -36,39 +30,6 @@ from services.messaging.bootstrap import build_runtime
 from shared.logs import configure
 
 Request = tuple[str, bytes, str]  # path, form body, signature
-
-
-@contextmanager
-def gunicorn(app: str, port: int, workers: int, env: dict[str, str]) -> Iterator[None]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            app,
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def signed_requests(base_url: str, message_ids: list[uuid.UUID]) -> list[Request]:
