@@ -188,14 +188,8 @@ class ConsentRepository:
         return self.session.scalars(query).all()
 
     def records_in_trial(
-        self,
-        trial_id: uuid.UUID,
-        status: str | None,
-        after: uuid.UUID | None,
-        limit: int,
-        where: RecordFilter | None = None,
+        self, trial_id: uuid.UUID, where: RecordFilter, after: uuid.UUID | None, limit: int
     ) -> Sequence[ConsentRecord]:
-        where = where or RecordFilter(status=status)
         query = select(ConsentRecord).where(_r.trial_id == trial_id)
         query = self._filtered(query, where)
         if after is not None:

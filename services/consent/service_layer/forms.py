@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from services.consent.adapters.repository import RecordFilter
 from services.consent.domain import lifecycle
 from services.consent.domain.forms import ConsentForm, Item, Translation
 from services.consent.service_layer import outreach
@@ -68,7 +69,9 @@ def publish(
         form.publish(ethics_reference)
         uow.consent.update_draft(form)
         texted = 0
-        waiting = uow.consent.records_in_trial(trial_id, lifecycle.INTERESTED, None, 1_000_000)
+        waiting = uow.consent.records_in_trial(
+            trial_id, RecordFilter(status=lifecycle.INTERESTED), None, 1_000_000
+        )
         again = (
             uow.consent.consented_before_version(trial_id, version)
             if form.requires_reconsent

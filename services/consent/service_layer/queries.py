@@ -51,14 +51,13 @@ def list_records(
     uow: ConsentUnitOfWork,
     principal: Principal,
     trial_id: uuid.UUID,
-    status: str | None,
+    where: RecordFilter,
     after: uuid.UUID | None,
     limit: int,
-    where: RecordFilter | None = None,
 ) -> Sequence[ConsentRecord]:
     principal.require_trial(trial_id)
     with uow:
-        return uow.consent.records_in_trial(trial_id, status, after, limit, where)
+        return uow.consent.records_in_trial(trial_id, where, after, limit)
 
 
 def summary(uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID) -> dict[str, int]:

@@ -67,10 +67,9 @@ def list_records(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
         unit_of_work(),
         current_principal(),
         trial_id,
-        query["status"],
+        where,
         query["cursor"],
         limit + 1,
-        where,
     )
     items = list(found[:limit])
     more = len(found) > limit
