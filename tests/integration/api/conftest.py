@@ -306,7 +306,9 @@ def registry_world(registry_service: Service) -> World:
     return world
 
 
-def save_contact(service: Service, participant_id: uuid.UUID, practice: str, number: str) -> None:
+def save_contact(
+    service: Service, participant_id: uuid.UUID, practice: str, number: str, language: str = "en"
+) -> None:
     contacts.save_contact(
         service.uow(),
         {
@@ -314,7 +316,7 @@ def save_contact(service: Service, participant_id: uuid.UUID, practice: str, num
             "practice_ods": practice,
             "mobile": number,
             "textable": True,
-            "language": "en",
+            "language": language,
         },
     )
 

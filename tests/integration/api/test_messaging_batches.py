@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
 
 from services.messaging.adapters.orm import inbound_messages, messages, suppressions
-from services.messaging.service_layer import batches, contacts, sending
+from services.messaging.service_layer import batches, sending
 from services.messaging.service_layer.outbound import LOOP_LIMIT
 from tests.integration.api.conftest import (
     ODS_A,
@@ -21,6 +21,7 @@ from tests.integration.api.conftest import (
     World,
     messaging_batch,
     mobile,
+    save_contact,
 )
 from tests.integration.api.test_webhooks import text_from
 from tests.support.fake_provider import FakeProvider
@@ -31,16 +32,7 @@ pytestmark = pytest.mark.integration
 
 def a_contact(service: Service, language: str, practice: str = ODS_A) -> tuple[uuid.UUID, str]:
     participant_id, number = uuid.uuid4(), mobile()
-    contacts.save_contact(
-        service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": practice,
-            "mobile": number,
-            "textable": True,
-            "language": language,
-        },
-    )
+    save_contact(service, participant_id, practice, number, language)
     return participant_id, number
 
 
