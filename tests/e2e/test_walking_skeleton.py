@@ -53,15 +53,10 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
 
     # Messaging holds the batch for approval; the Urdu text is not reviewed yet, so an
     # admin approves it knowingly.
-    messaging_admin = ApiClient(system.urls["messaging"], admin_token)
-    batch = f"/batches/{requested['batch_id']}"
-    preview = eventually(
-        lambda: messaging_admin.get(f"{batch}/preview"), what="the batch to reach messaging"
-    )
+    preview = system.send_batch(admin_token, requested["batch_id"])
     assert [(p["language"], p["count"], p["reviewed"]) for p in preview["languages"]] == [
         ("ur", 1, False)
     ]
-    messaging_admin.post(f"{batch}/approve", {"allow_unreviewed": True}, expect=200)
 
     invitation = eventually(lambda: system.texts_to(PATIENT_MOBILE), what="the invitation SMS")
     assert invitation[0]["body"] == preview["languages"][0]["text"]
