@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
 
 from services.fake_twilio import create_app
 from services.fake_twilio.settings import FakeTwilioSettings
 
 
-class QuietApiHandler(WSGIRequestHandler):
-    """werkzeug's handler without an access-log line for each successful Twilio API call:
-    a benchmark makes thousands a second, and the control and page requests stay logged.
+class FakeServer(BaseApplication):
+    """gunicorn in one process (the fake keeps its messages in memory), many threads.
 
-    HTTP/1.1, so the SDK's session keeps its connection instead of opening one per call
-    (werkzeug answers HTTP/1.0 and closes by default)."""
+    Threads: a webhook's receiver may call this server back while the webhook is pending,
+    and with added latency each API call holds its thread. Keep-alive, as Twilio's own API
+    has: the SDK's session keeps its connection instead of opening one per call.
+    """
 
-    protocol_version = "HTTP/1.1"
+    def __init__(self, settings: FakeTwilioSettings) -> None:
+        self.settings = settings
+        super().__init__()
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        if self.path.startswith("/2010-04-01/") and str(code).startswith("2"):
-            return
-        super().log_request(code, size)
+    def load_config(self) -> None:
+        options: dict[str, Any] = {
+            "bind": f"{self.settings.host}:{self.settings.port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": 128,
+            "keepalive": 75,
+            "timeout": 120,
+            "accesslog": None,
+            "errorlog": "-",
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        # Built in the worker, after the fork, with its callback threads.
+        return create_app(self.settings)
 
 
 def main() -> None:
     settings = FakeTwilioSettings.from_env()
-    app = create_app(settings)
     print(
         f"fake Twilio on http://{settings.host}:{settings.port} (phone simulator: /phone)",
         flush=True,
     )
-    # Threaded: a webhook's receiver may call this server back while the webhook is pending.
-    run_simple(settings.host, settings.port, app, threaded=True, request_handler=QuietApiHandler)
+    FakeServer(settings).run()
 
 
 if __name__ == "__main__":

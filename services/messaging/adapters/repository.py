@@ -300,27 +300,28 @@ class MessagingRepository:
         query = select(InboundMessage).where(inbound_messages.c.provider_sid == provider_sid)
         return self.session.scalars(query).first() is not None
 
-    def record_status_event(
-        self,
-        message_id: uuid.UUID,
-        provider_sid: str | None,
-        status: str,
-        error_code: str | None,
-        applied: bool,
+    def record_status_events(
+        self, events: Sequence[tuple[uuid.UUID, str | None, str, str | None, bool]]
     ) -> None:
+        """Every callback as received: (message id, provider SID, status, error code, applied)."""
+        at = datetime.now(UTC)
         self.session.execute(
-            insert(status_events).values(
-                message_id=message_id,
-                provider_sid=provider_sid,
-                status=status,
-                error_code=error_code,
-                applied=applied,
-                received_at=datetime.now(UTC),
-            )
+            insert(status_events),
+            [
+                {
+                    "message_id": message_id,
+                    "provider_sid": provider_sid,
+                    "status": status,
+                    "error_code": error_code,
+                    "applied": applied,
+                    "received_at": at,
+                }
+                for message_id, provider_sid, status, error_code, applied in events
+            ],
         )
 
     def messages_by_id(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Message]:
-        query = select(Message).where(_m.id.in_(ids))
+        query = select(Message).where(_m.id.in_(ids)).order_by(_m.id)
         if lock:
             query = query.with_for_update()
         return {m.id: m for m in self.session.scalars(query)}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -25,6 +28,11 @@ def make_twilio_client(
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
         http.session.mount("https://", adapter)
         http.session.mount("http://", adapter)
+        # requests otherwise reads every environment variable on each call to find
+        # proxies (a third of the SDK's time per text); the host is fixed, so read once.
+        http.session.proxies = get_environ_proxies(api_base_url or "https://api.twilio.com")
+        http.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or True
+        http.session.trust_env = False
     client = Client(account_sid, auth_token, http_client=http)
     if api_base_url:
         client.edge = None

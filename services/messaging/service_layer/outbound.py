@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from services.messaging.domain.model import Message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
@@ -28,16 +29,21 @@ def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bo
         publish_status(uow, message)
 
 
+STATUS_CHANGED = "messaging.message.status_changed"
+
+
+def status_payload(message: Message) -> dict[str, Any]:
+    """The status event's data, as the message stands now."""
+    return {
+        "message_id": message.id,
+        "participant_id": message.participant_id,
+        "trial_id": message.trial_id,
+        "batch_id": message.batch_id,
+        "kind": message.kind,
+        "status": message.status,
+        "reason": message.error,
+    }
+
+
 def publish_status(uow: MessagingUnitOfWork, message: Message) -> None:
-    uow.publish(
-        "messaging.message.status_changed",
-        {
-            "message_id": message.id,
-            "participant_id": message.participant_id,
-            "trial_id": message.trial_id,
-            "batch_id": message.batch_id,
-            "kind": message.kind,
-            "status": message.status,
-            "reason": message.error,
-        },
-    )
+    uow.publish(STATUS_CHANGED, status_payload(message))

@@ -21,7 +21,7 @@ from services.messaging.domain.model import (
     Suppression,
 )
 from services.messaging.domain.windows import ALWAYS, SendingWindow
-from services.messaging.service_layer.outbound import publish_status
+from services.messaging.service_layer.outbound import STATUS_CHANGED, publish_status
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.logs import get_logger
 
@@ -142,7 +142,7 @@ def record_outcomes(
                     }
                 )
         uow.messaging.set_accepted(accepted, datetime.now(UTC))
-        uow.publish_many("messaging.message.status_changed", events)
+        uow.publish_many(STATUS_CHANGED, events)
         if failed:
             found = uow.messaging.messages_by_id([i for i, _ in failed], lock=uow.row_locks)
             for message_id, error in failed:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from services.messaging.service_layer.outbound import publish_status
+from services.messaging.service_layer.outbound import STATUS_CHANGED, status_payload
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
 # Provider statuses onto ours. Twilio also says "sending" while it works; we are past that.
@@ -21,27 +24,42 @@ PROVIDER_STATUS = {
 }
 
 
-def record_status(
-    uow: MessagingUnitOfWork,
-    message_id: uuid.UUID,
-    provider_sid: str | None,
-    provider_status: str,
-    error_code: str | None,
-) -> bool:
-    """Returns whether the message moved. Unknown or stale callbacks are kept, not applied."""
-    status = PROVIDER_STATUS.get(provider_status)
+@dataclass(frozen=True)
+class StatusCallback:
+    message_id: uuid.UUID
+    provider_sid: str | None
+    provider_status: str
+    error_code: str | None
+
+
+def record_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> list[bool]:
+    """Record callbacks in one transaction, in the order given; returns whether each moved
+    its message. Unknown or stale callbacks are kept, not applied."""
+    applied_each: list[bool] = []
+    moved: list[dict[str, Any]] = []
     with uow:
-        message = uow.messaging.message(message_id, lock=uow.row_locks)
-        applied = False
-        if message is not None and status is not None:
-            if message.provider_sid is None and provider_sid:
-                message.provider_sid = provider_sid  # the callback beat our own record
-            reason = f"provider error {error_code}" if error_code else None
-            applied = message.move_to(status, reason)
-            if applied:
-                publish_status(uow, message)
-        uow.messaging.record_status_event(
-            message_id, provider_sid, provider_status, error_code, applied
+        # Locked in id order, so two processes writing overlapping groups cannot deadlock.
+        found = uow.messaging.messages_by_id(
+            sorted({c.message_id for c in callbacks}), lock=uow.row_locks
         )
+        for callback in callbacks:
+            message = found.get(callback.message_id)
+            status = PROVIDER_STATUS.get(callback.provider_status)
+            applied = False
+            if message is not None and status is not None:
+                if message.provider_sid is None and callback.provider_sid:
+                    message.provider_sid = callback.provider_sid  # it beat our own record
+                reason = f"provider error {callback.error_code}" if callback.error_code else None
+                applied = message.move_to(status, reason)
+                if applied:
+                    moved.append(status_payload(message))
+            applied_each.append(applied)
+        uow.messaging.record_status_events(
+            [
+                (c.message_id, c.provider_sid, c.provider_status, c.error_code, applied)
+                for c, applied in zip(callbacks, applied_each, strict=True)
+            ]
+        )
+        uow.publish_many(STATUS_CHANGED, moved)
         uow.commit()
-    return applied
+    return applied_each

@@ -3,7 +3,9 @@ and STOP wins until START."""
 
 from __future__ import annotations
 
+import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,6 +189,38 @@ def test_callbacks_out_of_order_leave_the_message_delivered(
     ]
     changed = events(service, "messaging.message.status_changed", patient.participant_id)
     assert [e.data["status"] for e in changed] == ["accepted", "delivered"]
+
+
+def test_callbacks_arriving_together_are_all_stored_and_only_move_forward(
+    service: Service,
+) -> None:
+    """Twilio sends callbacks in bursts: they are written in groups, one per process."""
+    trial_id = uuid.uuid4()
+    save_trial(service, trial_id)
+    people = [(uuid.uuid4(), mobile()) for _ in range(10)]
+    for participant_id, number in people:
+        save_contact(service, participant_id, ODS_A, number)
+    assert queue_invitations(service, trial_id, *(p for p, _ in people)) == len(people)
+    send_queued(service, a_provider())
+    sent = [m for _, number in people for m in messages_to(service, number)]
+    arriving = [(m, s) for m in sent for s in ("queued", "sent", "delivered", "delivered")]
+    random.Random(7).shuffle(arriving)
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda item: callback(service, *item).status_code, arriving))
+
+    assert answers == [204] * len(arriving)
+    for message in sent:
+        assert messages_to(service, message.to)[0].status == "delivered"
+        stored = status_events_of(service, message.id)
+        assert sorted(s.status for s in stored) == ["delivered", "delivered", "queued", "sent"]
+        changed = [
+            e.data["status"]
+            for e in events(service, "messaging.message.status_changed", message.participant_id)
+        ]
+        assert changed[0] == "accepted" and changed[-1] == "delivered"
+        assert len(changed) == len(set(changed)), "no status is announced twice"
+        assert len(changed) - 1 == sum(s.applied for s in stored)
 
 
 def test_a_failure_callback_keeps_the_providers_error_code(

@@ -7,19 +7,23 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from twilio.request_validator import RequestValidator
 
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
-from services.messaging.service_layer import replies, statuses
-from shared.http.app import settings, unit_of_work
+from services.messaging.service_layer import replies
+from services.messaging.service_layer.statuses import StatusCallback, record_statuses
+from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.db.group_commit import GroupCommit
+from shared.http.app import runtime, settings, unit_of_work
 from shared.http.problems import problem
 from shared.logs import get_logger
 
 log = get_logger(__name__)
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description="Twilio webhooks")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+STATUS_WRITER = "messaging.status_callbacks"
 
 
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,10 +50,23 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 @blp.arguments(StatusCallbackForm, location="form")
 @blp.response(204, description="Recorded (applied only if it moves the message forward)")
 def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
-    statuses.record_status(
-        unit_of_work(), message_id, form["MessageSid"], form["MessageStatus"], form["ErrorCode"]
+    callback = StatusCallback(
+        message_id, form["MessageSid"], form["MessageStatus"], form["ErrorCode"]
     )
+    status_writer().submit(callback)  # returns once committed: stored before answering
     return Response(status=204)
+
+
+def status_writer() -> GroupCommit[StatusCallback, bool]:
+    """This process's one writer of status callbacks (they arrive in bursts)."""
+    writer: GroupCommit[StatusCallback, bool] | None = current_app.extensions.get(STATUS_WRITER)
+    if writer is None:
+        new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
+        made: GroupCommit[StatusCallback, bool] = GroupCommit(
+            lambda group: record_statuses(new_uow(), group), name="status-callbacks"
+        )
+        writer = current_app.extensions.setdefault(STATUS_WRITER, made)
+    return writer
 
 
 @blp.post("/inbound")
