@@ -125,6 +125,7 @@ templates = Table(
     Column("version", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("reviewed", Boolean, nullable=False),
+    Column("reply_with", String(10), nullable=False, server_default="words"),
     Column("created_by", String(200), nullable=False),
     Column("reviewed_by", String(200)),
     Column("reviewed_at", DateTime(timezone=True)),

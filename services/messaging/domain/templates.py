@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from string import Formatter
 
+from services.messaging.domain.replies import WORDS
 from shared.errors import FieldError, InvalidInput
 from shared.languages import LANGUAGES, fallbacks
 
@@ -62,6 +63,8 @@ class Template:
     version: int
     body: str
     reviewed: bool = False
+    # How the text asks for an answer: "words" (Reply YES or NO) or "digits" (Reply 1 or 2).
+    reply_with: str = WORDS
     created_by: str = "system"
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None

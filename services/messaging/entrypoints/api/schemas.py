@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.messaging.domain.replies import CONVENTIONS, WORDS
 from shared.http.fields import UtcDateTime
 
 
@@ -46,6 +47,11 @@ class TemplateIn(Schema):
     kind = fields.String(required=True, metadata={"example": "invitation"})
     language = fields.String(required=True, metadata={"example": "ur"})
     body = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reply_with = fields.String(
+        load_default=WORDS,
+        validate=validate.OneOf(CONVENTIONS),
+        metadata={"description": "How the text asks for an answer: words (YES/NO) or digits"},
+    )
 
 
 class TemplateQuery(Schema):
@@ -63,6 +69,7 @@ class TemplateOut(Schema):
     version = fields.Integer()
     body = fields.String()
     reviewed = fields.Boolean()
+    reply_with = fields.String()
     created_by = fields.String()
     reviewed_by = fields.String(allow_none=True)
     reviewed_at = UtcDateTime(allow_none=True)

@@ -43,6 +43,7 @@ def save_template(body: dict[str, Any]) -> Any:
         body["kind"],
         body["language"],
         body["body"],
+        body["reply_with"],
     )
 
 
