@@ -208,7 +208,7 @@ def main() -> None:
     two.add_argument("--warmup", type=float, default=5)
     two.add_argument("--rate", type=float, default=100)
     two.add_argument("--latency-ms", type=float, default=200)
-    two.add_argument("--concurrency", type=int, default=16)
+    two.add_argument("--concurrency", type=int, default=32)
     two.add_argument("--show-seconds", action="store_true")
     args = parser.parse_args()
     configure("bench", "WARNING", "console")

@@ -30,7 +30,7 @@ class MessagingSettings:
     send_poll_interval: float
     reconcile_after_seconds: int
     send_rate_per_second: float = 0.0  # 0: no limit
-    send_concurrency: int = 8  # provider calls in flight per sending process
+    send_concurrency: int = 32  # provider calls in flight per sending process
     default_window: SendingWindow = DEFAULT_WINDOW
     price_per_segment: float = 0.04
     price_currency: str = "GBP"
@@ -57,7 +57,7 @@ def load_settings() -> MessagingSettings:
         reconcile_after_seconds=env.int("SEND_RECONCILE_AFTER", 60, validate=Range(min=1)),
         # Across every sending process together; Twilio queues what goes over its own limit.
         send_rate_per_second=env.float("SEND_RATE_PER_SECOND", 0.0, validate=Range(min=0)),
-        send_concurrency=env.int("SEND_CONCURRENCY", 8, validate=Range(1, 256)),
+        send_concurrency=env.int("SEND_CONCURRENCY", 32, validate=Range(1, 256)),
         default_window=_window(env.str("SEND_WINDOW", "mon-fri 09:00-18:00")),
         price_per_segment=env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0)),
         price_currency=env.str("SMS_PRICE_CURRENCY", "GBP"),

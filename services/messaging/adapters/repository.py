@@ -149,6 +149,44 @@ class MessagingRepository:
         )
         return [(r[0], r[1], r[2], int(r[3])) for r in self.session.execute(query)]
 
+    def held_languages(self, batch_id: uuid.UUID) -> list[str]:
+        """The languages of the people whose invitations in this batch are still held."""
+        query = (
+            select(contacts.c.language)
+            .join(contacts, contacts.c.participant_id == _m.participant_id)
+            .where(_m.batch_id == batch_id, _m.kind == "invitation", _m.status == "held")
+            .distinct()
+        )
+        return list(self.session.scalars(query))
+
+    def retext_held(
+        self, batch_id: uuid.UUID, contact_language: str, template: Template, body: str
+    ) -> None:
+        """Give the batch's held invitations to people who read `contact_language` this text."""
+        readers = select(contacts.c.participant_id).where(contacts.c.language == contact_language)
+        self.session.execute(
+            update(messages)
+            .where(
+                _m.batch_id == batch_id,
+                _m.kind == "invitation",
+                _m.status == "held",
+                _m.participant_id.in_(readers),
+            )
+            .values(
+                body=body,
+                template_id=template.id,
+                language=template.language,
+                updated_at=datetime.now(UTC),
+            )
+        )
+
+    def open_batches(self, trial_id: uuid.UUID | None) -> Sequence[Batch]:
+        """Batches whose invitations are still held (not approved yet, or paused)."""
+        query = select(Batch).where(batches.c.status.in_(("draft", "paused")))
+        if trial_id is not None:
+            query = query.where(batches.c.trial_id == trial_id)
+        return self.session.scalars(query).all()
+
     def batch_status_counts(self, batch_id: uuid.UUID) -> list[tuple[str, str, str | None, int]]:
         """(kind, status, error, how many) for every message of the batch."""
         query = (

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from services.messaging.domain import templates as rules
+from services.messaging.domain.replies import WORDS
 from services.messaging.domain.segments import smart_encode
 from services.messaging.domain.templates import Template
 from services.messaging.domain.trial_settings import TrialSettings
@@ -34,6 +35,7 @@ def save_template(
     kind: str,
     language: str,
     body: str,
+    reply_with: str = WORDS,
 ) -> Template:
     """A new version; never an edit of an old one, so what was sent can always be shown."""
     rules.check_template(kind, language, body)
@@ -42,8 +44,12 @@ def save_template(
         if trial_id is not None and uow.messaging.trial(trial_id) is None:
             raise InvalidInput.for_field("trial_id", f"no trial {trial_id} is known here")
         version = uow.messaging.latest_version(scope, kind, language) + 1
-        template = Template(scope, kind, language, version, body, created_by=by)
+        template = Template(
+            scope, kind, language, version, body, reply_with=reply_with, created_by=by
+        )
         uow.messaging.add_template(template)
+        if kind == "invitation":
+            retext_held_invitations(uow, trial_id)
         uow.commit()
     return template
 
@@ -85,3 +91,16 @@ def render(
         raise NoTemplate(f"no {kind} template in {language} or English")
     text = found.render({**trial.values(), **(extra or {})})
     return Rendered(found, smart_encode(text) if trial.smart_encoding else text)
+
+
+def retext_held_invitations(uow: MessagingUnitOfWork, trial_id: uuid.UUID | None) -> None:
+    """Bring the held invitations of open batches (of one trial, or all) to the current
+    templates and trial settings, so what is previewed and approved is what goes out.
+    Called inside the caller's transaction after a template or a trial's settings change."""
+    for batch in uow.messaging.open_batches(trial_id):
+        trial = uow.messaging.trial_settings(batch.trial_id)
+        if trial is None:
+            continue
+        for language in uow.messaging.held_languages(batch.id):
+            rendered = render(uow, trial, "invitation", language)
+            uow.messaging.retext_held(batch.id, language, rendered.template, rendered.text)

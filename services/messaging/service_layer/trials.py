@@ -8,6 +8,7 @@ from typing import Any
 
 from services.messaging.domain.trial_settings import TrialSettings
 from services.messaging.domain.windows import SendingWindow
+from services.messaging.service_layer.templates import retext_held_invitations
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.errors import InvalidInput, NotFound
 
@@ -37,5 +38,6 @@ def update_settings(
             except (ValueError, KeyError) as exc:
                 raise InvalidInput.for_field("window", str(exc)) from exc
         uow.messaging.save_trial_settings(updated)
+        retext_held_invitations(uow, trial_id)
         uow.commit()
     return updated

@@ -244,6 +244,39 @@ def test_saving_makes_a_new_unreviewed_version_the_trial_uses_until_reviewed(
     )
 
 
+def test_a_template_or_setting_changed_after_the_batch_was_made_is_what_goes_out(
+    messaging_world: World,
+) -> None:
+    """Held invitations follow the current template and trial settings until approval."""
+    service, trial = messaging_world.service, messaging_world.trial_y
+    participant_id, _ = a_contact(service, "en")
+    batch_id = messaging_batch(service, trial, participant_id)
+    body = {"trial_id": str(trial), "kind": "invitation", "language": "en"}
+    saved = call(
+        messaging_world, "admin", "POST", "/templates", {**body, "body": "Newer {title} {info_url}"}
+    ).get_json()
+    call(messaging_world, "admin", "POST", f"/templates/{saved['id']}/review", {})
+    patched = call(
+        messaging_world,
+        "admin",
+        "PATCH",
+        f"/trials/{trial}/messaging-settings",
+        {"info_url": "https://x.example/af"},
+    )
+    assert patched.status_code == 200
+
+    [row] = call(messaging_world, "admin", "GET", f"/batches/{batch_id}/preview").get_json()[
+        "languages"
+    ]
+    assert row["text"] == "Newer A heart study https://x.example/af"
+    assert row["template_version"] == saved["version"]
+    approved = call(messaging_world, "staff_a", "POST", f"/batches/{batch_id}/approve", {})
+    assert approved.status_code == 200
+    [queued] = message_rows(service, batch_id)
+    assert (queued.status, queued.body) == ("queued", row["text"])
+    assert queued.template_id == uuid.UUID(saved["id"])
+
+
 def test_the_shipped_translations_are_listed_unreviewed_and_english_reviewed(
     messaging_world: World,
 ) -> None:
