@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from services.messaging.adapters.provider import Accepted, Outcome, ProviderError, SendRequest
+from services.messaging.adapters.twilio_client import NETWORK_ERRORS
 
 # Twilio error codes (https://www.twilio.com/docs/api/errors) and what they mean for us.
 SUPPRESS_CODES = frozenset({21610})  # the recipient replied STOP to this sender
@@ -55,7 +55,7 @@ class TwilioProvider:
         except TwilioRestException as exc:
             outcome = classify_twilio_error(exc.status, exc.code)
             raise ProviderError(outcome, str(exc.code or exc.status), exc.msg) from exc
-        except requests.RequestException as exc:
+        except NETWORK_ERRORS as exc:
             # The request may have reached Twilio before the connection broke.
             raise ProviderError("unknown", "network", type(exc).__name__) from exc
         return Accepted(sid=str(message.sid))
@@ -68,6 +68,6 @@ class TwilioProvider:
                 created = message.date_created
                 if message.body == body and (created is None or created >= since):
                     return str(message.sid)
-        except (TwilioRestException, requests.RequestException) as exc:
+        except (TwilioRestException, *NETWORK_ERRORS) as exc:
             raise ProviderError("unknown", "lookup", type(exc).__name__) from exc
         return None
