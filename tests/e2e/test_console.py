@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from tests.e2e.conftest import System
+from tests.e2e.pages import open_section, shot, sign_in
 from tests.support.api import ApiClient, eventually
-from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 PRACTICE = "M85009"
@@ -61,16 +61,6 @@ def world(system: System) -> dict[str, Any]:
         "staff": staff_token,
         "coordinator": coordinator_token,
     }
-
-
-def sign_in(page: Any, system: System, token: str) -> None:
-    page.goto(f"{system.urls['console']}/sign-in")
-    page.get_by_label("Access token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def shot(page: Any, request: pytest.FixtureRequest, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
 
 
 def test_staff_sign_in_and_see_their_patients_status(
@@ -161,7 +151,7 @@ def test_an_admin_adds_a_practice_and_issues_then_revokes_a_token(
     system: System, page: Any, request: pytest.FixtureRequest
 ) -> None:
     sign_in(page, system, system.token("--name", "Ada Admin", "--role", "admin"))
-    page.get_by_role("link", name="Practices").first.click()
+    open_section(page, "Practices")
     page.get_by_label("ODS code").fill("M8500")
     page.get_by_label("Name").fill("Too Short Surgery")
     page.get_by_role("button", name="Add practice").click()
@@ -170,7 +160,7 @@ def test_an_admin_adds_a_practice_and_issues_then_revokes_a_token(
     page.get_by_role("button", name="Add practice").click()
     page.get_by_text("Practice M85010 added").wait_for()
 
-    page.get_by_role("link", name="Access tokens").first.click()
+    open_section(page, "Access tokens")
     page.get_by_label("Who will hold it").fill("New Receptionist")
     page.get_by_label("Practice staff").check()
     page.get_by_label("Practices (staff)").fill("M85010")

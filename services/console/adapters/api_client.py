@@ -37,6 +37,12 @@ class ServiceClient:
     def post(self, path: str, json: Any = None) -> Any:
         return self._call("POST", path, json=json)
 
+    def put(self, path: str, json: Any) -> Any:
+        return self._call("PUT", path, json=json)
+
+    def patch(self, path: str, json: Any) -> Any:
+        return self._call("PATCH", path, json=json)
+
     def delete(self, path: str) -> Any:
         return self._call("DELETE", path)
 

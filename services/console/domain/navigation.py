@@ -23,6 +23,11 @@ COORDINATOR_SECTIONS = (
     Section("coordinator.trials", "Trials", "Consent status for the trials you coordinate"),
 )
 ADMIN_SECTIONS = (
+    Section("admin.trials.index", "Trial setup", "Add trials; their reminders and sending hours"),
+    Section("admin.consent.index", "Consent forms", "Versions, translations, what patients read"),
+    Section(
+        "admin.templates.index", "Message templates", "Texts per language, their length and review"
+    ),
     Section("admin.practices", "Practices", "GP practices using TrialReach"),
     Section("admin.tokens", "Access tokens", "Who may sign in, with which role and scope"),
 )

@@ -1,4 +1,5 @@
-"""Admins: practices and access tokens."""
+"""Admins: practices and access tokens here; trials, consent forms and templates in their own
+modules, each a blueprint inside this one, so every admin page is in the "admin" area."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.entrypoints import admin_consent, admin_templates, admin_trials
 from services.console.entrypoints.session import client, signed_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+for part in (admin_trials.bp, admin_consent.bp, admin_templates.bp):
+    bp.register_blueprint(part)
 
 
 @bp.get("/practices")

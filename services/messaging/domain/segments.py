@@ -97,3 +97,35 @@ def smart_encode(text: str) -> str:
 
 def cost(segments: int, price_per_segment: float) -> float:
     return round(segments * price_per_segment, 4)
+
+
+def outside_gsm7(text: str) -> list[str]:
+    """The characters that make a text UCS-2, each once, in the order they first appear:
+    what an admin would change to get GSM-7 back, if the language allows."""
+    return list(dict.fromkeys(ch for ch in text if ch not in GSM7))
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A text's length as a person counts it and as the network bills it."""
+
+    encoding: Encoding
+    characters: int
+    units: int
+    segments: int
+    per_segment_limit: int
+    cost: float
+    outside_gsm7: list[str]
+
+
+def measure(text: str, price_per_segment: float) -> Measure:
+    info = count_segments(text)
+    return Measure(
+        encoding=info.encoding,
+        characters=len(text),
+        units=info.units,
+        segments=info.segments,
+        per_segment_limit=info.per_segment_limit,
+        cost=cost(info.segments, price_per_segment),
+        outside_gsm7=outside_gsm7(text),
+    )

@@ -287,6 +287,21 @@ def test_the_shipped_translations_are_listed_unreviewed_and_english_reviewed(
         assert shipped[code] is False
 
 
+def test_the_segment_counter_says_what_urdu_costs_and_refuses_a_text_too_long(
+    messaging_world: World,
+) -> None:
+    yes_in_urdu = "\u06c1\u0627\u06ba"  # ہاں
+    urdu = call(messaging_world, "admin", "POST", "/segments", {"text": f"{yes_in_urdu} " * 20})
+    assert urdu.status_code == 200
+    body = urdu.get_json()
+    assert (body["encoding"], body["characters"], body["segments"]) == ("UCS-2", 80, 2)
+    assert body["cost"] == 0.08 and body["currency"] == "GBP"
+    assert body["outside_gsm7"] == list(yes_in_urdu)
+    too_long = call(messaging_world, "admin", "POST", "/segments", {"text": "a" * 1601})
+    assert too_long.status_code == 422
+    assert too_long.get_json()["errors"][0]["field"] == "text"
+
+
 # Replies: acknowledgements in the patient's language, the review inbox, re-subscribing
 
 

@@ -413,6 +413,9 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         {"admin": 200},
         lambda w: Call("POST", f"/templates/{a_new_template(w)}/review", json={}),
     ),
+    ("messaging", "POST", "/segments"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("POST", "/segments", json={"text": "ہاں"})
+    ),
     ("messaging", "GET", "/replies/unclear"): Case(
         STAFF_AND_ADMIN, staff_of_a(200, 200), lambda w: Call("GET", "/replies/unclear")
     ),

@@ -22,6 +22,10 @@ from services.console.domain.navigation import may_open, sections_for
         ("staff", "admin.tokens", False),
         ("coordinator", "admin.practices", False),
         ("admin", "admin.tokens", True),
+        ("admin", "admin.templates.edit", True),
+        ("staff", "admin.templates.segments", False),
+        ("coordinator", "admin.consent.version", False),
+        ("staff", "admin.trials.index", False),
     ],
 )
 def test_a_role_opens_only_its_own_areas(role: str, endpoint: str, allowed: bool) -> None:

@@ -13,6 +13,7 @@ from services.messaging.domain.segments import (
     GSM7_EXTENSION,
     SegmentInfo,
     count_segments,
+    measure,
 )
 
 # Urdu ends a sentence with its own full stop (U+06D4), which ruff takes for a look-alike.
@@ -131,3 +132,20 @@ def test_parts_are_as_few_as_the_limits_allow(text: str) -> None:
 @given(st.one_of(gsm7_text, any_text), st.characters())
 def test_adding_a_character_never_takes_fewer_parts(text: str, char: str) -> None:
     assert count_segments(text + char).segments >= count_segments(text).segments
+
+
+def test_measure_names_the_characters_that_make_a_text_ucs2() -> None:
+    found = measure("Don\u2019t miss it\u2019s ok", price_per_segment=0.04)
+    assert (found.encoding, found.characters, found.segments) == ("UCS-2", 18, 1)
+    assert found.outside_gsm7 == ["\u2019"]
+
+
+def test_measure_prices_each_part() -> None:
+    found = measure("a" * 161, price_per_segment=0.04)
+    assert (found.encoding, found.units, found.segments, found.per_segment_limit) == (
+        "GSM-7",
+        161,
+        2,
+        153,
+    )
+    assert found.cost == 0.08 and found.outside_gsm7 == []

@@ -204,3 +204,20 @@ class NoteIn(Schema):
     """An action's body: `{}`, or a note for the log of why."""
 
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class SegmentsIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(max=1600))
+
+
+class SegmentsOut(Schema):
+    encoding = fields.String(metadata={"description": "GSM-7 or UCS-2"})
+    characters = fields.Integer(metadata={"description": "as a person counts them"})
+    units = fields.Integer(metadata={"description": "septets (GSM-7) or UTF-16 units (UCS-2)"})
+    segments = fields.Integer(metadata={"description": "SMS parts"})
+    per_segment_limit = fields.Integer(metadata={"description": "160/70, or 153/67 once split"})
+    cost = fields.Float(metadata={"description": "for one recipient"})
+    currency = fields.String()
+    outside_gsm7 = fields.List(
+        fields.String(), metadata={"description": "the characters that make the text UCS-2"}
+    )
