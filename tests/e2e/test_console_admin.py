@@ -134,8 +134,10 @@ def test_an_admin_sets_up_a_trial_its_consent_form_and_an_urdu_invitation(
     shot(page, request, "placeholder-error")
 
     page.get_by_label("Text", exact=True).fill(URDU_INVITATION)
+    page.get_by_label("In digits (Reply 1 or 2)").check()
     page.get_by_role("button", name="Save as a new version").click()
     page.get_by_text("Version 1 saved").wait_for()
+    expect(page.get_by_label("In digits (Reply 1 or 2)")).to_be_checked()
     card = page.locator(".nhsuk-card").first
     expect(card).to_contain_text("In use: version 1")
     expect(card).to_contain_text("Not reviewed")

@@ -15,7 +15,7 @@ from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, signed_in
 
 bp = Blueprint("templates", __name__, url_prefix="/templates")
-TEMPLATE_FIELDS = ("kind", "language", "body")
+TEMPLATE_FIELDS = ("kind", "language", "body", "reply_with")
 
 
 @bp.get("")
@@ -58,7 +58,8 @@ def edit() -> str:
 def save() -> Response | tuple[str, int]:
     form = request.form
     if form.get("action") == "check":
-        return _editor(form, body=form.get("body", ""), count=_count(form.get("body", ""))), 200
+        text = form.get("body", "")
+        return _editor(form, body=text, count=_count(text), reply_with=form.get("reply_with")), 200
     trial_id = form.get("trial", "")
     text = form.get("body", "")
     body = {
@@ -66,12 +67,14 @@ def save() -> Response | tuple[str, int]:
         "kind": form.get("kind", ""),
         "language": form.get("language", ""),
         "body": text,
+        "reply_with": form.get("reply_with", "words"),
     }
     try:
         saved = client("messaging").post("/templates", body)
     except ApiProblem as problem:
         errors = refused(problem, TEMPLATE_FIELDS)
-        page = _editor(form, body=text, count=_count(text), errors=errors)
+        reply_with = form.get("reply_with")
+        page = _editor(form, body=text, count=_count(text), errors=errors, reply_with=reply_with)
         return page, problem.status
     flash(
         f"Version {saved['version']} saved. It is not reviewed yet: a fluent reader should "

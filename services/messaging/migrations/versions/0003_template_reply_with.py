@@ -22,6 +22,11 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("reply_with", sa.String(length=10), nullable=False, server_default="words")
         )
+    # The shipped English texts came reviewed but without saying by whom or when.
+    op.execute(
+        "UPDATE templates SET reviewed_by = 'TrialReach (shipped)', reviewed_at = created_at "
+        "WHERE reviewed AND reviewed_by IS NULL"
+    )
 
 
 def downgrade() -> None:
