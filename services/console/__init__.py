@@ -20,7 +20,7 @@ from shared.web import csrf
 def create_app(settings: ConsoleSettings | None = None) -> Flask:
     settings = settings or load_settings()
     configure("console", settings.log_level, settings.log_format)
-    app = Flask(__name__)
+    app = Flask(__name__, static_url_path="/static/console")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from tests.e2e.conftest import System
+from tests.e2e.console_pages import shot, sign_in
 from tests.support.api import ApiClient, eventually
-from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 PRACTICE = "M85009"
@@ -61,16 +61,6 @@ def world(system: System) -> dict[str, Any]:
         "staff": staff_token,
         "coordinator": coordinator_token,
     }
-
-
-def sign_in(page: Any, system: System, token: str) -> None:
-    page.goto(f"{system.urls['console']}/sign-in")
-    page.get_by_label("Access token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def shot(page: Any, request: pytest.FixtureRequest, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
 
 
 def test_staff_sign_in_and_see_their_patients_status(

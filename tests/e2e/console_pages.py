@@ -1,0 +1,28 @@
+"""Driving the console in Chromium: signing in, screenshots kept as artifacts, axe checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import System
+from tests.support.axe import violations
+from tests.support.processes import ARTIFACTS
+
+
+def sign_in(page: Any, system: System, token: str) -> None:
+    page.goto(f"{system.urls['console']}/sign-in")
+    page.get_by_label("Access token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def shot(page: Any, request: pytest.FixtureRequest, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)
+
+
+def seen(page: Any, request: pytest.FixtureRequest, name: str) -> None:
+    """A page on the way through a day: kept as a screenshot, and accessible (axe)."""
+    shot(page, request, name)
+    assert violations(page) == [], f"{name}: {page.url}"
