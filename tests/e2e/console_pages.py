@@ -25,4 +25,5 @@ def shot(page: Any, request: pytest.FixtureRequest, name: str) -> None:
 def seen(page: Any, request: pytest.FixtureRequest, name: str) -> None:
     """A page on the way through a day: kept as a screenshot, and accessible (axe)."""
     shot(page, request, name)
-    assert violations(page) == [], f"{name}: {page.url}"
+    found = violations(page)
+    assert found == [], f"{name} ({page.url}): {found}"

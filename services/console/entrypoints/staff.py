@@ -218,14 +218,18 @@ def invite_cohort(cohort_id: uuid.UUID) -> Response:
         f"{requested['invited']} invitations are being prepared. "
         "Check the texts and approve the batch when it appears below."
     )
-    return redirect(url_for("staff.batches"))
+    return redirect(url_for("staff.batches", waiting=requested["batch_id"]))
 
 
 @bp.get("/batches")
 @signed_in
 def batches() -> str:
+    found = client("messaging").get("/batches")
+    # Just requested: the page follows until that batch has reached messaging whole.
+    waiting = request.args.get("waiting", "")
+    arrived = any(b["id"] == waiting and b["parts_received"] >= b["parts"] for b in found)
     return render_template(
-        "console/staff/batches.html", batches=client("messaging").get("/batches")
+        "console/staff/batches.html", batches=found, waiting=bool(waiting) and not arrived
     )
 
 
