@@ -17,6 +17,17 @@ def sign_in(page: Any, system: System, token: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def nav(page: Any, name: str) -> None:
+    """Open a section from the header; links that do not fit are under its More menu."""
+    menu = page.get_by_role("navigation", name="Menu")
+    menu.wait_for()
+    page.wait_for_load_state()  # the design system's script has laid the menu out
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        menu.get_by_role("button", name="More").click()
+    link.click()
+
+
 def shot(page: Any, request: pytest.FixtureRequest, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{name}.png"), full_page=True)

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.conftest import System
-from tests.e2e.console_pages import seen, sign_in
+from tests.e2e.console_pages import nav, seen, sign_in
 from tests.support.api import ApiClient, eventually
 from tests.support.axe import violations
 
@@ -113,10 +113,6 @@ def day(system: System) -> dict[str, Any]:
             "--name", "Cora Coordinator", "--role", "coordinator", "--trial", trial["id"]
         ),
     }
-
-
-def nav(page: Any, name: str) -> None:
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name).click()
 
 
 def cell_after(page: Any, table: str, row: str) -> str:
