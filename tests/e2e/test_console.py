@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import System
-from tests.e2e.pages import open_section, shot, sign_in
+from tests.e2e.console_pages import nav, shot, sign_in
 from tests.support.api import ApiClient, eventually
 
 pytestmark = pytest.mark.e2e
@@ -151,7 +151,8 @@ def test_an_admin_adds_a_practice_and_issues_then_revokes_a_token(
     system: System, page: Any, request: pytest.FixtureRequest
 ) -> None:
     sign_in(page, system, system.token("--name", "Ada Admin", "--role", "admin"))
-    open_section(page, "Practices")
+    page.get_by_text("Signed in as Ada Admin").wait_for()
+    nav(page, "Practices")
     page.get_by_label("ODS code").fill("M8500")
     page.get_by_label("Name").fill("Too Short Surgery")
     page.get_by_role("button", name="Add practice").click()
@@ -160,7 +161,7 @@ def test_an_admin_adds_a_practice_and_issues_then_revokes_a_token(
     page.get_by_role("button", name="Add practice").click()
     page.get_by_text("Practice M85010 added").wait_for()
 
-    open_section(page, "Access tokens")
+    nav(page, "Access tokens")
     page.get_by_label("Who will hold it").fill("New Receptionist")
     page.get_by_label("Practice staff").check()
     page.get_by_label("Practices (staff)").fill("M85010")

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import System
-from tests.e2e.pages import open_section, shot, sign_in
+from tests.e2e.console_pages import accessible, open_section, shot, sign_in
 from tests.support.api import ApiClient, eventually
-from tests.support.axe import violations
 
 pytestmark = pytest.mark.e2e
 PRACTICE = "M85020"
@@ -23,12 +22,6 @@ URDU_INVITATION = "السلام علیکم، {title} کے بارے میں پڑھ
 @pytest.fixture(scope="module")
 def admin_token(system: System) -> str:
     return system.token("--name", "Ada Admin", "--role", "admin")
-
-
-def accessible(page: Any) -> None:
-    # After the header's script has moved the links that do not fit under "More".
-    page.wait_for_load_state("load")
-    assert violations(page) == []
 
 
 def test_an_admin_sets_up_a_trial_its_consent_form_and_an_urdu_invitation(

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain.error_report import RowProblem, first_problems
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.session import client, current_user, signed_in
 from shared.ethnicity import ETHNIC_CATEGORIES
@@ -38,14 +39,26 @@ def participants() -> str:
     page = client("registry").get(
         "/participants", practice_ods=practice, cursor=request.args.get("cursor"), limit=50
     )
-    return render_template("console/staff/participants.html", practice=practice, page=page)
+    return render_template(
+        "console/staff/participants.html",
+        practice=practice,
+        page=page,
+        trial_names=_trial_names(),
+    )
 
 
 @bp.get("/patients/<uuid:participant_id>")
 @signed_in
 def participant(participant_id: uuid.UUID) -> str:
     found = client("registry").get(f"/participants/{participant_id}")
-    return render_template("console/staff/participant.html", participant=found)
+    return render_template(
+        "console/staff/participant.html", participant=found, trial_names=_trial_names()
+    )
+
+
+def _trial_names() -> dict[str, str]:
+    # Statuses are per trial: staff know a trial by its short name, not its id.
+    return {t["id"]: t["short_name"] for t in client("registry").get("/trials")}
 
 
 @bp.get("/imports")
@@ -81,7 +94,22 @@ def upload() -> Response | tuple[str, int]:
 @signed_in
 def import_progress(import_id: uuid.UUID) -> str:
     job = client("registry").get(f"/imports/{import_id}")
-    return render_template("console/staff/import.html", job=job)
+    problems: list[RowProblem] = []
+    more = False
+    if job["status"] == "done" and (job["rejected"] or job["duplicates"]):
+        problems, more = _first_problems(import_id)
+    return render_template(
+        "console/staff/import.html", job=job, problems=problems, more_problems=more
+    )
+
+
+def _first_problems(import_id: uuid.UUID) -> tuple[list[RowProblem], bool]:
+    upstream = client("registry").download(f"/imports/{import_id}/errors.csv")
+    try:
+        upstream.encoding = "utf-8-sig"
+        return first_problems(upstream.iter_lines(decode_unicode=True))
+    finally:
+        upstream.close()
 
 
 @bp.get("/imports/<uuid:import_id>/errors.csv")
@@ -190,29 +218,37 @@ def invite_cohort(cohort_id: uuid.UUID) -> Response:
         f"{requested['invited']} invitations are being prepared. "
         "Check the texts and approve the batch when it appears below."
     )
-    return redirect(url_for("staff.batches"))
+    return redirect(url_for("staff.batches", waiting=requested["batch_id"]))
 
 
 @bp.get("/batches")
 @signed_in
 def batches() -> str:
+    found = client("messaging").get("/batches")
+    # Just requested: the page follows until that batch has reached messaging whole.
+    waiting = request.args.get("waiting", "")
+    arrived = any(b["id"] == waiting and b["parts_received"] >= b["parts"] for b in found)
     return render_template(
-        "console/staff/batches.html", batches=client("messaging").get("/batches")
+        "console/staff/batches.html", batches=found, waiting=bool(waiting) and not arrived
     )
 
 
 @bp.get("/batches/<uuid:batch_id>")
 @signed_in
 def batch(batch_id: uuid.UUID) -> str:
+    return _batch_page(batch_id)
+
+
+def _batch_page(batch_id: uuid.UUID, **context: Any) -> str:
     messaging = client("messaging")
     preview = messaging.get(f"/batches/{batch_id}/preview")
     report = messaging.get(f"/batches/{batch_id}/report")
-    return render_template("console/staff/batch.html", preview=preview, report=report)
+    return render_template("console/staff/batch.html", preview=preview, report=report, **context)
 
 
 @bp.post("/batches/<uuid:batch_id>/<any(approve, pause, resume, cancel):action>")
 @signed_in
-def batch_action(batch_id: uuid.UUID, action: str) -> Response:
+def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]:
     body: dict[str, Any] = {}
     if action == "approve":
         send_at = request.form.get("send_at", "").strip()
@@ -220,7 +256,14 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response:
             body["send_at"] = send_at + ":00+00:00" if len(send_at) == 16 else send_at
         if request.form.get("allow_unreviewed"):
             body["allow_unreviewed"] = True
-    client("messaging").post(f"/batches/{batch_id}/{action}", body)
+    try:
+        client("messaging").post(f"/batches/{batch_id}/{action}", body)
+    except ApiProblem as problem:
+        # Refused (unreviewed texts, or the batch moved on meanwhile): the batch as it is
+        # now, with the reason beside it, rather than an error page.
+        if problem.status not in (409, 422):
+            raise
+        return _batch_page(batch_id, problem=problem), problem.status
     flash(
         {
             "approve": "Batch approved",

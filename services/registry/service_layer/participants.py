@@ -184,7 +184,9 @@ def list_participants(
     search: Search,
     after: uuid.UUID | None,
     limit: int,
-) -> Sequence[Participant]:
+) -> list[tuple[Participant, list[TrialStatus]]]:
+    """A page of participants, each with its status in every trial (staff see both on one
+    page)."""
     if search.practice_ods is not None:
         principal.require_practice(search.practice_ods)
         scope: list[str] | None = [search.practice_ods]
@@ -211,4 +213,8 @@ def list_participants(
         trial_status=search.trial_status,
     )
     with uow:
-        return uow.registry.list_participants(found, after, limit)
+        page = uow.registry.list_participants(found, after, limit)
+        statuses: dict[uuid.UUID, list[TrialStatus]] = {p.id: [] for p in page}
+        for status in uow.registry.trial_statuses_of_many(list(statuses)):
+            statuses[status.participant_id].append(status)
+        return [(p, statuses[p.id]) for p in page]

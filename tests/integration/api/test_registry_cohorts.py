@@ -189,6 +189,26 @@ def test_statuses_follow_consent_events_and_opted_out_patients_join_no_new_cohor
     assert preview["count"] == 1  # the interested one; never the one who texted STOP
 
 
+def test_the_patient_list_shows_each_patients_status_in_each_trial(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    invited, interested = person(registry_world, ods), person(registry_world, ods)
+    cohort = admin.post(
+        f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "Two"}
+    ).get_json()
+    admin.post(f"/cohorts/{cohort['id']}/invitations", json={"expected_count": 2})
+    consent_says(registry_world, interested, trial, "interested")
+    not_invited = person(registry_world, ods)
+
+    items = admin.get("/participants", query_string={"practice_ods": ods}).get_json()["items"]
+    assert {i["id"]: [(t["trial_id"], t["status"]) for t in i["trials"]] for i in items} == {
+        str(invited): [(trial, "invited")],
+        str(interested): [(trial, "interested")],
+        str(not_invited): [],
+    }
+
+
 def test_staff_of_another_practice_learn_nothing_through_any_filter(
     registry_world: World,
 ) -> None:

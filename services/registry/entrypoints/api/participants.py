@@ -54,10 +54,10 @@ def list_(query: dict[str, Any]) -> Any:
     found = participants.list_participants(
         unit_of_work(), current_principal(), search, query["cursor"], limit + 1
     )
-    items = list(found[:limit])
+    items = found[:limit]
     return {
-        "items": items,
-        "next_cursor": str(items[-1].id) if len(found) > limit else None,
+        "items": [{**asdict(p), "trials": statuses} for p, statuses in items],
+        "next_cursor": str(items[-1][0].id) if len(found) > limit else None,
     }
 
 

@@ -1,0 +1,388 @@
+"""A practice staff member's whole day and a trial coordinator's, in Chromium through the
+console only, over the real services; every page is screenshotted and checked with axe.
+
+Staff upload the practice list (one bad row), build a cohort, preview the texts per
+language, and send. The shipped Urdu and Polish translations are unreviewed, so, as on a
+real first day, staff are told only an administrator may send them; the practice's admin
+signs in and sends them knowingly. Patients reply on the phone simulator; staff read the
+reply nobody could classify and it flows on; one patient consents on their phone. The
+coordinator then sees the funnel, the practices, the equity report, a pseudonym's verified
+history, and downloads the CSV and FHIR exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.e2e.conftest import System
+from tests.e2e.console_pages import nav, seen, sign_in
+from tests.support.api import ApiClient, eventually
+from tests.support.axe import violations
+
+pytestmark = pytest.mark.e2e
+PRACTICE = "M85021"
+PHONE = {"width": 390, "height": 844}
+HEADER = (
+    "NHS Number,Given Name,Surname,Date of Birth,Sex,Mobile Telephone,"
+    "Main Spoken Language,Interpreter Required,Ethnicity,IMD 2019 Decile"
+)
+# (row, mobile as texted); line 1 is the header, so the bad NHS number is on line 6.
+PATIENTS = {
+    "jade": (
+        "9991000003,Jade,Campbell,22/09/1951,Female,07400 665529,English,No,"
+        "Black or Black British - Caribbean,1",
+        "+447400665529",
+    ),
+    "imran": (
+        "9991000038,Imran,Hussain,02/07/1961,Male,07400 665530,Urdu,No,"
+        "Asian or Asian British - Pakistani,1",
+        "+447400665530",
+    ),
+    "ewa": (
+        "9991000062,Ewa,Nowak,15/03/1970,Female,07400 665531,Polish,No,"
+        "White - Any other White background,3",
+        "+447400665531",
+    ),
+    "george": (
+        "9991000097,George,Smith,01/01/1950,Male,07400 665532,English,No,White - British,5",
+        "+447400665532",
+    ),
+}
+BAD_ROW = "1111111111,Bad,Row,01/01/1960,Male,07400 665533,English,No,White - British,5"
+CHILD = "9991000119,Sophie,Walker,30/09/2018,Female,07400 665534,English,No,Not stated,2"
+FORM = {
+    "items": [
+        {"key": "read_summary", "mandatory": True},
+        {"key": "gp_records", "mandatory": True},
+    ],
+    "translations": {
+        "en": {
+            "title": "Finding irregular heart rhythm early",
+            "summary": "This study checks if a simple test finds an irregular heart rhythm.",
+            "sheet_url": "https://example.org/sheet",
+            "items": {
+                "read_summary": "I have read the information about the study.",
+                "gp_records": "The study team may look at my GP records.",
+            },
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def day(system: System) -> dict[str, Any]:
+    """What an administrator set up before the practice's first day: the practice, the
+    trial with a published consent form, and a token for each person. The admin pages for
+    trials and forms are another piece of work, so this goes through the APIs."""
+    admin_token = system.token("--name", "Ada Admin", "--role", "admin")
+    registry = ApiClient(system.urls["registry"], admin_token)
+    registry.post("/practices", {"ods_code": PRACTICE, "name": "Sparkbrook Health Centre"})
+    trial = registry.post(
+        "/trials", {"short_name": "DAYS", "title": "A heart rhythm study", "sponsor": "Uni"}
+    )
+    consent = ApiClient(system.urls["consent"], admin_token)
+    draft = eventually(
+        lambda: (
+            (
+                r := consent.session.post(
+                    f"{system.urls['consent']}/trials/{trial['id']}/forms", json=FORM, timeout=5
+                )
+            ).status_code
+            == 201
+            and r.json()
+        ),
+        what="the trial to reach consent and a draft form",
+    )
+    consent.post(
+        f"/trials/{trial['id']}/forms/{draft['version']}/publish",
+        {"ethics_reference": "REC 26/WM/0002"},
+        expect=200,
+    )
+    return {
+        "trial": trial,
+        "admin": admin_token,
+        "staff": system.token("--name", "Sam Staff", "--role", "staff", "--practice", PRACTICE),
+        "coordinator": system.token(
+            "--name", "Cora Coordinator", "--role", "coordinator", "--trial", trial["id"]
+        ),
+    }
+
+
+def cell_after(page: Any, table: str, row: str) -> str:
+    """The number in a bar chart's row (the charts are tables, for screen readers too)."""
+    found = page.locator("table", has=page.locator("caption", has_text=table))
+    return str(
+        found.get_by_role("row", name=re.compile(f"^{row} ")).locator("td").first.inner_text()
+    )
+
+
+def phone_reply(browser: Any, system: System, number: str, body: str, shot_as: Any) -> None:
+    """The patient answers on the phone simulator, after their invitation has arrived."""
+    context = browser.new_context(viewport=PHONE)
+    phone = context.new_page()
+    phone.goto(f"{system.urls['twilio']}/phone?{urlencode({'number': number})}")
+    phone.get_by_test_id("message").first.wait_for()
+    phone.get_by_test_id("reply-input").fill(body)
+    phone.get_by_test_id("reply-send").click()
+    phone.locator('[data-direction="sent"]', has_text=body).wait_for()
+    shot_as(phone)
+    context.close()
+
+
+def test_a_practice_staff_members_day(
+    system: System, day: dict[str, Any], browser: Any, page: Any, request: pytest.FixtureRequest
+) -> None:
+    console = system.urls["console"]
+    page.goto(f"{console}/sign-in")
+    seen(page, request, "01-sign-in")
+    sign_in(page, system, day["staff"])
+    page.get_by_text("Signed in as Sam Staff").wait_for()
+    seen(page, request, "02-home")
+
+    # The practice list: every good row loads; the bad one is reported with its line.
+    nav(page, "Upload patient list")
+    seen(page, request, "03-upload")
+    rows = [PATIENTS["jade"][0], PATIENTS["imran"][0], PATIENTS["ewa"][0], PATIENTS["george"][0]]
+    content = "\n".join([HEADER, *rows, BAD_ROW, CHILD]) + "\n"
+    page.get_by_label("Patient list file").set_input_files(
+        {"name": "sparkbrook.csv", "mimeType": "text/csv", "buffer": content.encode()}
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_text("Loaded: 6 rows read").wait_for()
+    assert page.locator("#import-progress").get_attribute("value") == "100"
+    new_patients = page.locator(".nhsuk-summary-list__row", has_text="New patients")
+    assert new_patients.locator("dd").inner_text() == "5"
+    problems = page.locator("table", has=page.locator("caption", has_text="Rows not loaded"))
+    assert problems.get_by_role("row").nth(1).inner_text().split("\t")[:2] == ["6", "NHS Number"]
+    assert "same digit ten times" in problems.inner_text()
+    seen(page, request, "04-upload-done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the error report (CSV)").click()
+    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [(r["line"], r["column"]) for r in report] == [("6", "NHS Number")]
+
+    # A cohort: adults only, so the child is left out; its breakdown before anyone is asked.
+    nav(page, "Cohorts")
+    seen(page, request, "05-cohorts")
+    page.get_by_role("link", name="Build a cohort for DAYS").click()
+    page.get_by_label("Name", exact=True).fill("Adults, first wave")
+    page.get_by_label("From").fill("18")
+    seen(page, request, "06-cohort-form")
+    page.get_by_role("button", name="Save and preview").click()
+    assert page.locator("#cohort-count").inner_text() == "4"
+    assert cell_after(page, "By language", "English") == "2 (50%)"
+    assert cell_after(page, "By language", "Urdu") == "1 (25%)"
+    assert cell_after(page, "By IMD quintile", "1") == "2 (50%)"
+    seen(page, request, "07-cohort")
+    page.get_by_role("button", name="Invite the 4 patients who can be texted").click()
+
+    # The batch: each language's text as the phone shows it, its parts and cost.
+    page.get_by_text("invitations are being prepared").wait_for()
+    seen(page, request, "08-batches")
+    page.get_by_role("link", name=re.compile("^Open")).click()  # it appears by itself
+    batch_url = page.url
+    page.get_by_text("4 patients,").wait_for()
+    urdu = page.locator(".nhsuk-card", has_text="Urdu: 1 patient")
+    assert urdu.get_by_text("Not reviewed").is_visible()
+    assert "UCS-2" in urdu.inner_text()
+    assert urdu.locator(".trialreach-sms").get_attribute("dir") == "rtl"
+    english = page.locator(".nhsuk-card", has_text="English: 2 patients")
+    assert "GSM-7" in english.inner_text() and "Not reviewed" not in english.inner_text()
+    assert page.get_by_text("Translations not yet reviewed").is_visible()
+    # Staff may not send texts nobody has reviewed: no button, and who can.
+    assert page.get_by_role("button", name="Approve and send").count() == 0
+    page.get_by_text("Ask an administrator").wait_for()
+    seen(page, request, "09-batch-preview-staff")
+    page.get_by_role("button", name="Sign out").click()
+
+    # The admin reads the same preview and sends the unreviewed translations knowingly.
+    sign_in(page, system, day["admin"])
+    page.goto(batch_url)
+    page.get_by_label("Send the unreviewed translations anyway").check()
+    seen(page, request, "10-batch-preview-admin")
+    page.get_by_role("button", name="Approve and send").click()
+    page.get_by_text("Batch approved").wait_for()
+    # The page follows progress by itself until every text is delivered.
+    page.locator("table", has_text="Invitations").get_by_role(
+        "row", name=re.compile("^delivered 4")
+    ).wait_for(timeout=60_000)
+    seen(page, request, "11-batch-delivered")
+    page.get_by_role("button", name="Sign out").click()
+
+    # Patients answer on their phones: one unclear, one yes in Urdu script, one no.
+    def phone_shot(name: str) -> Any:
+        return lambda phone: seen(phone, request, name)
+
+    phone_reply(browser, system, PATIENTS["jade"][1], "who is this from", phone_shot("12-phone"))
+    phone_reply(browser, system, PATIENTS["imran"][1], "ہاں", phone_shot("13-phone-urdu"))
+    phone_reply(browser, system, PATIENTS["ewa"][1], "nie", phone_shot("14-phone-polish"))
+
+    # Staff read the reply nobody could classify and say what it meant.
+    sign_in(page, system, day["staff"])
+    nav(page, "Replies to review")
+    card = page.locator(".nhsuk-card", has_text="who is this from")
+    eventually(lambda: page.reload() and card.count() == 1, what="the unclear reply in the inbox")
+    assert page.locator(".nhsuk-card").count() == 1, "understood replies never wait here"
+    seen(page, request, "15-replies")
+    card.get_by_label("Yes, interested").check()
+    card.get_by_role("button", name="Save").click()
+    page.get_by_text("Reply marked as yes, interested").wait_for()
+    page.get_by_text("Nothing to review").wait_for()
+    seen(page, request, "16-replies-done")
+
+    # It flows on: the patient is sent the consent link, and consents on their phone.
+    consent_link = eventually(
+        lambda: next(
+            (
+                match.group(1)
+                for text in system.texts_to(PATIENTS["jade"][1])
+                if (match := re.search(r"(https?://\S+/c/\S+)", text["body"]))
+            ),
+            None,
+        ),
+        what="the consent link after staff read the reply as yes",
+    )
+    consent_on_phone(browser, consent_link)
+
+    # Each participant's status, as the practice sees it.
+    statuses = {
+        "Campbell, Jade": "DAYS: consented",
+        "Hussain, Imran": "DAYS: link sent",
+        "Nowak, Ewa": "DAYS: declined",
+        "Smith, George": "DAYS: invited",
+        "Walker, Sophie": "Not invited",
+    }
+
+    def each_status() -> dict[str, str]:
+        nav(page, "Patients")
+        rows = page.locator("tbody tr").all()
+        return {
+            row.locator("td").nth(0).inner_text(): row.locator("td").nth(3).inner_text()
+            for row in rows
+        }
+
+    seen_statuses: list[dict[str, str]] = []
+    try:
+        eventually(
+            lambda: seen_statuses.append(each_status()) or seen_statuses[-1] == statuses,
+            what="each patient's status on the page",
+        )
+    except AssertionError:
+        assert seen_statuses[-1] == statuses
+    seen(page, request, "17-patients")
+    page.get_by_role("link", name="Campbell, Jade").click()
+    assert page.get_by_role("row", name="DAYS consented").is_visible()
+    seen(page, request, "18-patient")
+    day["staff_day_done"] = True
+
+
+def consent_on_phone(browser: Any, link: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(link)
+    phone.get_by_test_id("dob-day").fill("22")
+    phone.get_by_test_id("dob-month").fill("9")
+    phone.get_by_test_id("dob-year").fill("1951")
+    phone.get_by_test_id("dob-continue").click()
+    phone.get_by_test_id("item-read_summary").check()
+    phone.get_by_test_id("item-gp_records").check()
+    phone.get_by_test_id("agree").click()
+    phone.get_by_test_id("confirmation").wait_for()
+    context.close()
+
+
+def test_a_trial_coordinators_day(
+    system: System, day: dict[str, Any], page: Any, request: pytest.FixtureRequest
+) -> None:
+    # Follows the staff member's day above: four invited, three replied, two interested,
+    # one consented.
+    if not day.get("staff_day_done"):
+        pytest.fail("the coordinator's day follows the staff member's: run the whole module")
+    sign_in(page, system, day["coordinator"])
+    page.get_by_text("Signed in as Cora Coordinator").wait_for()
+    seen(page, request, "01-home")
+    nav(page, "Trials")
+    seen(page, request, "02-trials")
+    page.get_by_role("link", name="DAYS", exact=True).click()
+    funnel = {
+        stage: cell_after(page, "Funnel", stage)
+        for stage in ("invited", "replied", "interested", "consented", "withdrawn")
+    }
+    assert funnel == {
+        "invited": "4 (100%)",
+        "replied": "3 (75%)",
+        "interested": "2 (50%)",
+        "consented": "1 (25%)",
+        "withdrawn": "0 (0%)",
+    }
+    practice_row = page.get_by_role("row", name=re.compile(f"^{PRACTICE} "))
+    assert practice_row.locator("td").last.inner_text() == "4"
+    seen(page, request, "03-trial")
+
+    page.get_by_role("link", name=re.compile("^Equity report")).click()
+    page.get_by_role("heading", name="By ethnic group").wait_for()
+    assert page.locator("svg rect").count() > 0, "each group's consent rate is drawn"
+    seen(page, request, "04-equity")
+    page.get_by_role("link", name="Back to the trial").click()
+
+    page.get_by_role("link", name="consented").first.click()  # the funnel's count, by status
+    page.get_by_role("heading", name="Participants who are consented").wait_for()
+    [pseudonym] = page.locator("table", has_text="Pseudonym").locator("tbody a").all()
+    pseudonym.click()
+    page.get_by_text("The audit trail is intact").wait_for()
+    changes = page.locator("table", has_text="Change").locator("tbody tr td:nth-child(3)")
+    assert changes.all_inner_texts() == [
+        "new → invited",
+        "invited → interested",
+        "interested → link sent",
+        "link sent → consented",
+    ]
+    seen(page, request, "05-record")
+    page.get_by_role("link", name="Back to the trial").click()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download consent records (CSV)").click()
+    exported = Path(download.value.path()).read_text()
+    records = list(csv.DictReader(io.StringIO(exported)))
+    assert list(records[0]) == [
+        "participant_id",
+        "trial_id",
+        "status",
+        "form_version",
+        "created_at",
+        "updated_at",
+        "practice_ods",
+        "language",
+        "sex",
+        "age_band",
+        "ethnic_category",
+        "imd_quintile",
+    ]
+    assert sorted(r["status"] for r in records) == ["consented", "declined", "invited", "link_sent"]
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("^Download as FHIR")).click()
+    fhir_text = Path(download.value.path()).read_text()
+    bundle = json.loads(fhir_text)
+    assert bundle["resourceType"] == "Bundle"
+    consents = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Consent"
+    ]
+    assert len(consents) == 4 and "active" in {c["status"] for c in consents}
+    for who_they_are in ("Campbell", "Hussain", "9991000003", "7400665529", "07400 665529"):
+        assert who_they_are not in exported and who_they_are not in fhir_text
+
+    # Errors say what to do next, and are accessible too.
+    assert page.goto(f"{system.urls['console']}/practice/patients").status == 403
+    page.get_by_text("What to do next").wait_for()
+    seen(page, request, "06-refused")
+    missing = f"{system.urls['console']}/trials/{day['trial']['id']}/downloads/nothing.txt"
+    assert page.goto(missing).status == 404
+    page.get_by_text("What to do next").wait_for()
+    assert violations(page) == []
