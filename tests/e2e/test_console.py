@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import requests
 
+from services.console.domain.navigation import sections_for
 from tests.e2e.conftest import System
 from tests.e2e.console_pages import nav, shot, sign_in
 from tests.support.api import ApiClient, eventually
@@ -106,6 +107,42 @@ def test_each_role_is_refused_the_others_pages_with_a_next_step(
     response = page.goto(f"{system.urls['console']}{path}")
     assert response.status == 403
     page.get_by_text("What to do next").wait_for()
+
+
+def section_links(page: Any) -> dict[str, str]:
+    """The sections the start page offers: title -> path."""
+    found = page.eval_on_selector_all(
+        "a.nhsuk-card__link", "links => links.map(a => [a.textContent.trim(), a.pathname])"
+    )
+    return dict(found)
+
+
+def test_the_role_matrix_through_the_pages(
+    system: System, world: dict[str, Any], page: Any
+) -> None:
+    """Every section for every role: offered and opened where the role has it, 403 where
+    not, and nothing at all without a session."""
+    tokens = {**world, "admin": system.token("--name", "Matrix Admin", "--role", "admin")}
+    sign_in(page, system, tokens["admin"])
+    page.get_by_text("Signed in as").wait_for()
+    every = section_links(page)
+    assert set(every) == {s.title for s in sections_for("admin")}
+    page.get_by_role("button", name="Sign out").click()
+
+    console = system.urls["console"]
+    for path in every.values():
+        anonymous = requests.get(f"{console}{path}", allow_redirects=False, timeout=5)
+        assert anonymous.status_code == 302, path
+    for role in ("staff", "coordinator", "admin"):
+        sign_in(page, system, tokens[role])
+        page.get_by_text("Signed in as").wait_for()
+        mine = {s.title for s in sections_for(role)}
+        assert set(section_links(page)) == mine, role
+        for title, path in every.items():
+            status = page.request.get(f"{console}{path}").status
+            assert status == (200 if title in mine else 403), (role, title, status)
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_text("You have signed out").wait_for()
 
 
 def test_a_wrong_token_is_refused_with_what_to_do(system: System, page: Any) -> None:
