@@ -59,6 +59,24 @@ class System:
         messaging.post(f"{batch}/approve", {"allow_unreviewed": True}, expect=200)
         return preview
 
+    def publish_form(
+        self, admin_token: str, trial_id: str, form: dict[str, Any], ethics_reference: str
+    ) -> dict[str, Any]:
+        """Wait for the trial to reach consent, then save and publish its consent form."""
+        consent = ApiClient(self.urls["consent"], admin_token)
+        forms = f"{self.urls['consent']}/trials/{trial_id}/forms"
+
+        def saved() -> dict[str, Any] | None:
+            response = consent.session.post(forms, json=form, timeout=5)
+            return response.json() if response.status_code == 201 else None
+
+        draft = eventually(saved, what="the trial to reach consent and a draft form")
+        return consent.post(
+            f"/trials/{trial_id}/forms/{draft['version']}/publish",
+            {"ethics_reference": ethics_reference},
+            expect=200,
+        )
+
     def token(self, *args: str) -> str:
         """A new API token from the registry's command (it reaches the others as an event)."""
         return self.cli("services.registry", "create-token", *args).strip().splitlines()[-1]

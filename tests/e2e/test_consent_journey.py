@@ -86,25 +86,8 @@ class Trial:
             system.urls["registry"],
             system.token("--name", "staff", "--role", "staff", "--practice", practice),
         )
-        consent_admin = ApiClient(system.urls["consent"], admin_token)
-        self.consent_admin = consent_admin
-        draft = eventually(
-            lambda: (
-                (
-                    r := consent_admin.session.post(
-                        f"{system.urls['consent']}/trials/{self.id}/forms", json=FORM, timeout=5
-                    )
-                ).status_code
-                == 201
-                and r.json()
-            ),
-            what="the admin token to reach consent and a draft form",
-        )
-        consent_admin.post(
-            f"/trials/{self.id}/forms/{draft['version']}/publish",
-            {"ethics_reference": "REC 26/WM/0001"},
-            expect=200,
-        )
+        self.consent_admin = ApiClient(system.urls["consent"], admin_token)
+        system.publish_form(admin_token, self.id, FORM, "REC 26/WM/0001")
         self.coordinator = ApiClient(
             system.urls["consent"],
             system.token("--name", "coord", "--role", "coordinator", "--trial", self.id),

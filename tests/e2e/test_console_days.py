@@ -87,24 +87,7 @@ def day(system: System) -> dict[str, Any]:
     trial = registry.post(
         "/trials", {"short_name": "DAYS", "title": "A heart rhythm study", "sponsor": "Uni"}
     )
-    consent = ApiClient(system.urls["consent"], admin_token)
-    draft = eventually(
-        lambda: (
-            (
-                r := consent.session.post(
-                    f"{system.urls['consent']}/trials/{trial['id']}/forms", json=FORM, timeout=5
-                )
-            ).status_code
-            == 201
-            and r.json()
-        ),
-        what="the trial to reach consent and a draft form",
-    )
-    consent.post(
-        f"/trials/{trial['id']}/forms/{draft['version']}/publish",
-        {"ethics_reference": "REC 26/WM/0002"},
-        expect=200,
-    )
+    system.publish_form(admin_token, trial["id"], FORM, "REC 26/WM/0002")
     return {
         "trial": trial,
         "admin": admin_token,
