@@ -308,6 +308,9 @@ def test_a_trial_coordinators_day(
     practice_row = page.get_by_role("row", name=re.compile(f"^{PRACTICE} "))
     assert practice_row.locator("td").last.inner_text() == "4"
     seen(page, request, "03-trial")
+    # A laptop at a reception desk: the wide table scrolls in its own region, the page not.
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     page.get_by_role("link", name=re.compile("^Equity report")).click()
     page.get_by_role("heading", name="By ethnic group").wait_for()
