@@ -29,6 +29,13 @@ STATUS_RANK = {
 }
 FINAL = frozenset({"delivered", "undelivered", "failed", "suppressed", "cancelled"})
 
+
+def moves_forward(current: str, new: str) -> bool:
+    """Whether `new` is later than `current`: statuses only go forward, and a final one stays
+    (callbacks and the provider's own answer can arrive in any order)."""
+    return current not in FINAL and STATUS_RANK[new] > STATUS_RANK[current]
+
+
 # Replies and acknowledgements go ahead of bulk invitations.
 PRIORITY_REPLY, PRIORITY_NOTIFICATION, PRIORITY_BULK = 0, 1, 2
 
@@ -69,7 +76,7 @@ class Message:
         """Apply a status if it moves the message forward; returns whether it did."""
         if status not in STATUS_RANK:
             raise InvalidTransition(f"unknown message status {status!r}")
-        if self.status in FINAL or STATUS_RANK[status] <= STATUS_RANK[self.status]:
+        if not moves_forward(self.status, status):
             return False
         self.status = status
         self.error = error if error is not None else self.error

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from services.messaging.domain.model import Message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
@@ -32,15 +33,28 @@ def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bo
 STATUS_CHANGED = "messaging.message.status_changed"
 
 
-def status_payload(message: Message) -> dict[str, Any]:
-    """The status event's data, as the message stands now."""
+class MessageFields(Protocol):
+    """A message as an ORM object or as a row read for sending: what its event carries."""
+
+    id: uuid.UUID
+    participant_id: uuid.UUID
+    trial_id: uuid.UUID | None
+    batch_id: uuid.UUID | None
+    kind: str
+    status: str
+    error: str | None
+
+
+def status_payload(message: MessageFields, status: str | None = None) -> dict[str, Any]:
+    """The status event's data, as the message stands now (or with the `status` it is moving
+    to, where the row itself is updated in bulk)."""
     return {
         "message_id": message.id,
         "participant_id": message.participant_id,
         "trial_id": message.trial_id,
         "batch_id": message.batch_id,
         "kind": message.kind,
-        "status": message.status,
+        "status": status or message.status,
         "reason": message.error,
     }
 

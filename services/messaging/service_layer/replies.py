@@ -39,12 +39,6 @@ class InboundSms:
     body: str
 
 
-def understand(text: str, language: str | None, convention: str = replies.WORDS) -> str:
-    """The classifier's reading of a reply to a text in `language` that asked for words
-    ("Reply YES ... NO") or digits ("Reply 1 ... 2")."""
-    return replies.classify(text, language, convention)
-
-
 def _convention(uow: MessagingUnitOfWork, invitation: Message | None) -> str:
     """How the text this person is answering asked for an answer."""
     if invitation is None or invitation.template_id is None:
@@ -60,7 +54,7 @@ def receive(uow: MessagingUnitOfWork, sms: InboundSms) -> str | None:
             return None
         contact, invitation = _who_replied(uow, sms.from_number)
         language = contact.language if contact else None
-        intent = understand(sms.body, language, _convention(uow, invitation))
+        intent = replies.classify(sms.body, language, _convention(uow, invitation))
         inbound = InboundMessage(
             provider_sid=sms.provider_sid,
             from_number=sms.from_number,

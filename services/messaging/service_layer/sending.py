@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.messaging.adapters.provider import Accepted, ProviderError, SendRequest, SmsProvider
-from services.messaging.domain.model import (
-    FINAL,
-    PRIORITY_BULK,
-    STATUS_RANK,
-    Message,
-    Suppression,
-)
+from services.messaging.domain.model import PRIORITY_BULK, Message, Suppression, moves_forward
 from services.messaging.domain.windows import ALWAYS, SendingWindow
-from services.messaging.service_layer.outbound import STATUS_CHANGED, publish_status
+from services.messaging.service_layer.outbound import (
+    STATUS_CHANGED,
+    publish_status,
+    status_payload,
+)
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.logs import get_logger
 
@@ -126,21 +124,11 @@ def record_outcomes(
                 failed.append((job.message_id, outcome))
                 continue
             # Forward only: a status callback may have beaten us to "sent" or "delivered".
-            moves = row.status not in FINAL and STATUS_RANK[row.status] < STATUS_RANK["accepted"]
+            moves = moves_forward(row.status, "accepted")
             status = "accepted" if moves else row.status
             accepted.append({"id": row.id, "sid": outcome.sid, "status": status})
             if moves:
-                events.append(
-                    {
-                        "message_id": row.id,
-                        "participant_id": row.participant_id,
-                        "trial_id": row.trial_id,
-                        "batch_id": row.batch_id,
-                        "kind": row.kind,
-                        "status": "accepted",
-                        "reason": row.error,
-                    }
-                )
+                events.append(status_payload(row, status="accepted"))
         uow.messaging.set_accepted(accepted, datetime.now(UTC))
         uow.publish_many(STATUS_CHANGED, events)
         if failed:
