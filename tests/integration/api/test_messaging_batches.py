@@ -212,6 +212,15 @@ def test_a_template_with_an_unknown_placeholder_is_a_problem_naming_the_body(
     assert any(f == "body" and r.startswith("unknown placeholder {tytul}") for f, r in reasons)
 
 
+def test_a_template_asking_for_neither_words_nor_digits_is_a_problem_naming_the_field(
+    messaging_world: World,
+) -> None:
+    body = {"kind": "invitation", "language": "en", "body": "{title} {info_url}"}
+    response = call(messaging_world, "admin", "POST", "/templates", {**body, "reply_with": "emoji"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["reply_with"]
+
+
 def test_saving_makes_a_new_unreviewed_version_the_trial_uses_until_reviewed(
     messaging_world: World,
 ) -> None:
