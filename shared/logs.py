@@ -72,7 +72,12 @@ def configure(service: str, level: str = "INFO", fmt: str = "json") -> None:
         else structlog.processors.JSONRenderer()
     )
     structlog.configure(
-        processors=[*shared_processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Below the level, drop the event before the chain runs: hot paths log at info.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared_processors,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
