@@ -379,14 +379,51 @@ class MessagingRepository:
                 .execution_options(synchronize_session=False)
             )
 
-    def sending_rows(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Any]:
-        """The columns a status event needs, without loading mapped objects to flush."""
-        query = select(
-            _m.id, _m.status, _m.participant_id, _m.trial_id, _m.batch_id, _m.kind, _m.error
-        ).where(_m.id.in_(ids))
+    def status_rows(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Any]:
+        """The columns a status change and its event need, without loading mapped objects.
+
+        Locked in id order, so two writers of overlapping groups cannot deadlock."""
+        query = (
+            select(
+                _m.id,
+                _m.status,
+                _m.provider_sid,
+                _m.participant_id,
+                _m.trial_id,
+                _m.batch_id,
+                _m.kind,
+                _m.error,
+            )
+            .where(_m.id.in_(ids))
+            .order_by(_m.id)
+        )
         if lock:
             query = query.with_for_update()
         return {row.id: row for row in self.session.execute(query)}
+
+    def set_statuses(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
+        """[{id, status, error, sid}] in one executemany; a provider sid fills only a blank."""
+        if rows:
+            self.session.execute(
+                update(messages)
+                .where(_m.id == bindparam("b_id"))
+                .values(
+                    status=bindparam("b_status"),
+                    error=bindparam("b_error"),
+                    provider_sid=func.coalesce(_m.provider_sid, bindparam("b_sid")),
+                    updated_at=at,
+                )
+                .execution_options(synchronize_session=False),
+                [
+                    {
+                        "b_id": r["id"],
+                        "b_status": r["status"],
+                        "b_error": r["error"],
+                        "b_sid": r["sid"],
+                    }
+                    for r in rows
+                ],
+            )
 
     def set_accepted(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
         """[{id, sid, status}] in one executemany: the provider's sid, and the new status."""

@@ -112,7 +112,7 @@ def record_outcomes(
     """What the provider said about several sends, in one transaction."""
     with uow:
         ids = [job.message_id for job, _ in outcomes]
-        rows = uow.messaging.sending_rows(ids, lock=uow.row_locks)
+        rows = uow.messaging.status_rows(ids, lock=uow.row_locks)
         accepted: list[dict[str, object]] = []
         events: list[dict[str, object]] = []
         failed: list[tuple[uuid.UUID, ProviderError]] = []
