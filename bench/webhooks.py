@@ -1,28 +1,30 @@
 """Webhook ingest: signed Twilio status callbacks into messaging, beside a Flask hello-world
 served by gunicorn with the same settings, in one run.
 
-    python -m bench.webhooks [--seconds 10] [--clients 2] [--threads 8] [--workers 2]
+    python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 16] [--workers 2]
 
 Each callback is signature-checked, its message locked, the status event stored and,
 when it moves the message forward, the message updated and an event put in the outbox.
-The load comes from `--clients` processes of `--threads` keep-alive connections each.
+The load comes from wrk (`bench/webhooks.lua`) over keep-alive connections.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import multiprocessing
-import threading
-import time
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import insert
 from twilio.request_validator import RequestValidator
 
-from bench.common import gunicorn, percentile, print_table, scratch_database
+from bench.common import gunicorn, print_table, scratch_database
 from bench.fake_sms import SENDER, SID, TOKEN, free_port
 from bench.sending import settings_for
 from services.messaging.adapters.orm import messages
@@ -51,83 +53,64 @@ def signed_requests(base_url: str, message_ids: list[uuid.UUID]) -> list[Request
     return made
 
 
-def _client(port: int, requests_: list[Request], seconds: float, threads: int, out: object) -> None:
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def run(share: list[Request]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        bad = 0
-        index = 0
-        while time.monotonic() < deadline and index < len(share):
-            path, body, signature = share[index]
-            index += 1
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Twilio-Signature": signature,
-            }
-            started = time.perf_counter()
-            try:
-                conn.request("POST", path, body, headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 204:
-                    bad += 1
-            except (OSError, http.client.HTTPException):
-                bad += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine.append(time.perf_counter() - started)
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    shares = [requests_[i::threads] for i in range(threads)]
-    workers = [threading.Thread(target=run, args=(share,)) for share in shares]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    out.put((latencies, errors[0]))  # type: ignore[attr-defined]
+WRK_SCRIPT = Path(__file__).with_name("webhooks.lua")
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def load(port: int, requests_: list[Request], args: argparse.Namespace) -> dict[str, float]:
-    queue: multiprocessing.Queue[tuple[list[float], int]] = multiprocessing.Queue()
-    shares = [requests_[i :: args.clients] for i in range(args.clients)]
-    started = time.perf_counter()
-    procs = [
-        multiprocessing.Process(
-            target=_client, args=(port, share, args.seconds, args.threads, queue)
-        )
-        for share in shares
-    ]
-    for proc in procs:
-        proc.start()
-    results = [queue.get() for _ in procs]
-    for proc in procs:
-        proc.join()
-    elapsed = time.perf_counter() - started
-    latencies = [v for lat, _ in results for v in lat]
+    """wrk (C, so the load costs the server's cores little) sends `requests_` in turn."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv") as listing:
+        listing.writelines(f"{path}\t{body.decode()}\t{sig}\n" for path, body, sig in requests_)
+        listing.flush()
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "--latency",
+                "-s",
+                str(WRK_SCRIPT),
+                f"http://127.0.0.1:{port}",
+            ],
+            env={**os.environ, "BENCH_REQUESTS": listing.name, "BENCH_THREADS": str(args.threads)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> dict[str, float]:
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+        return float(value) * _UNITS[unit]
+
+    count = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
-        "rate": len(latencies) / elapsed,
-        "p50": percentile(latencies, 50) * 1000,
-        "p99": percentile(latencies, 99) * 1000,
-        "errors": sum(e for _, e in results),
-        "count": len(latencies),
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": (int(bad.group(1)) if bad else 0)
+        + (sum(int(n) for n in errors.groups()) if errors else 0),
+        "count": count,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--messages", type=int, default=20000)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit(
+            "bench.webhooks needs wrk (Debian: apt-get install wrk; `make bench` does)"
+        )
     configure("bench", "WARNING", "console")
     port_ours, port_hello = free_port(), free_port()
     base = f"http://127.0.0.1:{port_ours}"
@@ -168,14 +151,16 @@ def main() -> None:
             "TWILIO_FROM_NUMBER": SENDER,
             "MESSAGING_PUBLIC_BASE_URL": base,
         }
-        hello_requests = [(f"/webhooks/twilio/status/{i}", b"", "") for i in range(len(signed))]
+        # The same paths and bodies, unsigned: the hello-world reads neither.
+        hello_requests = [(path, body, "") for path, body, _ in signed]
         with gunicorn("bench.hello:create_app()", port_hello, args.workers, env):
             hello = load(port_hello, hello_requests, args)
         with gunicorn("services.messaging:create_app()", port_ours, args.workers, env):
             ours = load(port_ours, signed, args)
     print(
         f"webhook ingest: gunicorn -w {args.workers} (gthread, deploy/gunicorn.conf.py), "
-        f"{args.clients} client processes x {args.threads} connections, {args.seconds:.0f} s"
+        f"wrk {args.threads} threads x {args.connections} keep-alive connections, "
+        f"{args.seconds:.0f} s each"
     )
     for name, figures in (("Flask hello-world", hello), ("signed status callbacks", ours)):
         print_table(
