@@ -1,4 +1,5 @@
-"""Queueing a message: the one place that applies the STOP list and loop protection."""
+"""Queueing texts, one or a chunk at once: every one passes the STOP list and loop protection
+(domain/screening.py) here."""
 
 from __future__ import annotations
 
