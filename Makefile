@@ -47,6 +47,7 @@ bench: venv ## Run the benchmarks (see bench/README.md)
 	$(PY) -m bench.registry_import --rows 1000000
 	$(PY) -m bench.cohort_preview --participants 1000000
 	$(PY) -m bench.consent
+	$(PY) -m bench.invitations
 	$(PY) -m bench.sending throughput
 	$(PY) -m bench.sending paced
 	$(PY) -m bench.webhooks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from services.messaging.adapters.orm import (
 )
 from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import Contact, InboundMessage, Message, Suppression
+from services.messaging.domain.screening import NOT_COUNTED, TextKey
 from services.messaging.domain.templates import Template
 from services.messaging.domain.trial_settings import DEFAULT_INFO_URL, TrialSettings
 from services.messaging.domain.windows import SendingWindow
@@ -37,8 +38,23 @@ class MessagingRepository:
     def add(self, obj: Contact | Message | InboundMessage | Suppression) -> None:
         self.session.add(obj)
 
+    def add_messages(self, new: Sequence[Message]) -> None:
+        """New messages in one multi-row INSERT, outside the session's objects (nothing to
+        flush); for a use case that does not touch them again."""
+        if new:
+            columns = [c.key for c in messages.columns]
+            self.session.execute(
+                insert(messages), [{key: getattr(m, key) for key in columns} for m in new]
+            )
+
     def contact(self, participant_id: uuid.UUID) -> Contact | None:
         return self.session.get(Contact, participant_id)
+
+    def contacts_by_id(self, participant_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+        if not participant_ids:
+            return {}
+        query = select(Contact).where(contacts.c.participant_id.in_(set(participant_ids)))
+        return {c.participant_id: c for c in self.session.scalars(query)}
 
     def contacts_with_mobile(self, mobile: str) -> Sequence[Contact]:
         query = select(Contact).where(contacts.c.mobile == mobile, contacts.c.erased.is_(False))
@@ -277,9 +293,27 @@ class MessagingRepository:
             _m.to == to,
             _m.created_at >= since,
             _m.body == body,
-            _m.status.notin_(("failed", "suppressed", "cancelled")),
+            _m.status.notin_(NOT_COUNTED),
         )
         return int(self.session.execute(query).scalar_one())
+
+    def same_text_counts(self, keys: Collection[TextKey], since: datetime) -> dict[TextKey, int]:
+        """`same_text_count` for many (to, body) at once, in one query (absent means 0)."""
+        if not keys:
+            return {}
+        wanted = set(keys)
+        query = (
+            select(_m.to, _m.body, func.count())
+            .where(
+                _m.to.in_({to for to, _ in wanted}),
+                _m.created_at >= since,
+                _m.body.in_({body for _, body in wanted}),
+                _m.status.notin_(NOT_COUNTED),
+            )
+            .group_by(_m.to, _m.body)
+        )
+        counts = {(r[0], r[1]): int(r[2]) for r in self.session.execute(query)}
+        return {key: n for key, n in counts.items() if key in wanted}
 
     # Staff review of unclear replies
 

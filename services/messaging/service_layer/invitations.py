@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.messaging.domain.batches import Batch
-from services.messaging.domain.model import PRIORITY_BULK, Message
+from services.messaging.domain.model import PRIORITY_BULK, Message, now
 from services.messaging.service_layer import templates
-from services.messaging.service_layer.outbound import queue_message
+from services.messaging.service_layer.outbound import queue_messages
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
 
@@ -32,10 +32,15 @@ def queue_invitations(uow: MessagingUnitOfWork, data: dict[str, Any]) -> int:
             )
             uow.messaging.add_batch(batch)
         batch.chunks_received += 1
+        # All the chunk's contacts in one query, its texts stored in one statement: a batch
+        # of thousands is otherwise a few queries per person.
+        people = uow.messaging.contacts_by_id(data["participant_ids"])
         by_language: dict[str, templates.Rendered] = {}
-        queued = 0
+        status = "held" if batch.status in ("draft", "paused") else "queued"
+        created_at = now()  # one moment for the chunk: its loop check counts from there
+        new: list[Message] = []
         for participant_id in data["participant_ids"]:
-            contact = uow.messaging.contact(participant_id)
+            contact = people.get(participant_id)
             if contact is None:
                 raise NotYetKnown(f"participant {participant_id} not known yet")
             if contact.erased or not contact.mobile:
@@ -53,13 +58,15 @@ def queue_invitations(uow: MessagingUnitOfWork, data: dict[str, Any]) -> int:
                 priority=PRIORITY_BULK,
                 trial_id=data["trial_id"],
                 batch_id=data["batch_id"],
-                status="held" if batch.status in ("draft", "paused") else "queued",
+                status=status,
                 language=rendered.template.language,
                 template_id=rendered.template.id,
+                created_at=created_at,
+                updated_at=created_at,
             )
             if batch.status == "cancelled":
                 message.status, message.error = "cancelled", "the batch was cancelled"
-            queue_message(uow, message)
-            queued += 1
+            new.append(message)
+        queue_messages(uow, new)
         uow.commit()
-    return queued
+    return len(new)

@@ -1,18 +1,15 @@
-"""Queueing a message: the one place that applies the STOP list and loop protection."""
+"""Queueing texts, one or a chunk at once: every one passes the STOP list and loop protection
+(domain/screening.py) here."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from services.messaging.domain.model import Message
+from services.messaging.domain.screening import LOOP_PERIOD, screen, text_key
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
-
-# The same text to the same number this often within the hour is a loop (an auto-reply
-# answering our acknowledgement, a batch requested twice): the next one is not sent.
-LOOP_LIMIT = 3
-LOOP_PERIOD = timedelta(hours=1)
 
 
 def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bool = False) -> None:
@@ -21,13 +18,27 @@ def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bo
         message.to, message.body, message.created_at - LOOP_PERIOD
     )
     uow.messaging.add(message)
-    if not bypass_stop and uow.messaging.suppression(message.to) is not None:
-        message.move_to("suppressed", "the number replied STOP")
-        publish_status(uow, message)
-    elif repeats >= LOOP_LIMIT:
-        message.status = "failed"
-        message.error = f"loop protection: the same text went to this number {repeats} times"
-        publish_status(uow, message)
+    suppressed = not bypass_stop and uow.messaging.suppression(message.to) is not None
+    for stopped in screen(
+        [message], {message.to} if suppressed else (), {text_key(message): repeats}
+    ):
+        publish_status(uow, stopped)
+
+
+def queue_messages(uow: MessagingUnitOfWork, messages: Sequence[Message]) -> None:
+    """Add many messages under the same rules as `queue_message`, as if added one by one
+    (without its STOP bypass), in a fixed number of statements: one count of earlier texts,
+    one lookup of the STOP list, one insert and one for the stopped ones' status events.
+    Earlier texts are counted from the first message's period: give messages queued
+    together one `created_at` for the exact window."""
+    if not messages:
+        return
+    since = min(m.created_at for m in messages) - LOOP_PERIOD
+    earlier = uow.messaging.same_text_counts({text_key(m) for m in messages}, since)
+    suppressed = uow.messaging.suppressed_among([m.to for m in messages])
+    stopped = screen(messages, suppressed, earlier)
+    uow.messaging.add_messages(messages)
+    uow.publish_many(STATUS_CHANGED, [status_payload(m) for m in stopped])
 
 
 STATUS_CHANGED = "messaging.message.status_changed"

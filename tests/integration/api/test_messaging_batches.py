@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from twilio.request_validator import RequestValidator
 
 from services.messaging.adapters.orm import inbound_messages, messages, suppressions
+from services.messaging.domain.screening import LOOP_LIMIT
 from services.messaging.service_layer import batches, sending
-from services.messaging.service_layer.outbound import LOOP_LIMIT
 from tests.integration.api.conftest import (
     ODS_A,
     SEED,
