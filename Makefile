@@ -41,6 +41,7 @@ lint: venv ## ruff and mypy
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq wrk >/dev/null
 	$(PY) -m bench.bus
 	$(PY) -m bench.classifier
 	$(PY) -m bench.registry_import --rows 100000

@@ -1,7 +1,7 @@
 """Webhook ingest: signed Twilio status callbacks into messaging, beside a Flask hello-world
 served by gunicorn with the same settings, in one run.
 
-    python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 16] [--workers 2]
+    python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 64] [--workers 2] [--server-threads 32]
 
 Each callback is signature-checked, its message locked, the status event stored and,
 when it moves the message forward, the message updated and an event put in the outbox.
@@ -103,7 +103,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--server-threads", type=int, default=32, help="GUNICORN_THREADS for both apps"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--messages", type=int, default=20000)
     args = parser.parse_args()
@@ -150,6 +153,7 @@ def main() -> None:
             "TWILIO_AUTH_TOKEN": TOKEN,
             "TWILIO_FROM_NUMBER": SENDER,
             "MESSAGING_PUBLIC_BASE_URL": base,
+            "GUNICORN_THREADS": str(args.server_threads),
         }
         # The same paths and bodies, unsigned: the hello-world reads neither.
         hello_requests = [(path, body, "") for path, body, _ in signed]
@@ -158,7 +162,8 @@ def main() -> None:
         with gunicorn("services.messaging:create_app()", port_ours, args.workers, env):
             ours = load(port_ours, signed, args)
     print(
-        f"webhook ingest: gunicorn -w {args.workers} (gthread, deploy/gunicorn.conf.py), "
+        f"webhook ingest: gunicorn -w {args.workers} --threads {args.server_threads} "
+        "(gthread, deploy/gunicorn.conf.py), "
         f"wrk {args.threads} threads x {args.connections} keep-alive connections, "
         f"{args.seconds:.0f} s each"
     )

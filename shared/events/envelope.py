@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,15 +55,27 @@ def _check(type_: str, data: dict[str, Any], *, dump: bool) -> dict[str, Any]:
     schema = CONTRACTS.get(type_)
     if schema is None:
         raise MalformedEvent(f"unknown event type {type_!r}")
-    undeclared = set(data) - {f.data_key or name for name, f in schema.fields.items()}
+    undeclared = set(data) - _declared(type_)
     if undeclared:
         # Dumping would drop them silently; refuse as a consumer would.
         raise MalformedEvent(f"{type_}: undeclared fields {sorted(undeclared)}")
+    if dump:
+        # What goes on the wire is the dump; it must load as a consumer will load it.
+        wire: dict[str, Any] = schema.dump(data)
+        errors = schema.validate(wire)
+        if errors:
+            raise MalformedEvent(f"{type_}: {errors}")
+        return wire
     try:
-        loaded = schema.load(schema.dump(data) if dump else data)
+        loaded: dict[str, Any] = schema.load(data)
     except ValidationError as exc:
         raise MalformedEvent(f"{type_}: {exc.messages}") from exc
-    return loaded if not dump else schema.dump(loaded)
+    return loaded
+
+
+@cache
+def _declared(type_: str) -> frozenset[str]:
+    return frozenset(f.data_key or name for name, f in CONTRACTS[type_].fields.items())
 
 
 def encode(event: Event) -> str:
