@@ -1,7 +1,7 @@
 """What stops a new text before it is stored: the STOP list and loop protection.
 
-One rule for a single reply and for a chunk of a batch's invitations: the service layer
-looks up the numbers and earlier texts (one at a time or all at once) and asks `screen`.
+One rule for a single reply and for a batch's invitations (a chunk) or reminders: the service
+layer looks up the numbers and earlier texts (one at a time or all at once) and asks `screen`.
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.messaging.domain.batches import Batch, aware
-from services.messaging.domain.model import PRIORITY_BULK, Message
+from services.messaging.domain.model import PRIORITY_BULK, Message, now
 from services.messaging.domain.segments import cost, count_segments
+from services.messaging.domain.trial_settings import TrialSettings
 from services.messaging.service_layer import templates
-from services.messaging.service_layer.outbound import publish_status, queue_message
+from services.messaging.service_layer.outbound import publish_status, queue_messages
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared import languages
 from shared.auth.principal import Principal
@@ -247,6 +248,7 @@ def queue_reminders(uow: MessagingUnitOfWork, at: datetime | None = None) -> int
     """Once per batch, after the trial's number of days: a reminder to each person whose
     invitation went out and who has neither answered nor opted out."""
     at = at or datetime.now(UTC)
+    created_at = now()  # one moment for the pass: its loop check counts from there
     queued = 0
     with uow:
         due: Sequence[Batch] = uow.messaging.batches_due_a_reminder()
@@ -260,31 +262,44 @@ def queue_reminders(uow: MessagingUnitOfWork, at: datetime | None = None) -> int
                 continue
             if at < aware(first_sent) + timedelta(days=trial.reminder_days):
                 continue
-            rendered: dict[str, templates.Rendered] = {}
-            for invitation in uow.messaging.unanswered_invitations(batch):
-                contact = uow.messaging.contact(invitation.participant_id)
-                if contact is None or contact.erased or not contact.mobile:
-                    continue
-                if contact.language not in rendered:
-                    rendered[contact.language] = templates.render(
-                        uow, trial, "reminder", contact.language
-                    )
-                text = rendered[contact.language]
-                queue_message(
-                    uow,
-                    Message(
-                        participant_id=contact.participant_id,
-                        to=contact.mobile,
-                        body=text.text,
-                        kind="reminder",
-                        priority=PRIORITY_BULK,
-                        trial_id=batch.trial_id,
-                        batch_id=batch.id,
-                        language=text.template.language,
-                        template_id=text.template.id,
-                    ),
-                )
-                queued += 1
+            # A batch's reminders in a fixed number of statements (its contacts read at once,
+            # its texts stored at once): a practice's batch is thousands of people.
+            reminders = _reminders(uow, batch, trial, created_at)
+            queue_messages(uow, reminders)
+            queued += len(reminders)
             batch.reminder_queued_at = at
         uow.commit()
     return queued
+
+
+def _reminders(
+    uow: MessagingUnitOfWork, batch: Batch, trial: TrialSettings, created_at: datetime
+) -> list[Message]:
+    """The batch's reminders, each in its person's language, to those still reachable."""
+    invitations = uow.messaging.unanswered_invitations(batch)
+    people = uow.messaging.contacts_by_id([i.participant_id for i in invitations])
+    rendered: dict[str, templates.Rendered] = {}
+    new: list[Message] = []
+    for invitation in invitations:
+        contact = people.get(invitation.participant_id)
+        if contact is None or contact.erased or not contact.mobile:
+            continue
+        if contact.language not in rendered:
+            rendered[contact.language] = templates.render(uow, trial, "reminder", contact.language)
+        text = rendered[contact.language]
+        new.append(
+            Message(
+                participant_id=contact.participant_id,
+                to=contact.mobile,
+                body=text.text,
+                kind="reminder",
+                priority=PRIORITY_BULK,
+                trial_id=batch.trial_id,
+                batch_id=batch.id,
+                language=text.template.language,
+                template_id=text.template.id,
+                created_at=created_at,
+                updated_at=created_at,
+            )
+        )
+    return new

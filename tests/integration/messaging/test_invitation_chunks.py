@@ -28,8 +28,11 @@ STAFF = Principal(uuid.uuid4(), "test staff", "staff", practices=frozenset({"M85
 LOOPED = f"loop protection: the same text went to this number {LOOP_LIMIT} times"
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def runtime(request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path) -> Iterator[Runtime]:
+@pytest.fixture(name="runtime", params=["postgresql", "sqlite"])
+def on_both_databases(
+    request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path
+) -> Iterator[Runtime]:
+    """`runtime` here (and where imported): each test on PostgreSQL and on SQLite."""
     if request.param == "postgresql":
         url = request.getfixturevalue("fresh_database")
     else:
