@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, fields, validate
 INTENTS = ("yes", "no", "stop", "help", "unknown")
 ROLES = ("staff", "coordinator", "admin")
 ODS = validate.Regexp(r"^[A-Z][0-9]{5}$", error="must be an ODS code: a letter and five digits")
+RETIRED = "retired"  # field metadata: consumers still accept it, producers no longer send it
 
 
 class Contract(Schema):
@@ -46,9 +47,13 @@ class TrialCreated(Contract):
     response_deadline_days = fields.Integer(required=True, allow_none=True)
     # Optional so that events written before they existed still load.
     languages = fields.List(fields.String())  # codes from shared.languages
-    window_start = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))  # local, HH:MM
-    window_end = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))
-    sending_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)))
+    # Retired: messaging owns sending windows. Still declared so that events written before
+    # (in an outbox or a dead-letter queue) load; new events may not carry them.
+    window_start = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"), metadata={RETIRED: True})
+    window_end = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"), metadata={RETIRED: True})
+    sending_days = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=7)), metadata={RETIRED: True}
+    )
 
 
 class InvitationsRequested(Contract):
@@ -129,6 +134,15 @@ class ConsentStatusChanged(Contract):
     status = fields.String(required=True)
     previous_status = fields.String(required=True, allow_none=True)
     form_version = fields.Integer(required=True, allow_none=True)
+
+
+def field_names(contract: Schema, *, retired: bool = True) -> set[str]:
+    """The fields a contract declares; without the retired ones, what a producer may send."""
+    return {
+        field.data_key or name
+        for name, field in contract.fields.items()
+        if retired or not field.metadata.get(RETIRED)
+    }
 
 
 CONTRACTS: dict[str, Schema] = {

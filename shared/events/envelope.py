@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from shared import correlation
-from shared.events.contracts import CONTRACTS
+from shared.events.contracts import CONTRACTS, field_names
 
 
 class MalformedEvent(Exception):
@@ -54,7 +54,9 @@ def _check(type_: str, data: dict[str, Any], *, dump: bool) -> dict[str, Any]:
     schema = CONTRACTS.get(type_)
     if schema is None:
         raise MalformedEvent(f"unknown event type {type_!r}")
-    undeclared = set(data) - {f.data_key or name for name, f in schema.fields.items()}
+    # What is read may carry retired fields (written before); what is written may not.
+    declared = field_names(schema, retired=not dump)
+    undeclared = set(data) - declared
     if undeclared:
         # Dumping would drop them silently; refuse as a consumer would.
         raise MalformedEvent(f"{type_}: undeclared fields {sorted(undeclared)}")

@@ -75,6 +75,18 @@ def test_an_occurred_at_without_offset_is_read_as_utc() -> None:
     assert decoded.occurred_at == datetime(2026, 11, 23, 10, tzinfo=UTC)
 
 
+def test_a_retired_field_still_loads_from_an_old_event_but_is_never_sent_again() -> None:
+    # The registry sent a trial's sending window until messaging owned it.
+    trial = {"trial_id": uuid.uuid4(), "short_name": "T", "title": "A", "response_deadline_days": 7}
+    event = new_event("registry.trial.created", trial, "registry")
+    window = {"window_start": "09:00", "window_end": "18:00", "sending_days": [1, 2, 3, 4, 5]}
+    written_before = {**json.loads(encode(event)), "data": {**event.data, **window}}
+
+    assert decode(json.dumps(written_before)).data["window_start"] == "09:00"
+    with pytest.raises(MalformedEvent, match="window_end"):
+        new_event("registry.trial.created", {**trial, **window}, "registry")
+
+
 def test_fields_the_envelope_does_not_know_are_ignored() -> None:
     assert decode(json.dumps(envelope(trace="abc"))).type == ERASED
 
