@@ -1,7 +1,8 @@
 """Webhook ingest: signed Twilio status callbacks into messaging, beside a Flask hello-world
 served by gunicorn with the same settings, in one run.
 
-    python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 64] [--workers 2] [--server-threads 32]
+    python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 64] [--workers 2]
+                             [--server-threads 32]
 
 Each callback is signature-checked, its message locked, the status event stored and,
 when it moves the message forward, the message updated and an event put in the outbox.

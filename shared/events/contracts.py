@@ -46,6 +46,8 @@ class TrialCreated(Contract):
     response_deadline_days = fields.Integer(required=True, allow_none=True)
     # Optional so that events written before they existed still load.
     languages = fields.List(fields.String())  # codes from shared.languages
+    # No longer sent (messaging owns sending windows); still declared so that events written
+    # before, in an outbox or a dead-letter queue, load instead of being dead-lettered.
     window_start = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))  # local, HH:MM
     window_end = fields.String(validate=validate.Regexp(r"^\d\d:\d\d$"))
     sending_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)))

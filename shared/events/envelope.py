@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    Time,
     Uuid,
 )
 from sqlalchemy.orm import registry
@@ -89,9 +88,6 @@ trials = Table(
     Column("sponsor", String(200), nullable=False),
     Column("response_deadline_days", Integer),
     Column("languages", JSON, nullable=False),
-    Column("window_start", Time, nullable=False),
-    Column("window_end", Time, nullable=False),
-    Column("sending_days", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 AGE_BANDS = ((0, 17), (18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79))
 
@@ -97,9 +97,6 @@ class Trial:
     sponsor: str
     response_deadline_days: int | None = None
     languages: list[str] = field(default_factory=lambda: ["en"])
-    window_start: time = time(9, 0)
-    window_end: time = time(18, 0)
-    sending_days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])  # ISO weekdays
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=now)
 

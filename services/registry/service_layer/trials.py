@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
 
 from services.registry.domain.identifiers import parse_ods_code
 from services.registry.domain.model import InvitationBatch, Participant, Trial, TrialStatus
@@ -18,13 +17,6 @@ from shared.errors import Conflict, FieldError, InvalidInput, NotFound
 CHUNK_SIZE = 500
 
 
-@dataclass(frozen=True)
-class SendingWindow:
-    start: time = time(9, 0)
-    end: time = time(18, 0)
-    days: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
-
-
 def create_trial(
     uow: RegistryUnitOfWork,
     short_name: str,
@@ -32,27 +24,14 @@ def create_trial(
     sponsor: str,
     response_deadline_days: int | None,
     trial_languages: Sequence[str] = ("en",),
-    window: SendingWindow | None = None,
 ) -> Trial:
-    window = window or SendingWindow()
+    """A new trial, announced to messaging and consent. When its texts may go out is not
+    kept here: messaging owns sending windows (its per-trial messaging settings)."""
     codes = _trial_languages(trial_languages)
-    if window.start >= window.end:
-        raise InvalidInput.for_field("sending_window", "must start before it ends")
-    if not window.days or any(not 1 <= d <= 7 for d in window.days):
-        raise InvalidInput.for_field("sending_window", "days are ISO weekdays from 1 to 7")
     with uow:
         if uow.registry.trial_by_short_name(short_name) is not None:
             raise Conflict(f"a trial called {short_name} exists already")
-        trial = Trial(
-            short_name,
-            title,
-            sponsor,
-            response_deadline_days,
-            languages=codes,
-            window_start=window.start,
-            window_end=window.end,
-            sending_days=sorted(set(window.days)),
-        )
+        trial = Trial(short_name, title, sponsor, response_deadline_days, languages=codes)
         uow.registry.add(trial)
         uow.publish(
             "registry.trial.created",
@@ -62,9 +41,6 @@ def create_trial(
                 "title": trial.title,
                 "response_deadline_days": trial.response_deadline_days,
                 "languages": trial.languages,
-                "window_start": trial.window_start.strftime("%H:%M"),
-                "window_end": trial.window_end.strftime("%H:%M"),
-                "sending_days": trial.sending_days,
             },
         )
         uow.commit()

@@ -161,3 +161,22 @@ def test_docs_are_an_html_page_that_loads_the_spec(service: Service) -> None:
     page = response.get_data(as_text=True)
     assert "<html" in page.lower()
     assert "openapi.json" in page
+
+
+def test_a_trials_sending_window_is_documented_by_messaging_alone(
+    registry_service: Service, messaging_service: Service
+) -> None:
+    registry = registry_service.client().get("/openapi.json").get_json()
+    messaging = messaging_service.client().get("/openapi.json").get_json()
+
+    create = registry["paths"]["/trials"]["post"]
+    asked = resolve(registry, create["requestBody"]["content"]["application/json"]["schema"])
+    answered = resolve(
+        registry, create["responses"]["201"]["content"]["application/json"]["schema"]
+    )
+    assert "short_name" in asked["properties"] and "short_name" in answered["properties"]
+    assert "sending_window" not in asked["properties"]
+    assert "sending_window" not in answered["properties"]
+    settings = messaging["paths"]["/trials/{trial_id}/messaging-settings"]["patch"]
+    schema = settings["requestBody"]["content"]["application/json"]["schema"]
+    assert "window" in resolve(messaging, schema)["properties"]

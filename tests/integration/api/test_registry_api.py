@@ -15,6 +15,9 @@ from shared.events.contracts import CONTRACTS
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import ODS_A, ODS_B, World, nhs_number, register, serial
 
+# Declared in registry.trial.created for events written before messaging owned the window.
+NOT_SENT = {"window_start", "window_end", "sending_days"}
+
 pytestmark = pytest.mark.integration
 
 
@@ -319,7 +322,7 @@ def test_the_outbox_holds_events_that_match_their_contracts_and_name_nobody(
         assert by_type.get(kind), f"no {kind} in the outbox"
         contract = CONTRACTS[kind]
         for event in by_type[kind]:
-            assert set(event.data) == set(contract.fields), kind
+            assert set(event.data) == set(contract.fields) - NOT_SENT, kind
             assert contract.validate(contract.dump(event.data)) == {}
 
     mine = [

@@ -290,24 +290,43 @@ def test_erasing_a_participant_removes_them_and_announces_it(
     assert [e.data for e in erased if e.data["participant_id"] == pid] == [{"participant_id": pid}]
 
 
-def test_a_trial_keeps_its_languages_and_sending_window(admin: FlaskClient) -> None:
+def test_a_trial_keeps_its_languages_and_has_no_sending_window(admin: FlaskClient) -> None:
     body = {
         "short_name": f"W-{serial()}",
         "title": "Window",
         "sponsor": "Uni",
         "response_deadline_days": 21,
         "languages": ["Urdu", "en", "Panjabi"],
-        "sending_window": {"start": "10:00", "end": "16:30", "days": [1, 3, 5]},
     }
     created = admin.post("/trials", json=body).get_json()
     read = admin.get(f"/trials/{created['id']}").get_json()
     assert read["languages"] == ["ur", "en", "pa"]
-    assert read["sending_window"] == {"start": "10:00", "end": "16:30", "days": [1, 3, 5]}
-    bad = admin.post(
-        "/trials",
-        json={**body, "short_name": f"W-{serial()}", "sending_window": {"start": "18:00"}},
-    )
-    assert bad.status_code == 422
+    assert "sending_window" not in read and "sending_window" not in created
+
+
+def test_a_sending_window_is_refused_with_where_to_set_it(admin: FlaskClient) -> None:
+    short_name = f"W-{serial()}"
+    body = {"short_name": short_name, "title": "Window", "sponsor": "Uni"}
+    window = {"start": "10:00", "end": "16:30", "days": [1, 3, 5]}
+
+    refused = admin.post("/trials", json={**body, "sending_window": window, "title": ""})
+
+    assert refused.status_code == 422
+    errors = {e["field"]: e["reason"] for e in refused.get_json(force=True)["errors"]}
+    assert set(errors) == {"sending_window", "title"}, "the other fields are still checked"
+    assert "messaging's trial settings" in errors["sending_window"]
+    assert "/messaging-settings" in errors["sending_window"]
+    assert "Trial setup" in errors["sending_window"]
+    assert "messaging's trial settings" in refused.get_json(force=True)["detail"]
+    other = admin.post("/trials", json={**body, "sending_hours": "9-5"})
+    assert other.status_code == 422
+    assert other.get_json(force=True)["errors"][0] == {
+        "field": "sending_hours",
+        "reason": "Unknown field.",
+        "in": "json",
+    }, "any other unknown field is refused as before"
+    trials = admin.get("/trials").get_json()
+    assert short_name not in {t["short_name"] for t in trials}, "nothing was created"
 
 
 def test_a_practice_has_a_validated_ods_code_and_time_zone(admin: FlaskClient) -> None:

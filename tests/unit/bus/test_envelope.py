@@ -75,6 +75,16 @@ def test_an_occurred_at_without_offset_is_read_as_utc() -> None:
     assert decoded.occurred_at == datetime(2026, 11, 23, 10, tzinfo=UTC)
 
 
+def test_a_trial_event_written_with_the_old_sending_window_still_loads() -> None:
+    # The registry sent a trial's sending window until messaging owned it.
+    trial = {"trial_id": uuid.uuid4(), "short_name": "T", "title": "A", "response_deadline_days": 7}
+    event = new_event("registry.trial.created", trial, "registry")
+    window = {"window_start": "09:00", "window_end": "18:00", "sending_days": [1, 2, 3, 4, 5]}
+    written_before = {**json.loads(encode(event)), "data": {**event.data, **window}}
+
+    assert decode(json.dumps(written_before)).data["window_start"] == "09:00"
+
+
 def test_fields_the_envelope_does_not_know_are_ignored() -> None:
     assert decode(json.dumps(envelope(trace="abc"))).type == ERASED
 

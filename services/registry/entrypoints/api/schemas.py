@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.registry.domain.demographics import ETHNIC_CATEGORIES, SEXES
 from services.registry.domain.imports import FORMATS
@@ -42,19 +41,23 @@ class TrialIn(Schema):
         load_default=lambda: ["en"],
         validate=validate.Length(min=1, max=40),
     )
-    sending_window = fields.Nested(
-        lambda: SendingWindowSchema(), load_default=None, allow_none=True
-    )
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        # A field that moved is refused like any unknown one, but says where it went.
+        messages = error.normalized_messages()
+        moved = {name: [why] for name, why in MOVED_FROM_TRIAL.items() if name in messages}
+        if moved:
+            raise ValidationError({**messages, **moved}, data=data, valid_data=error.valid_data)
 
 
-class SendingWindowSchema(Schema):
-    start = fields.Time(load_default=lambda: time(9, 0), format="%H:%M")
-    end = fields.Time(load_default=lambda: time(18, 0), format="%H:%M")
-    days = fields.List(
-        fields.Integer(validate=validate.Range(min=1, max=7)),
-        load_default=lambda: [1, 2, 3, 4, 5],
-        metadata={"description": "ISO weekdays: Monday is 1"},
-    )
+# Fields POST /trials no longer takes, and where they are set now.
+MOVED_FROM_TRIAL = {
+    "sending_window": (
+        "not set in the registry: a trial's sending window is set in messaging's trial "
+        "settings (PATCH /trials/{trial_id}/messaging-settings on messaging, or the "
+        "console's Trial setup page)"
+    ),
+}
 
 
 class TrialOut(Schema):
@@ -64,14 +67,6 @@ class TrialOut(Schema):
     sponsor = fields.String()
     response_deadline_days = fields.Integer(allow_none=True)
     languages = fields.List(fields.String())
-    sending_window = fields.Method("_window")
-
-    def _window(self, trial: Any) -> dict[str, Any]:
-        return {
-            "start": trial.window_start.strftime("%H:%M"),
-            "end": trial.window_end.strftime("%H:%M"),
-            "days": list(trial.sending_days),
-        }
 
 
 class ParticipantIn(Schema):

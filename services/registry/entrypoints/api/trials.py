@@ -27,7 +27,6 @@ blp = Blueprint("trials", __name__, url_prefix="/trials", description="Trials an
 @blp.arguments(TrialIn)
 @blp.response(201, TrialOut)
 def create(body: dict[str, Any]) -> Any:
-    window = body.pop("sending_window") or {}
     return trials.create_trial(
         unit_of_work(),
         body["short_name"],
@@ -35,11 +34,6 @@ def create(body: dict[str, Any]) -> Any:
         body["sponsor"],
         body["response_deadline_days"],
         body["languages"],
-        trials.SendingWindow(
-            start=window.get("start", trials.SendingWindow.start),
-            end=window.get("end", trials.SendingWindow.end),
-            days=tuple(window.get("days", trials.SendingWindow.days)),
-        ),
     )
 
 
