@@ -29,8 +29,11 @@ from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.integration
 ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
-# A trial's reminder goes 7 days (its default) after the first invitation went.
-DUE = datetime.now(UTC) + timedelta(days=7, minutes=1)
+
+
+def due() -> datetime:
+    """Just past when a batch sent now is due its reminder: 7 days (the trial's default)."""
+    return datetime.now(UTC) + timedelta(days=7, minutes=1)
 
 
 def a_sent_batch(runtime: Runtime, people: list[uuid.UUID]) -> tuple[uuid.UUID, uuid.UUID]:
@@ -61,9 +64,10 @@ def test_reminders_go_only_to_the_reachable_who_have_not_answered(runtime: Runti
     suppress(runtime, "+447400300002")  # e.g. Twilio's 21610: STOP said to the carrier
     contacts.erase_contact(uow(runtime), erased)
     events_before = len(status_events(runtime))
+    at = due()
 
-    assert batch_use_cases.queue_reminders(uow(runtime), DUE - timedelta(minutes=2)) == 0
-    assert batch_use_cases.queue_reminders(uow(runtime), DUE) == 2
+    assert batch_use_cases.queue_reminders(uow(runtime), at - timedelta(minutes=2)) == 0
+    assert batch_use_cases.queue_reminders(uow(runtime), at) == 2
 
     [en], [ur] = reminders_to(runtime, good_en), reminders_to(runtime, good_ur)
     [invitation_en] = [m for m in texts_of(runtime, good_en) if m.kind == "invitation"]
@@ -82,9 +86,9 @@ def test_reminders_go_only_to_the_reachable_who_have_not_answered(runtime: Runti
     assert status_events(runtime)[events_before:] == []  # nothing stopped, nothing to say
     with runtime.engine.connect() as conn:
         recorded = conn.scalar(select(batches.c.reminder_queued_at).where(batches.c.id == batch_id))
-    assert recorded is not None and recorded.replace(tzinfo=UTC) == DUE
+    assert recorded is not None and recorded.replace(tzinfo=UTC) == at
     # Once per batch: a later pass sends no second reminder.
-    assert batch_use_cases.queue_reminders(uow(runtime), DUE + timedelta(days=30)) == 0
+    assert batch_use_cases.queue_reminders(uow(runtime), at + timedelta(days=30)) == 0
     assert len(reminders_to(runtime, good_en)) == 1
 
 
@@ -99,7 +103,7 @@ def statements_for_reminders(runtime: Runtime, size: int) -> int:
 
     event.listen(runtime.engine, "before_cursor_execute", counted)
     try:
-        assert batch_use_cases.queue_reminders(uow(runtime), DUE) == size
+        assert batch_use_cases.queue_reminders(uow(runtime), due()) == size
     finally:
         event.remove(runtime.engine, "before_cursor_execute", counted)
     return count
