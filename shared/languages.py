@@ -54,6 +54,16 @@ LANGUAGES: dict[str, Language] = {
                 "western punjabi",
             ),
         ),
+        # Spoken by most British Pakistanis from Azad Kashmir; rarely written, so its
+        # speakers are texted in Urdu, which they read.
+        Language(
+            "phr",
+            "Pahari-Pothwari (Mirpuri)",
+            "پہاڑی",
+            rtl=True,
+            fallback="ur",
+            aliases=("mirpuri", "pahari", "pothwari", "potwari", "pothohari", "pahari pothwari"),
+        ),
         Language("bn", "Bengali", "বাংলা", aliases=("ben", "bangla", "bengali")),
         Language("syl", "Sylheti", "সিলেটি", fallback="bn", aliases=("sylheti",)),
         Language("pl", "Polish", "Polski", aliases=("pol",)),

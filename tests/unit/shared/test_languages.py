@@ -31,7 +31,7 @@ def test_codes_and_the_names_gp_systems_use_are_understood(text: str, code: str)
     assert found.code == code
 
 
-@pytest.mark.parametrize("text", ["", "Klingon", "Mirpuri", "xx", "English please"])
+@pytest.mark.parametrize("text", ["", "Klingon", "Esperanto", "xx", "English please"])
 def test_an_unknown_language_is_not_guessed(text: str) -> None:
     assert parse_language(text) is None
 
@@ -44,6 +44,7 @@ def test_right_to_left_languages_are_the_ones_the_design_names() -> None:
         "ps",
         "ckb",
         "pa-Arab",
+        "phr",
     }
     assert is_rtl("ur")
     assert not is_rtl("pa")
@@ -52,5 +53,13 @@ def test_right_to_left_languages_are_the_ones_the_design_names() -> None:
 
 def test_fallbacks_end_in_english_and_sylheti_readers_get_bengali_first() -> None:
     assert fallbacks("syl") == ["syl", "bn", "en"]
+    assert fallbacks("phr") == ["phr", "ur", "en"]
     assert fallbacks("ur") == ["ur", "en"]
     assert fallbacks("en") == ["en"]
+
+
+@pytest.mark.parametrize("written", ["Mirpuri", "MIRPURI", "Pahari", "Potwari", "Pothwari"])
+def test_mirpuri_and_its_other_names_are_read_and_texted_in_urdu(written: str) -> None:
+    found = parse_language(written)
+    assert found is not None and found.code == "phr"
+    assert fallbacks(found.code)[1] == "ur"

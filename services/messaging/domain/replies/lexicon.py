@@ -338,6 +338,7 @@ ALSO: dict[str, tuple[str, ...]] = {
     "ur": ("roman-south-asian",),
     "pa": ("roman-south-asian",),
     "pa-Arab": ("roman-south-asian", "ur"),
+    "phr": ("roman-south-asian", "ur"),
     "bn": ("roman-south-asian",),
     "syl": ("roman-south-asian", "bn"),
     "gu": ("roman-south-asian",),
