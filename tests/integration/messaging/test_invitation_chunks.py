@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.messaging.adapters.orm import batches, messages
 from services.messaging.domain.screening import LOOP_LIMIT, STOPPED
@@ -22,6 +22,7 @@ from shared.auth.principal import Principal
 from shared.events import decode
 from shared.runtime import Runtime
 from tests.integration.messaging.conftest import migrated, uow
+from tests.support.statements import counting_statements
 
 pytestmark = pytest.mark.integration
 STAFF = Principal(uuid.uuid4(), "test staff", "staff", practices=frozenset({"M85001"}))
@@ -210,18 +211,9 @@ def statements_for_a_chunk(runtime: Runtime, size: int) -> int:
     people = [a_contact(runtime, language=("en", "ur")[i % 2]) for i in range(size)]
     stopped = a_contact(runtime, mobile=f"+44740020{size:04d}")
     suppress(runtime, f"+44740020{size:04d}")
-    count = 0
-
-    def counted(*_: Any) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(runtime.engine, "before_cursor_execute", counted)
-    try:
+    with counting_statements(runtime.engine) as count:
         assert a_chunk(runtime, trial_id, [*people, stopped]) == size + 1
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", counted)
-    return count
+    return count[0]
 
 
 def test_a_chunk_costs_the_same_statements_whatever_its_size(runtime: Runtime) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.messaging.adapters.orm import batches
 from services.messaging.service_layer import batches as batch_use_cases
@@ -26,6 +26,7 @@ from tests.integration.messaging.test_invitation_chunks import (
     texts_of,
 )
 from tests.support.fake_provider import FakeProvider
+from tests.support.statements import counting_statements
 
 pytestmark = pytest.mark.integration
 ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
@@ -95,18 +96,9 @@ def test_reminders_go_only_to_the_reachable_who_have_not_answered(runtime: Runti
 def statements_for_reminders(runtime: Runtime, size: int) -> int:
     people = [a_contact(runtime, language=("en", "ur")[i % 2]) for i in range(size)]
     a_sent_batch(runtime, people)
-    count = 0
-
-    def counted(*_: Any) -> None:
-        nonlocal count
-        count += 1
-
-    event.listen(runtime.engine, "before_cursor_execute", counted)
-    try:
+    with counting_statements(runtime.engine) as count:
         assert batch_use_cases.queue_reminders(uow(runtime), due()) == size
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", counted)
-    return count
+    return count[0]
 
 
 def test_a_batchs_reminders_cost_the_same_statements_whatever_their_number(
