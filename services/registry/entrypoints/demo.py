@@ -129,11 +129,12 @@ Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for app
     curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/imports/<id>
     curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/imports/<id>/errors.csv
 
-  Build a cohort of Urdu, Punjabi and Bengali speakers aged 40 to 79, and preview it:
+  Build a cohort of Urdu, Mirpuri, Punjabi and Bengali speakers aged 40 to 79, and preview
+  it (Mirpuri speakers are texted in Urdu):
     curl -s -H "Authorization: Bearer {staff}" -H "Content-Type: application/json" \\
       -d '{{"practice_ods": "{practice}", "name": "South Asian languages, 40-79",
            "criteria": {{"age_min": 40, "age_max": 79,
-                        "languages": ["ur", "pa", "bn", "syl"]}}}}' \\
+                        "languages": ["ur", "phr", "pa", "bn", "syl"]}}}}' \\
       http://127.0.0.1:8001/trials/{trial}/cohorts
     curl -s -H "Authorization: Bearer {staff}" http://127.0.0.1:8001/cohorts/<id>/preview
   and confirm the preview's "textable" figure to send the invitations:
