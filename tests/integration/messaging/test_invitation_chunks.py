@@ -4,8 +4,6 @@ run): every rule applies as it did text by text, in a fixed number of statements
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,25 +19,13 @@ from services.messaging.service_layer.sending import suppress_number
 from shared.auth.principal import Principal
 from shared.events import decode
 from shared.runtime import Runtime
-from tests.integration.messaging.conftest import migrated, uow
+from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
+from tests.integration.messaging.conftest import uow
 from tests.support.statements import counting_statements
 
 pytestmark = pytest.mark.integration
 STAFF = Principal(uuid.uuid4(), "test staff", "staff", practices=frozenset({"M85001"}))
 LOOPED = f"loop protection: the same text went to this number {LOOP_LIMIT} times"
-
-
-@pytest.fixture(name="runtime", params=["postgresql", "sqlite"])
-def on_both_databases(
-    request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path
-) -> Iterator[Runtime]:
-    """`runtime` here (and where imported): each test on PostgreSQL and on SQLite."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("fresh_database")
-    else:
-        url = f"sqlite:///{tmp_path / 'messaging.sqlite3'}"
-    with migrated(url, bus_dir) as built:
-        yield built
 
 
 def a_trial(runtime: Runtime) -> uuid.UUID:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,20 +17,11 @@ from services.messaging.domain.windows import DEFAULT_WINDOW
 from services.messaging.service_layer import sending
 from shared.db.engine import make_engine
 from shared.runtime import Runtime
-from tests.integration.messaging.conftest import migrated, uow
+from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
+from tests.integration.messaging.conftest import uow
 from tests.support.cohort import approved_batch
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(params=["postgresql", "sqlite"])
-def runtime(request: pytest.FixtureRequest, tmp_path: Path, bus_dir: Path) -> Iterator[Runtime]:
-    if request.param == "postgresql":
-        url = request.getfixturevalue("fresh_database")
-    else:
-        url = f"sqlite:///{tmp_path / 'messaging.sqlite3'}"
-    with migrated(url, bus_dir) as built:
-        yield built
 
 
 def test_two_senders_together_never_take_more_than_the_limit_allows(runtime: Runtime) -> None:

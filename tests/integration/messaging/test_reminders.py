@@ -15,12 +15,12 @@ from services.messaging.service_layer import batches as batch_use_cases
 from services.messaging.service_layer import contacts, replies, sending
 from shared.auth.principal import Principal
 from shared.runtime import Runtime
+from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
 from tests.integration.messaging.conftest import uow
 from tests.integration.messaging.test_invitation_chunks import (
     a_chunk,
     a_contact,
     a_trial,
-    on_both_databases,  # noqa: F401 - the `runtime` fixture: PostgreSQL and SQLite
     status_events,
     suppress,
     texts_of,
