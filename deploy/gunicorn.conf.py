@@ -50,8 +50,8 @@ loglevel: str = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips: str = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Recycle each process now and then to bound slow leaks; jitter so they don't all
-# restart at once. Not often: a restart re-imports the app (about a second of CPU), and
-# the webhook route takes hundreds of requests a second in a burst.
+# restart at once. Not often: a restart re-imports the app (2 s of CPU for messaging on a
+# slow 2-core machine), and the webhook route takes hundreds of requests a second in a burst.
 max_requests: int = _env_int("GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter: int = max_requests // 10
 
