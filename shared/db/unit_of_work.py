@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db.bulk import insert_rows
 from shared.db.tables import PlatformTables
 from shared.events import Event, encode, new_event
 
@@ -79,8 +80,9 @@ class SqlUnitOfWork:
         """Several events of one type in one statement (a sender records hundreds at once)."""
         events = [new_event(type_, data, self.producer) for data in items]
         if events:
-            self.session.execute(
-                insert(self.tables.outbox),
+            insert_rows(
+                self.session,
+                self.tables.outbox,
                 [
                     {
                         "event_id": e.id,

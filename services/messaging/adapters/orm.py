@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import registry
 
@@ -84,8 +85,15 @@ status_events = Table(
     Column("provider_sid", String(64)),
     Column("status", String(20), nullable=False),
     Column("error_code", String(20)),
-    Column("applied", Boolean, nullable=False),
+    # NULL until applied: stored when it arrives, applied after (decision 14).
+    Column("applied", Boolean),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    Index(
+        "ix_message_status_events_pending",
+        "id",
+        postgresql_where=text("applied IS NULL"),
+        sqlite_where=text("applied IS NULL"),
+    ),
 )
 
 inbound_messages = Table(

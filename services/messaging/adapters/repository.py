@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.messaging.adapters.orm import (
@@ -26,6 +26,7 @@ from services.messaging.domain.screening import NOT_COUNTED, TextKey
 from services.messaging.domain.templates import Template
 from services.messaging.domain.trial_settings import DEFAULT_INFO_URL, TrialSettings
 from services.messaging.domain.windows import SendingWindow
+from shared.db.bulk import insert_rows, update_rows
 
 # Queries name the tables' columns: the domain dataclasses stay plain for the type checker.
 _m = messages.c
@@ -372,25 +373,41 @@ class MessagingRepository:
         query = select(InboundMessage).where(inbound_messages.c.provider_sid == provider_sid)
         return self.session.scalars(query).first() is not None
 
-    def record_status_events(
-        self, events: Sequence[tuple[uuid.UUID, str | None, str, str | None, bool]]
+    def store_status_events(
+        self, events: Sequence[tuple[uuid.UUID, str | None, str, str | None]]
     ) -> None:
-        """Every callback as received: (message id, provider SID, status, error code, applied)."""
+        """Callbacks as received, not yet applied: (message id, provider SID, status, error)."""
         at = datetime.now(UTC)
-        self.session.execute(
-            insert(status_events),
+        insert_rows(
+            self.session,
+            status_events,
             [
                 {
                     "message_id": message_id,
                     "provider_sid": provider_sid,
                     "status": status,
                     "error_code": error_code,
-                    "applied": applied,
                     "received_at": at,
                 }
-                for message_id, provider_sid, status, error_code, applied in events
+                for message_id, provider_sid, status, error_code in events
             ],
         )
+
+    def pending_status_events(self, limit: int, *, lock: bool) -> list[Any]:
+        """The oldest callbacks not yet applied, skipping those another applier holds."""
+        query = (
+            select(status_events)
+            .where(status_events.c.applied.is_(None))
+            .order_by(status_events.c.id)
+            .limit(limit)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.execute(query))
+
+    def mark_status_events(self, rows: Sequence[dict[str, Any]]) -> None:
+        """[{id, applied}] in one statement."""
+        update_rows(self.session, status_events, rows, lambda new: {"applied": new.applied})
 
     def messages_by_id(self, ids: Sequence[uuid.UUID], *, lock: bool) -> dict[uuid.UUID, Message]:
         query = select(Message).where(_m.id.in_(ids)).order_by(_m.id)
@@ -436,41 +453,28 @@ class MessagingRepository:
         return {row.id: row for row in self.session.execute(query)}
 
     def set_statuses(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
-        """[{id, status, error, sid}] in one executemany; a provider sid fills only a blank."""
-        if rows:
-            self.session.execute(
-                update(messages)
-                .where(_m.id == bindparam("b_id"))
-                .values(
-                    status=bindparam("b_status"),
-                    error=bindparam("b_error"),
-                    provider_sid=func.coalesce(_m.provider_sid, bindparam("b_sid")),
-                    updated_at=at,
-                )
-                .execution_options(synchronize_session=False),
-                [
-                    {
-                        "b_id": r["id"],
-                        "b_status": r["status"],
-                        "b_error": r["error"],
-                        "b_sid": r["sid"],
-                    }
-                    for r in rows
-                ],
-            )
+        """[{id, status, error, provider_sid}] in one statement; a provider sid fills only a
+        blank (a callback may carry the sid before the sender recorded it)."""
+        update_rows(
+            self.session,
+            messages,
+            rows,
+            lambda new: {
+                "status": new.status,
+                "error": new.error,
+                "provider_sid": func.coalesce(_m.provider_sid, new.provider_sid),
+                "updated_at": at,
+            },
+        )
 
     def set_accepted(self, rows: Sequence[dict[str, Any]], at: datetime) -> None:
-        """[{id, sid, status}] in one executemany: the provider's sid, and the new status."""
-        if rows:
-            self.session.execute(
-                update(messages)
-                .where(_m.id == bindparam("b_id"))
-                .values(
-                    provider_sid=bindparam("b_sid"), status=bindparam("b_status"), updated_at=at
-                )
-                .execution_options(synchronize_session=False),
-                [{"b_id": r["id"], "b_sid": r["sid"], "b_status": r["status"]} for r in rows],
-            )
+        """[{id, provider_sid, status}] in one statement: the provider's sid, the new status."""
+        update_rows(
+            self.session,
+            messages,
+            rows,
+            lambda new: {"provider_sid": new.provider_sid, "status": new.status, "updated_at": at},
+        )
 
     def suppressed_among(self, mobiles: Sequence[str]) -> set[str]:
         if not mobiles:

@@ -1,4 +1,5 @@
-"""The sending worker process: claim, send, record; reconcile unknown attempts; reminders.
+"""The sending worker process: claim, send, record; reconcile unknown attempts; reminders;
+and, on a thread of its own, apply the status callbacks the webhook stored.
 
 Provider calls run on a small thread pool, so a slow provider (hundreds of milliseconds a
 call) still fills the rate limit; their outcomes are recorded in one transaction per round.
@@ -16,6 +17,7 @@ from threading import Event
 from services.messaging.adapters.provider import Accepted, ProviderError, SmsProvider
 from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
 from services.messaging.config import MessagingSettings
+from services.messaging.entrypoints.status_applier import start_applier
 from services.messaging.service_layer import batches, sending
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.logs import get_logger
@@ -49,7 +51,7 @@ class Sender:
         self._last_reconcile = 0.0
         self._last_reminders = 0.0
 
-    def _uow(self) -> MessagingUnitOfWork:
+    def new_uow(self) -> MessagingUnitOfWork:
         uow = self.runtime.uow_factory()
         assert isinstance(uow, MessagingUnitOfWork)
         return uow
@@ -60,12 +62,12 @@ class Sender:
     def _housekeeping(self) -> None:
         if time.monotonic() - self._last_reconcile > RECONCILE_EVERY:
             stale = timedelta(seconds=self.settings.reconcile_after_seconds)
-            settled = sending.reconcile(self._uow(), self.provider, stale)
+            settled = sending.reconcile(self.new_uow(), self.provider, stale)
             if settled:
                 log.info("attempts_reconciled", count=settled)
             self._last_reconcile = time.monotonic()
         if time.monotonic() - self._last_reminders > REMINDERS_EVERY:
-            queued = batches.queue_reminders(self._uow())
+            queued = batches.queue_reminders(self.new_uow())
             if queued:
                 log.info("reminders_queued", count=queued)
             self._last_reminders = time.monotonic()
@@ -88,7 +90,7 @@ class Sender:
             if len(done) >= at_least or left == 0.0:
                 break
         if done:
-            sending.record_outcomes(self._uow(), [f.result() for f in done])
+            sending.record_outcomes(self.new_uow(), [f.result() for f in done])
         return len(done)
 
     def _dispatch(self, jobs: list[sending.SendJob]) -> None:
@@ -112,7 +114,7 @@ class Sender:
         batch = self.settings.send_batch_size
         jobs: list[sending.SendJob] = []
         if len(self.in_flight) < batch:
-            jobs = sending.claim(self._uow(), batch, self.settings.default_window)
+            jobs = sending.claim(self.new_uow(), batch, self.settings.default_window)
             self._dispatch(jobs)
         self.record_finished(block=0.05, at_least=max(1, min(len(self.in_flight), batch // 2)))
         return len(jobs)
@@ -129,6 +131,7 @@ class Sender:
 def run_sender(settings: MessagingSettings, runtime: Runtime, provider: SmsProvider) -> None:
     stop = stop_on_signals()
     sender = Sender(settings, runtime, provider, stop)
+    applier = start_applier(sender.new_uow, stop)
     log.info(
         "sender_started",
         rate_limit=settings.send_rate_per_second or None,
@@ -147,3 +150,4 @@ def run_sender(settings: MessagingSettings, runtime: Runtime, provider: SmsProvi
             else:
                 stop.wait(settings.send_poll_interval)
     sender.close()
+    applier.join()

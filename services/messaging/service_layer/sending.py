@@ -126,7 +126,7 @@ def record_outcomes(
             # Forward only: a status callback may have beaten us to "sent" or "delivered".
             moves = moves_forward(row.status, "accepted")
             status = "accepted" if moves else row.status
-            accepted.append({"id": row.id, "sid": outcome.sid, "status": status})
+            accepted.append({"id": row.id, "provider_sid": outcome.sid, "status": status})
             if moves:
                 events.append(status_payload(row, status="accepted"))
         uow.messaging.set_accepted(accepted, datetime.now(UTC))

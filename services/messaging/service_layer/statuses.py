@@ -1,4 +1,5 @@
-"""Status callbacks from the provider: recorded always, applied only when they move forward."""
+"""Status callbacks from the provider: stored as they arrive, then applied in batches, each
+only when it moves its message forward."""
 
 from __future__ import annotations
 
@@ -49,47 +50,67 @@ class _Tracked:
     changed: bool = False
 
 
-def record_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> list[bool]:
-    """Record callbacks in one transaction, in the order given; returns whether each moved
-    its message. Unknown or stale callbacks are kept, not applied.
+def store_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> None:
+    """Store callbacks as received, in one transaction; `apply_stored` applies them after.
 
-    Rows, not mapped objects, and a fixed number of statements per group whatever its size:
-    this runs for every delivery report, in bursts (decision 14)."""
+    This is all the webhook does before its 204 (decision 14): one insert per group."""
+    with uow:
+        uow.messaging.store_status_events(
+            [(c.message_id, c.provider_sid, c.provider_status, c.error_code) for c in callbacks]
+        )
+        uow.commit()
+
+
+def apply_stored(uow: MessagingUnitOfWork, limit: int = 500) -> int:
+    """Apply up to `limit` stored callbacks, oldest first, in one transaction; returns how
+    many were taken. Each is marked applied or not (unknown message, or not forward).
+
+    Several appliers may run: each takes callbacks no other holds (SKIP LOCKED), and the
+    forward-only rule makes the order between them irrelevant."""
+    with uow:
+        stored = uow.messaging.pending_status_events(limit, lock=uow.row_locks)
+        if not stored:
+            return 0
+        applied = _apply(
+            uow,
+            [StatusCallback(r.message_id, r.provider_sid, r.status, r.error_code) for r in stored],
+        )
+        uow.messaging.mark_status_events(
+            [{"id": r.id, "applied": a} for r, a in zip(stored, applied, strict=True)]
+        )
+        uow.commit()
+    return len(stored)
+
+
+def _apply(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> list[bool]:
+    """Apply callbacks in the order given; returns whether each moved its message.
+
+    Rows, not mapped objects, and a fixed number of statements whatever the count."""
     applied_each: list[bool] = []
     moved: list[dict[str, Any]] = []
-    with uow:
-        rows = uow.messaging.status_rows(
-            sorted({c.message_id for c in callbacks}), lock=uow.row_locks
-        )
-        tracked = {row_id: _Tracked(**row._asdict()) for row_id, row in rows.items()}
-        for callback in callbacks:
-            message = tracked.get(callback.message_id)
-            status = PROVIDER_STATUS.get(callback.provider_status)
-            applied = False
-            if message is not None and status is not None:
-                if message.provider_sid is None and callback.provider_sid:
-                    message.provider_sid = callback.provider_sid  # it beat our own record
-                    message.changed = True
-                if moves_forward(message.status, status):
-                    message.status, message.changed, applied = status, True, True
-                    if callback.error_code:
-                        message.error = f"provider error {callback.error_code}"
-                    moved.append(status_payload(message))
-            applied_each.append(applied)
-        uow.messaging.set_statuses(
-            [
-                {"id": m.id, "status": m.status, "error": m.error, "sid": m.provider_sid}
-                for m in tracked.values()
-                if m.changed
-            ],
-            datetime.now(UTC),
-        )
-        uow.messaging.record_status_events(
-            [
-                (c.message_id, c.provider_sid, c.provider_status, c.error_code, applied)
-                for c, applied in zip(callbacks, applied_each, strict=True)
-            ]
-        )
-        uow.publish_many(STATUS_CHANGED, moved)
-        uow.commit()
+    rows = uow.messaging.status_rows(sorted({c.message_id for c in callbacks}), lock=uow.row_locks)
+    tracked = {row_id: _Tracked(**row._asdict()) for row_id, row in rows.items()}
+    for callback in callbacks:
+        message = tracked.get(callback.message_id)
+        status = PROVIDER_STATUS.get(callback.provider_status)
+        applied = False
+        if message is not None and status is not None:
+            if message.provider_sid is None and callback.provider_sid:
+                message.provider_sid = callback.provider_sid  # it beat our own record
+                message.changed = True
+            if moves_forward(message.status, status):
+                message.status, message.changed, applied = status, True, True
+                if callback.error_code:
+                    message.error = f"provider error {callback.error_code}"
+                moved.append(status_payload(message))
+        applied_each.append(applied)
+    uow.messaging.set_statuses(
+        [
+            {"id": m.id, "status": m.status, "error": m.error, "provider_sid": m.provider_sid}
+            for m in tracked.values()
+            if m.changed
+        ],
+        datetime.now(UTC),
+    )
+    uow.publish_many(STATUS_CHANGED, moved)
     return applied_each

@@ -21,7 +21,7 @@ from services.messaging.adapters.orm import (
     suppressions,
 )
 from services.messaging.entrypoints.api.webhooks import EMPTY_TWIML
-from services.messaging.service_layer import sending
+from services.messaging.service_layer import sending, statuses
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import (
     ODS_A,
@@ -139,6 +139,14 @@ def callback(service: Service, message: Any, status: str, **extra: str) -> TestR
     return post_signed(service, f"/webhooks/twilio/status/{message.id}", params)
 
 
+def apply_stored(service: Service) -> int:
+    """What the sending worker's applier thread does, until nothing is waiting."""
+    applied = 0
+    while taken := statuses.apply_stored(service.uow(), limit=7):
+        applied += taken
+    return applied
+
+
 def text_from(service: Service, number: str, body: str, sid: str | None = None) -> TestResponse:
     params = {
         "MessageSid": sid or f"SM{uuid.uuid4().hex}",
@@ -154,13 +162,19 @@ def text_from(service: Service, number: str, body: str, sid: str | None = None) 
 # Status callbacks
 
 
-def test_a_signed_status_callback_is_stored_and_applied(service: Service, patient: Patient) -> None:
+def test_a_signed_status_callback_is_stored_then_applied(
+    service: Service, patient: Patient
+) -> None:
     invitation = the_invitation(service, patient)
     assert invitation.status == "accepted" and invitation.provider_sid
 
     response = callback(service, invitation, "delivered")
 
     assert response.status_code == 204
+    [stored] = status_events_of(service, invitation.id)
+    assert (stored.status, stored.applied) == ("delivered", None), "stored, not yet applied"
+    assert the_invitation(service, patient).status == "accepted"
+    assert apply_stored(service) >= 1
     assert the_invitation(service, patient).status == "delivered"
     [stored] = status_events_of(service, invitation.id)
     assert (stored.status, stored.provider_sid, stored.applied) == (
@@ -179,6 +193,7 @@ def test_callbacks_out_of_order_leave_the_message_delivered(
     assert callback(service, invitation, "delivered").status_code == 204
     assert callback(service, invitation, "sent").status_code == 204
     assert callback(service, invitation, "queued").status_code == 204
+    apply_stored(service)
 
     assert the_invitation(service, patient).status == "delivered"
     stored = status_events_of(service, invitation.id)
@@ -210,6 +225,10 @@ def test_callbacks_arriving_together_are_all_stored_and_only_move_forward(
         answers = list(pool.map(lambda item: callback(service, *item).status_code, arriving))
 
     assert answers == [204] * len(arriving)
+    # Two appliers at once, as two sending workers run them: neither takes the other's.
+    with ThreadPoolExecutor(2) as pool:
+        taken = sum(pool.map(lambda _: apply_stored(service), range(2)))
+    assert taken >= len(arriving)
     for message in sent:
         assert messages_to(service, message.to)[0].status == "delivered"
         stored = status_events_of(service, message.id)
@@ -229,6 +248,7 @@ def test_a_failure_callback_keeps_the_providers_error_code(
     invitation = the_invitation(service, patient)
     assert callback(service, invitation, "sent").status_code == 204
     assert callback(service, invitation, "undelivered", ErrorCode="30003").status_code == 204
+    apply_stored(service)
     stored = the_invitation(service, patient)
     assert (stored.status, stored.error) == ("undelivered", "provider error 30003")
 
@@ -237,6 +257,7 @@ def test_a_callback_for_an_unknown_message_is_kept_but_changes_nothing(service: 
     unknown = uuid.uuid4()
     params = {"MessageSid": "SMdoesnotexist", "MessageStatus": "delivered"}
     assert post_signed(service, f"/webhooks/twilio/status/{unknown}", params).status_code == 204
+    apply_stored(service)
     [stored] = status_events_of(service, unknown)
     assert stored.applied is False
 

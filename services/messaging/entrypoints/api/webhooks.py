@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
 from services.messaging.service_layer import replies
-from services.messaging.service_layer.statuses import StatusCallback, record_statuses
+from services.messaging.service_layer.statuses import StatusCallback, store_statuses
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.db.group_commit import GroupCommit
 from shared.http.app import runtime, settings, unit_of_work
@@ -50,7 +50,7 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 @blp.doc(security=[])
 @twilio_signed
 @blp.arguments(STATUS_FORM, location="form")
-@blp.response(204, description="Recorded (applied only if it moves the message forward)")
+@blp.response(204, description="Stored (then applied, only if it moves the message forward)")
 def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
     callback = StatusCallback(
         message_id, form["MessageSid"], form["MessageStatus"], form["ErrorCode"]
@@ -59,14 +59,17 @@ def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
     return Response(status=204)
 
 
-def status_writer() -> GroupCommit[StatusCallback, bool]:
+def status_writer() -> GroupCommit[StatusCallback, None]:
     """This process's one writer of status callbacks (they arrive in bursts)."""
-    writer: GroupCommit[StatusCallback, bool] | None = current_app.extensions.get(STATUS_WRITER)
+    writer: GroupCommit[StatusCallback, None] | None = current_app.extensions.get(STATUS_WRITER)
     if writer is None:
         new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
-        made: GroupCommit[StatusCallback, bool] = GroupCommit(
-            lambda group: record_statuses(new_uow(), group), name="status-callbacks"
-        )
+
+        def store(group: Sequence[StatusCallback]) -> list[None]:
+            store_statuses(new_uow(), group)
+            return [None] * len(group)
+
+        made = GroupCommit(store, name="status-callbacks")
         writer = current_app.extensions.setdefault(STATUS_WRITER, made)
     return writer
 

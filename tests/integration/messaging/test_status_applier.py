@@ -1,0 +1,60 @@
+"""The sending worker's applier thread, on PostgreSQL and on SQLite (the local run): stored
+status callbacks are applied in arrival order, only forward, in batches, until stopped."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from threading import Event
+
+import pytest
+from sqlalchemy import select
+
+from services.messaging.adapters.orm import status_events
+from services.messaging.entrypoints.status_applier import start_applier
+from services.messaging.service_layer.statuses import StatusCallback, store_statuses
+from shared.runtime import Runtime
+from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
+from tests.integration.messaging.conftest import uow
+from tests.integration.messaging.test_invitation_chunks import a_contact, texts_of
+from tests.integration.messaging.test_reminders import a_sent_batch
+
+pytestmark = pytest.mark.integration
+
+
+def stored(runtime: Runtime) -> list[tuple[str, bool | None]]:
+    with runtime.engine.connect() as conn:
+        query = select(status_events.c.status, status_events.c.applied)
+        return [tuple(row) for row in conn.execute(query.order_by(status_events.c.id))]
+
+
+def test_the_applier_applies_what_was_stored_and_stops_when_told(runtime: Runtime) -> None:
+    people = [a_contact(runtime) for _ in range(3)]
+    a_sent_batch(runtime, people)
+    texts = [texts_of(runtime, p)[0] for p in people]
+    unknown = uuid.uuid4()
+    arriving = [
+        *(StatusCallback(t.id, t.provider_sid, "delivered", None) for t in texts),
+        *(StatusCallback(t.id, t.provider_sid, "sent", None) for t in texts),  # too late
+        StatusCallback(unknown, "SMunknown", "delivered", None),
+    ]
+    store_statuses(uow(runtime), arriving)
+    assert [applied for _, applied in stored(runtime)] == [None] * len(arriving)
+
+    stop = Event()
+    thread = start_applier(lambda: uow(runtime), stop)
+    try:
+        deadline = time.monotonic() + 10
+        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    assert stored(runtime) == [
+        *[("delivered", True)] * 3,
+        *[("sent", False)] * 3,
+        ("delivered", False),
+    ]
+    assert {texts_of(runtime, p)[0].status for p in people} == {"delivered"}
