@@ -4,9 +4,12 @@ served by gunicorn with the same settings, in one run.
     python -m bench.webhooks [--seconds 10] [--threads 2] [--connections 64] [--workers 2]
                              [--server-threads 32]
 
-Each callback is signature-checked, its message locked, the status event stored and,
-when it moves the message forward, the message updated and an event put in the outbox.
-The load comes from wrk (`bench/webhooks.lua`) over keep-alive connections.
+Each callback is signature-checked and stored before its 204 (one insert per group of
+callbacks waiting together). A sending worker process runs beside the server, as in every
+run mode: its applier thread locks the messages, moves each forward and puts the status
+events in the outbox, in batches; the benchmark waits for it to apply everything and
+prints how far behind it was. The load comes from wrk (`bench/webhooks.lua`) over
+keep-alive connections.
 """
 
 from __future__ import annotations
@@ -16,19 +19,23 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, func, insert, select
 from twilio.request_validator import RequestValidator
 
 from bench.common import gunicorn, print_table, scratch_database
 from bench.fake_sms import SENDER, SID, TOKEN, free_port
 from bench.sending import settings_for
-from services.messaging.adapters.orm import messages
+from services.messaging.adapters.orm import messages, status_events
 from services.messaging.bootstrap import build_runtime
 from shared.logs import configure
 
@@ -100,11 +107,36 @@ def parse_wrk(out: str) -> dict[str, float]:
     }
 
 
+@contextmanager
+def applier(env: dict[str, str]) -> Iterator[None]:
+    """`python -m services.messaging sender`: nothing to send, so it only applies callbacks."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.messaging", "sender"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def pending(db: str) -> int:
+    engine = create_engine(db)
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).where(status_events.c.applied.is_(None))
+            return int(conn.scalar(query) or 0)
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
         "--server-threads", type=int, default=32, help="GUNICORN_THREADS for both apps"
     )
@@ -160,8 +192,14 @@ def main() -> None:
         hello_requests = [(path, body, "") for path, body, _ in signed]
         with gunicorn("bench.hello:create_app()", port_hello, args.workers, env):
             hello = load(port_hello, hello_requests, args)
-        with gunicorn("services.messaging:create_app()", port_ours, args.workers, env):
+        with gunicorn("services.messaging:create_app()", port_ours, args.workers, env), applier(env):
+            started = time.monotonic()
             ours = load(port_ours, signed, args)
+            loaded_at = time.monotonic()
+            behind = pending(db)
+            while pending(db):
+                time.sleep(0.05)
+            applied_at = time.monotonic()
     print(
         f"webhook ingest: gunicorn -w {args.workers} --threads {args.server_threads} "
         "(gthread, deploy/gunicorn.conf.py), "
@@ -180,6 +218,11 @@ def main() -> None:
             ]
         )
     print(f"  ratio ours / hello-world: {ours['rate'] / hello['rate']:.2f}")
+    print(
+        f"  applied by the sending worker: {ours['count'] - behind:,.0f} during the load, "
+        f"{behind:,} waiting when it ended, all applied {applied_at - loaded_at:.1f} s later "
+        f"({ours['count'] / (applied_at - started):,.0f}/s from the start of the load)"
+    )
 
 
 if __name__ == "__main__":

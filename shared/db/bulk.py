@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import JSON, Table, Text, bindparam, cast, column, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 Row = Mapping[str, Any]
+ROWS = "incoming_rows"  # the bound parameter holding the JSON document
 # Given the incoming row's columns by name (attributes), the values to SET.
 Assignments = Callable[[Any], Mapping[str, Any]]
 
@@ -28,10 +31,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """INSERT every row (each with the same keys) in one statement."""
     if not rows:
         return
-    names = list(rows[0])
+    names = tuple(rows[0])
     if _on_postgresql(session):
-        incoming = _incoming(table, names, rows)
-        session.execute(insert(table).from_select(names, select(*incoming.c)))
+        session.execute(_insert_from_document(table, names), {ROWS: _document(rows)})
     else:
         session.execute(insert(table), list(rows))
 
@@ -42,11 +44,12 @@ def update_rows(
     """UPDATE the row of `table` whose `key` matches each incoming row, setting `assign`."""
     if not rows:
         return
-    names = list(rows[0])
+    names = tuple(rows[0])
     if _on_postgresql(session):
-        incoming = _incoming(table, names, rows)
+        incoming = _incoming(table, names)
         session.execute(
             update(table).where(table.c[key] == incoming.c[key]).values(assign(incoming.c)),
+            {ROWS: _document(rows)},
             execution_options={"synchronize_session": False},
         )
         return
@@ -64,12 +67,21 @@ def _on_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _incoming(table: Table, names: list[str], rows: Sequence[Row]) -> Any:
+@lru_cache(maxsize=64)
+def _insert_from_document(table: Table, names: tuple[str, ...]) -> Insert:
+    # Built once: the status webhook inserts a group many times a second.
+    return insert(table).from_select(names, select(*_incoming(table, names).c))
+
+
+def _incoming(table: Table, names: tuple[str, ...]) -> Any:
     """`json_to_recordset(:rows) AS incoming(a type, ...)`, typed as `table`'s columns."""
-    document = json.dumps([dict(row) for row in rows], default=str)  # uuids, times as text
     columns = [column(name, table.c[name].type) for name in names]
     return (
-        func.json_to_recordset(cast(bindparam("incoming_rows", document, type_=Text), JSON))
+        func.json_to_recordset(cast(bindparam(ROWS, type_=Text), JSON))
         .table_valued(*columns, name="incoming")
         .render_derived(with_types=True)
     )
+
+
+def _document(rows: Sequence[Row]) -> str:
+    return json.dumps([dict(row) for row in rows], default=str)  # uuids and times as text
