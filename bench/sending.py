@@ -61,7 +61,7 @@ def settings_for(database_url: str, twilio_url: str, **extra: Any) -> MessagingS
         twilio=twilio,
         public_base_url="http://127.0.0.1:9",
         validity_seconds=3600,
-        send_batch_size=100,
+        send_batch_size=200,  # the product's default
         send_poll_interval=0.05,
         reconcile_after_seconds=600,
         default_window=ALWAYS,

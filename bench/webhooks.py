@@ -192,7 +192,8 @@ def main() -> None:
         hello_requests = [(path, body, "") for path, body, _ in signed]
         with gunicorn("bench.hello:create_app()", port_hello, args.workers, env):
             hello = load(port_hello, hello_requests, args)
-        with gunicorn("services.messaging:create_app()", port_ours, args.workers, env), applier(env):
+        server = gunicorn("services.messaging:create_app()", port_ours, args.workers, env)
+        with server, applier(env):
             started = time.monotonic()
             ours = load(port_ours, signed, args)
             loaded_at = time.monotonic()

@@ -52,7 +52,7 @@ def load_settings() -> MessagingSettings:
         public_base_url=env.str("MESSAGING_PUBLIC_BASE_URL", "http://127.0.0.1:8002").rstrip("/"),
         # Twilio drops a message still queued after this, so a late text never lands at night.
         validity_seconds=env.int("SMS_VALIDITY_SECONDS", 4 * 3600, validate=Range(60, 36000)),
-        send_batch_size=env.int("SEND_BATCH_SIZE", 50, validate=Range(min=1)),
+        send_batch_size=env.int("SEND_BATCH_SIZE", 200, validate=Range(min=1)),
         send_poll_interval=env.float("SEND_POLL_INTERVAL", 0.2),
         reconcile_after_seconds=env.int("SEND_RECONCILE_AFTER", 60, validate=Range(min=1)),
         # Across every sending process together; Twilio queues what goes over its own limit.

@@ -8,6 +8,7 @@ The limit itself is a token bucket in the database, shared by every sending proc
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -46,6 +47,12 @@ class Sender:
             if settings.send_rate_per_second > 0
             else None
         )
+        # Claimed texts wait for the limit's tokens, and a reply claimed after them waits
+        # too: claim at most half a second's worth when a limit is set.
+        self.claim_size = settings.send_batch_size
+        if settings.send_rate_per_second > 0:
+            half_second = math.ceil(settings.send_rate_per_second / 2)
+            self.claim_size = max(1, min(self.claim_size, half_second))
         self.pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="send")
         self.in_flight: set[Future[Outcome]] = set()
         self._last_reconcile = 0.0
@@ -111,7 +118,7 @@ class Sender:
     def run_once(self) -> int:
         """Claim a batch when there is room for one, then record a group of outcomes."""
         self._housekeeping()
-        batch = self.settings.send_batch_size
+        batch = self.claim_size
         jobs: list[sending.SendJob] = []
         if len(self.in_flight) < batch:
             jobs = sending.claim(self.new_uow(), batch, self.settings.default_window)
