@@ -8,7 +8,6 @@ The limit itself is a token bucket in the database, shared by every sending proc
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -18,6 +17,7 @@ from threading import Event
 from services.messaging.adapters.provider import Accepted, ProviderError, SmsProvider
 from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
 from services.messaging.config import MessagingSettings
+from services.messaging.domain.rate import claim_size
 from services.messaging.entrypoints.status_applier import start_applier
 from services.messaging.service_layer import batches, sending
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
@@ -47,12 +47,7 @@ class Sender:
             if settings.send_rate_per_second > 0
             else None
         )
-        # Claimed texts wait for the limit's tokens, and a reply claimed after them waits
-        # too: claim at most half a second's worth when a limit is set.
-        self.claim_size = settings.send_batch_size
-        if settings.send_rate_per_second > 0:
-            half_second = math.ceil(settings.send_rate_per_second / 2)
-            self.claim_size = max(1, min(self.claim_size, half_second))
+        self.claim_size = claim_size(settings.send_batch_size, settings.send_rate_per_second)
         self.pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="send")
         self.in_flight: set[Future[Outcome]] = set()
         self._last_reconcile = 0.0

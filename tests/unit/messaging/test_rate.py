@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.messaging.domain.rate import refill, take, wait_for_one
+from services.messaging.domain.rate import claim_size, refill, take, wait_for_one
 
 
 def test_a_bucket_refills_at_the_rate_up_to_its_burst() -> None:
@@ -43,3 +43,19 @@ def test_over_any_run_no_more_is_granted_than_the_burst_plus_rate_times_time(
         granted, tokens = take(tokens, wanted)
         granted_total += granted
     assert granted_total <= burst + rate * clock + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("batch", "rate", "claimed"),
+    [
+        (200, 0.0, 200),  # no limit: the whole batch
+        (200, 100.0, 50),  # half a second at 100 a second
+        (200, 1000.0, 200),  # never more than the batch
+        (200, 1.0, 1),  # a slow limit still claims one
+        (200, 0.5, 1),
+    ],
+)
+def test_a_sender_claims_at_most_half_a_seconds_worth_under_a_limit(
+    batch: int, rate: float, claimed: int
+) -> None:
+    assert claim_size(batch, rate) == claimed
