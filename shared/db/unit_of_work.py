@@ -118,6 +118,13 @@ class SqlUnitOfWork:
         )
         return self.session.execute(statement).first() is not None
 
+    def one_statement(self) -> None:
+        """For a use case that is a single statement: it commits itself, so the database
+        sees one round trip instead of BEGIN, the statement and COMMIT (the status webhook's
+        writer waits on each round trip, behind the request threads). Call it first."""
+        if not self._deferring:
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     def commit(self) -> None:
         if self._deferring:
             self.session.flush()  # errors show now; the commit comes at the block's end

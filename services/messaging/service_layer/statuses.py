@@ -55,6 +55,7 @@ def store_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]
 
     This is all the webhook does before its 204 (decision 14): one insert per group."""
     with uow:
+        uow.one_statement()
         uow.messaging.store_status_events(
             [(c.message_id, c.provider_sid, c.provider_status, c.error_code) for c in callbacks]
         )
