@@ -4,15 +4,16 @@ answered only after the transaction holding its write has committed.
 A web process gets many small writes at once (Twilio's status callbacks come in bursts).
 One transaction each costs several database round trips per request; a single writer
 thread per process instead takes everything waiting, writes it together and wakes each
-waiting request. Nothing is answered before it is stored, and no delay is added: while
-one group commits, the next one gathers.
-"""
+waiting request. Nothing is answered before it is stored. While one group commits, the
+next one gathers; `gather` may add a short wait after a group's first item, for bigger
+groups (fewer commits, each waking the writer thread once) at that much latency."""
 
 from __future__ import annotations
 
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Generic, TypeVar
@@ -28,9 +29,15 @@ class GroupCommit(Generic[T, R]):
     """`write` takes a group of items and returns one result per item, in order."""
 
     def __init__(
-        self, write: Callable[[Sequence[T]], Sequence[R]], *, name: str, max_group: int = 200
+        self,
+        write: Callable[[Sequence[T]], Sequence[R]],
+        *,
+        name: str,
+        max_group: int = 200,
+        gather: float = 0.0,
     ) -> None:
         self._write = write
+        self._gather = gather
         self._name = name
         self._max_group = max_group
         self._queue: queue.SimpleQueue[tuple[T, Future[R]]] = queue.SimpleQueue()
@@ -61,6 +68,8 @@ class GroupCommit(Generic[T, R]):
     def _run(self) -> None:
         while True:
             group = [self._queue.get()]
+            if self._gather:
+                time.sleep(self._gather)  # let the requests arriving with it join the group
             while len(group) < self._max_group:
                 try:
                     group.append(self._queue.get_nowait())

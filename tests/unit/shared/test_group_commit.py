@@ -79,3 +79,23 @@ def test_a_stuck_writer_times_the_caller_out() -> None:
     )
     with pytest.raises(TimeoutError):
         writer.submit(1, timeout=0.1)
+
+
+def test_with_a_gather_wait_writes_arriving_just_after_the_first_join_its_group() -> None:
+    groups: list[list[int]] = []
+
+    def write(items: Sequence[int]) -> list[int]:
+        groups.append(list(items))
+        return list(items)
+
+    writer = GroupCommit(write, name="test", gather=0.5)
+    first = threading.Thread(target=writer.submit, args=(1,))
+    first.start()
+    time.sleep(0.05)  # well inside the gather wait
+    later = [threading.Thread(target=writer.submit, args=(item,)) for item in (2, 3)]
+    for thread in later:
+        thread.start()
+    for thread in [first, *later]:
+        thread.join(5)
+
+    assert [sorted(group) for group in groups] == [[1, 2, 3]]
