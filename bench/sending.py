@@ -1,6 +1,6 @@
 """Sending benchmarks, each beside its baseline measured in the same run.
 
-    python -m bench.sending throughput [--messages 3000]
+    python -m bench.sending throughput [--messages 10000] [--concurrency 8 32]
     python -m bench.sending paced [--seconds 60] [--rate 100] [--latency-ms 200]
 
 throughput: the sender (claim, thread pool through the twilio SDK, outcomes recorded on
