@@ -265,6 +265,7 @@ def test_a_callback_for_an_unknown_message_is_kept_but_changes_nothing(service: 
 BAD_SIGNATURES = {
     "missing": lambda s, path, params: None,
     "garbage": lambda s, path, params: "bm90IGEgc2lnbmF0dXJl",
+    "not_ascii": lambda s, path, params: "sïgnätüré" * 3,
     "other_token": lambda s, path, params: sign(s, path, params, token="someone-elses-token"),
     "other_url": lambda s, path, params: sign(s, path + "/elsewhere", params),
     "tampered_form": lambda s, path, params: sign(
