@@ -37,13 +37,17 @@ ENGLISH: Lexicon = {
         "yes", "y", "yh", "yeah", "yea", "yep", "yup", "aye", "ok", "okay", "sure",
         "interested", "im interested", "i am interested", "of course", "definitely",
         "absolutely", "certainly", "count me in", "i agree", "agreed", "happy to",
-        "sounds good", "sure thing",
+        "sounds good", "sure thing", "sign me up", "im in", "go ahead",
+        # "help" here is not a request for help, and "take part" answers the invitation.
+        "happy to help", "glad to help", "happy to take part", "take part",
+        "id like to", "i would like to", "id love to", "i would love to",
     ),
     NO: (
         "no", "n", "nope", "nah", "no thanks", "no thank you", "not interested",
         # Not "don't want to": "I don't want to stop" must not read as "no, stop".
         "not for me", "no way", "not really", "dont want", "do not want", "i dont want",
-        "i do not want",
+        "i do not want", "dont want to take part", "do not want to take part",
+        "i dont want to take part", "i do not want to take part",
         "👎", "❌", "✖", "❎",  # a thumbs-down or a cross is as clear as the word
     ),
     # Twilio's opt-out keywords, which carriers also act on, and plain requests to stop.
