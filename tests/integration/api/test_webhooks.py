@@ -318,6 +318,21 @@ def test_a_signed_callback_with_a_missing_field_is_a_422_problem(
     assert status_events_of(service, invitation.id) == []
 
 
+def test_a_signed_callback_or_text_with_a_nul_character_is_a_422_problem(
+    service: Service, patient: Patient
+) -> None:
+    """PostgreSQL text cannot hold NUL: refused naming the field, never a server error."""
+    invitation = the_invitation(service, patient)
+    response = callback(service, invitation, "delivered\x00")
+    assert response.status_code == 422
+    assert response.get_json(force=True)["errors"][0]["field"] == "MessageStatus"
+    assert status_events_of(service, invitation.id) == []
+
+    response = text_from(service, patient.mobile, "yes\x00")
+    assert response.status_code == 422
+    assert response.get_json(force=True)["errors"][0]["field"] == "Body"
+
+
 # Inbound texts
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.messaging.domain.replies import CONVENTIONS, WORDS
 from shared.http.fields import UtcDateTime
@@ -11,6 +13,17 @@ from shared.http.fields import UtcDateTime
 class TwilioForm(Schema):
     class Meta:
         unknown = EXCLUDE  # Twilio sends many more fields than we use
+
+    @validates_schema
+    def _no_nul(self, data: dict[str, Any], **_: Any) -> None:
+        # PostgreSQL text cannot hold NUL: refuse it here as a 422, not a database error.
+        bad = {
+            k: ["Must not contain NUL characters."]
+            for k, v in data.items()
+            if isinstance(v, str) and "\x00" in v
+        }
+        if bad:
+            raise ValidationError(bad)
 
 
 class StatusCallbackForm(TwilioForm):
