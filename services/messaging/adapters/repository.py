@@ -393,14 +393,19 @@ class MessagingRepository:
             ],
         )
 
-    def pending_status_events(self, limit: int, *, lock: bool) -> list[Any]:
-        """The oldest callbacks not yet applied, skipping those another applier holds."""
+    def pending_status_events(
+        self, limit: int, *, lock: bool, only: int | None = None
+    ) -> list[Any]:
+        """The oldest callbacks not yet applied (or just `only`), skipping those another
+        applier holds."""
         query = (
             select(status_events)
             .where(status_events.c.applied.is_(None))
             .order_by(status_events.c.id)
             .limit(limit)
         )
+        if only is not None:
+            query = query.where(status_events.c.id == only)
         if lock:
             query = query.with_for_update(skip_locked=True)
         return list(self.session.execute(query))

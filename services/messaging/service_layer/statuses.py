@@ -62,14 +62,15 @@ def store_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]
         uow.commit()
 
 
-def apply_stored(uow: MessagingUnitOfWork, limit: int = 500) -> int:
-    """Apply up to `limit` stored callbacks, oldest first, in one transaction; returns how
-    many were taken. Each is marked applied or not (unknown message, or not forward).
+def apply_stored(uow: MessagingUnitOfWork, limit: int = 500, only: int | None = None) -> int:
+    """Apply up to `limit` stored callbacks, oldest first (or just the one whose id is
+    `only`), in one transaction; returns how many were taken. Each is marked applied or
+    not (unknown message, or not forward).
 
     Several appliers may run: each takes callbacks no other holds (SKIP LOCKED), and the
     forward-only rule makes the order between them irrelevant."""
     with uow:
-        stored = uow.messaging.pending_status_events(limit, lock=uow.row_locks)
+        stored = uow.messaging.pending_status_events(limit, lock=uow.row_locks, only=only)
         if not stored:
             return 0
         applied = _apply(
@@ -81,6 +82,20 @@ def apply_stored(uow: MessagingUnitOfWork, limit: int = 500) -> int:
         )
         uow.commit()
     return len(stored)
+
+
+def stored_ids(uow: MessagingUnitOfWork, limit: int) -> list[int]:
+    """The ids of the oldest callbacks not yet applied."""
+    with uow:
+        return [r.id for r in uow.messaging.pending_status_events(limit, lock=False)]
+
+
+def set_aside(uow: MessagingUnitOfWork, event_id: int) -> None:
+    """Mark a callback that fails every time it is applied as not applied, so the ones
+    after it go on; it stays stored, with its id in the log."""
+    with uow:
+        uow.messaging.mark_status_events([{"id": event_id, "applied": False}])
+        uow.commit()
 
 
 def _apply(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> list[bool]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import time
 import uuid
 from threading import Event
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from services.messaging.adapters.orm import status_events
 from services.messaging.entrypoints.status_applier import start_applier
+from services.messaging.service_layer import statuses
 from services.messaging.service_layer.statuses import StatusCallback, store_statuses
 from shared.runtime import Runtime
 from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
@@ -58,3 +60,40 @@ def test_the_applier_applies_what_was_stored_and_stops_when_told(runtime: Runtim
         ("delivered", False),
     ]
     assert {texts_of(runtime, p)[0].status for p in people} == {"delivered"}
+
+
+def test_a_callback_that_always_fails_is_set_aside_and_the_others_are_applied(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = [a_contact(runtime) for _ in range(3)]
+    a_sent_batch(runtime, people)
+    texts = [texts_of(runtime, p)[0] for p in people]
+    poison = texts[1].id
+    real_apply = statuses._apply
+
+    def failing_on_poison(work: Any, callbacks: Any) -> list[bool]:
+        if any(c.message_id == poison for c in callbacks):
+            raise RuntimeError("this callback breaks every time")
+        return real_apply(work, callbacks)
+
+    monkeypatch.setattr(statuses, "_apply", failing_on_poison)
+    store_statuses(
+        uow(runtime), [StatusCallback(t.id, t.provider_sid, "delivered", None) for t in texts]
+    )
+
+    stop = Event()
+    thread = start_applier(lambda: uow(runtime), stop)
+    try:
+        deadline = time.monotonic() + 10
+        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+    assert stored(runtime) == [("delivered", True), ("delivered", False), ("delivered", True)]
+    assert [texts_of(runtime, p)[0].status for p in people] == [
+        "delivered",
+        "accepted",
+        "delivered",
+    ]
