@@ -261,7 +261,10 @@ def test_a_practice_staff_members_day(
         assert seen_statuses[-1] == statuses
     seen(page, request, "17-patients")
     page.get_by_role("link", name="Campbell, Jade").click()
-    assert page.get_by_role("row", name="DAYS consented").is_visible()
+    page.wait_for_url(re.compile(r"/practice/patients/[0-9a-f-]+$"))  # not the list still
+    consented = page.get_by_role("row", name="DAYS consented")
+    consented.wait_for(timeout=10_000)
+    assert consented.is_visible()
     seen(page, request, "18-patient")
     day["staff_day_done"] = True
 
