@@ -30,6 +30,20 @@ def stored(runtime: Runtime) -> list[tuple[str, bool | None]]:
         return [tuple(row) for row in conn.execute(query.order_by(status_events.c.id))]
 
 
+def run_applier_until_all_applied(runtime: Runtime) -> None:
+    """The sending worker's applier thread, until nothing is left to apply; then stopped."""
+    stop = Event()
+    thread = start_applier(lambda: uow(runtime), stop)
+    try:
+        deadline = time.monotonic() + 10
+        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive(), "the applier stops when told"
+
+
 def test_the_applier_applies_what_was_stored_and_stops_when_told(runtime: Runtime) -> None:
     people = [a_contact(runtime) for _ in range(3)]
     a_sent_batch(runtime, people)
@@ -43,17 +57,7 @@ def test_the_applier_applies_what_was_stored_and_stops_when_told(runtime: Runtim
     store_statuses(uow(runtime), arriving)
     assert [applied for _, applied in stored(runtime)] == [None] * len(arriving)
 
-    stop = Event()
-    thread = start_applier(lambda: uow(runtime), stop)
-    try:
-        deadline = time.monotonic() + 10
-        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-
-    assert not thread.is_alive()
+    run_applier_until_all_applied(runtime)
     assert stored(runtime) == [
         *[("delivered", True)] * 3,
         *[("sent", False)] * 3,
@@ -81,15 +85,7 @@ def test_a_callback_that_always_fails_is_set_aside_and_the_others_are_applied(
         uow(runtime), [StatusCallback(t.id, t.provider_sid, "delivered", None) for t in texts]
     )
 
-    stop = Event()
-    thread = start_applier(lambda: uow(runtime), stop)
-    try:
-        deadline = time.monotonic() + 10
-        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+    run_applier_until_all_applied(runtime)
 
     assert stored(runtime) == [("delivered", True), ("delivered", False), ("delivered", True)]
     assert [texts_of(runtime, p)[0].status for p in people] == [
