@@ -104,7 +104,8 @@ def _apply(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> lis
     Rows, not mapped objects, and a fixed number of statements whatever the count."""
     applied_each: list[bool] = []
     moved: list[dict[str, Any]] = []
-    rows = uow.messaging.status_rows(sorted({c.message_id for c in callbacks}), lock=uow.row_locks)
+    # status_rows locks in id order itself; the ids need no sorting here.
+    rows = uow.messaging.status_rows(list({c.message_id for c in callbacks}), lock=uow.row_locks)
     tracked = {row_id: _Tracked(**row._asdict()) for row_id, row in rows.items()}
     for callback in callbacks:
         message = tracked.get(callback.message_id)
