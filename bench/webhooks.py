@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import Engine, create_engine, func, insert, select
 from twilio.request_validator import RequestValidator
 
 from bench.common import gunicorn, print_table, scratch_database
@@ -122,14 +122,10 @@ def applier(env: dict[str, str]) -> Iterator[None]:
         process.wait(timeout=30)
 
 
-def pending(db: str) -> int:
-    engine = create_engine(db)
-    try:
-        with engine.connect() as conn:
-            query = select(func.count()).where(status_events.c.applied.is_(None))
-            return int(conn.scalar(query) or 0)
-    finally:
-        engine.dispose()
+def pending(engine: Engine) -> int:
+    with engine.connect() as conn:
+        query = select(func.count()).where(status_events.c.applied.is_(None))
+        return int(conn.scalar(query) or 0)
 
 
 def main() -> None:
@@ -197,10 +193,12 @@ def main() -> None:
             started = time.monotonic()
             ours = load(port_ours, signed, args)
             loaded_at = time.monotonic()
-            behind = pending(db)
-            while pending(db):
+            watch = create_engine(db)  # one engine for the polling, not one per look
+            behind = pending(watch)
+            while pending(watch):
                 time.sleep(0.05)
             applied_at = time.monotonic()
+            watch.dispose()
     print(
         f"webhook ingest: gunicorn -w {args.workers} --threads {args.server_threads} "
         "(gthread, deploy/gunicorn.conf.py), "
