@@ -28,6 +28,7 @@ from shared.logs import get_logger
 
 log = get_logger(__name__)
 LOOK_EVERY = 1.0  # seconds between looks at the database and the held requests
+OVERLAP = timedelta(minutes=15)  # replies are listed again this far back each run
 RETRY_FAILED = 30.0  # seconds before a reconciliation that failed (Twilio away) is tried again
 STATUS_FORM, INBOUND_FORM = StatusCallbackForm(), InboundForm()
 
@@ -47,6 +48,7 @@ class ProviderReconciler:
         self.history = history
         self.hold = hold
         self._next_reconcile = 0.0  # monotonic time; at once on start
+        self._covered_until: datetime | None = None  # replies listed up to here
         self._database_was_down = False
 
     def store_held(self, held: dict[str, Any]) -> None:
@@ -66,12 +68,13 @@ class ProviderReconciler:
     def reconcile(self) -> None:
         now = datetime.now(UTC)
         lookback = timedelta(seconds=self.settings.inbound_lookback_seconds)
+        # The whole look-back after a start; then from the last good run, with a margin
+        # for replies Twilio dated before that run but was still delivering.
+        since = now - lookback
+        if self._covered_until is not None:
+            since = max(since, self._covered_until - OVERLAP)
         replies = reconciliation.reconcile_inbound(
-            self.new_uow,
-            self.history,
-            now - lookback,
-            self.settings.twilio.from_number,
-            is_duplicate,
+            self.new_uow, self.history, since, self.settings.twilio.from_number, is_duplicate
         )
         statuses = reconciliation.reconcile_statuses(
             self.new_uow,
@@ -80,7 +83,8 @@ class ProviderReconciler:
             timedelta(seconds=self.settings.status_reconcile_after_seconds),
             now - lookback,
         )
-        log.info("provider_reconciled", replies=replies, statuses=statuses)
+        self._covered_until = now
+        log.info("provider_reconciled", replies=replies, statuses=statuses, since=since.isoformat())
 
     def run_once(self) -> None:
         """One look: is the database there; if so, store what was held, and reconcile when
