@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, current_app, request
@@ -33,6 +34,8 @@ from shared.logs import get_logger
 
 log = get_logger(__name__)
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description="Twilio webhooks")
+# Documented as the shared problem responses (neither the database nor the bus for 503).
+TOO_LARGE, UNAVAILABLE = HTTPStatus(413).name, HTTPStatus(503).name
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 STATUS_WRITER = "messaging.status_callbacks"
 HOLD = "messaging.webhook_hold"
@@ -132,8 +135,8 @@ def _stored_or_held(kind: str, store: Callable[[], object]) -> Response | None:
 @twilio_signed
 @blp.arguments(STATUS_FORM, location="form")
 @blp.response(204, description="Stored (then applied, only if it moves the message forward)")
-@blp.alt_response(413, description="Body or field count beyond any Twilio form")
-@blp.alt_response(503, description="Neither the database nor the bus could take it")
+@blp.alt_response(413, response=TOO_LARGE)
+@blp.alt_response(503, response=UNAVAILABLE)
 def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
     callback = callback_from(message_id, form)
     # submit returns once committed: stored before answering
@@ -167,8 +170,8 @@ def status_writer() -> GroupCommit[StatusCallback, None]:
     description="Stored (or held on the bus); empty TwiML, as acknowledgements go through "
     "the sender",
 )
-@blp.alt_response(413, description="Body or field count beyond any Twilio form")
-@blp.alt_response(503, description="Neither the database nor the bus could take it")
+@blp.alt_response(413, response=TOO_LARGE)
+@blp.alt_response(503, response=UNAVAILABLE)
 def inbound(form: dict[str, Any]) -> Response:
     new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
     intents: list[str | None] = []
