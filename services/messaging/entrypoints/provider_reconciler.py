@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from threading import Event, Thread
 from typing import Any
 
+from marshmallow import ValidationError
+
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.config import MessagingSettings
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
@@ -58,11 +60,17 @@ class ProviderReconciler:
             # Checked before it was held: only a changed auth token gets here.
             log.error("held_webhook_bad_signature", kind=held["kind"], path=held["path"])
             return
+        try:
+            data = (INBOUND_FORM if held["kind"] == INBOUND else STATUS_FORM).load(form)
+        except ValidationError as exc:
+            # Validated before it was held, so never expected; kept in the log, not retried
+            # for ever in front of the others.
+            log.error("held_webhook_invalid", kind=held["kind"], errors=exc.messages)
+            return
         if held["kind"] == INBOUND:
-            store_inbound(self.new_uow, INBOUND_FORM.load(form))
+            store_inbound(self.new_uow, data)
         else:
-            callback = status_callback(status_message_id(held["path"]), STATUS_FORM.load(form))
-            store_statuses(self.new_uow(), [callback])
+            store_statuses(self.new_uow(), [status_callback(status_message_id(held["path"]), data)])
         log.info("held_webhook_stored", kind=held["kind"], message_sid=form.get("MessageSid"))
 
     def reconcile(self) -> None:
