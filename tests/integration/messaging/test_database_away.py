@@ -12,14 +12,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from kombu import Connection
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from services.consent import create_app as create_consent_app
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages, status_events, suppressions
-from services.messaging.adapters.webhook_hold import WebhookHold, held_queue
+from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.bootstrap import build_runtime
 from services.messaging.config import MessagingSettings
 from services.messaging.entrypoints.api.webhooks import EMPTY_TWIML
@@ -50,9 +49,7 @@ class NoHistory:
 def bus(rabbitmq_url: str, tmp_path: Path) -> Iterator[Any]:
     with servers.rabbitmq_namespace("held") as namespace:
         bus = settings.bus_settings(rabbitmq_url, tmp_path, namespace)
-        yield bus
-        with Connection(rabbitmq_url, connect_timeout=10) as conn:
-            held_queue(bus)(conn.channel()).delete()
+        yield bus  # the namespace's cleanup deletes the held queue too
 
 
 @pytest.fixture
