@@ -61,21 +61,28 @@ class WebhookHold:
                 connection.release()
 
     def put(self, request: dict[str, Any]) -> None:
-        """Returns once the broker holds the request (confirmed); raises otherwise."""
+        """Returns once the broker holds the request (confirmed); raises otherwise.
+
+        A web process puts nothing for hours, so its connection may have been closed by
+        the broker meanwhile (missed heartbeats): a failure is tried once more on a new
+        connection before it counts."""
         body = json.dumps(request)
         with self._lock:
-            try:
-                channel = self._open()
-                message = channel.prepare_message(
-                    body,
-                    properties={"delivery_mode": 2},
-                    content_type="application/json",
-                    content_encoding="utf-8",
-                )
-                channel.basic_publish(message, exchange="", routing_key=self.queue.name)
-            except Exception:
-                self._reset()
-                raise
+            for attempt in (1, 2):
+                try:
+                    channel = self._open()
+                    message = channel.prepare_message(
+                        body,
+                        properties={"delivery_mode": 2},
+                        content_type="application/json",
+                        content_encoding="utf-8",
+                    )
+                    channel.basic_publish(message, exchange="", routing_key=self.queue.name)
+                    return
+                except Exception:
+                    self._reset()
+                    if attempt == 2:
+                        raise
 
     def take(self, handle: Callable[[dict[str, Any]], None], limit: int = 100) -> int:
         """Hand up to `limit` held requests to `handle`, one at a time, removing each only

@@ -21,7 +21,7 @@ from services.messaging.adapters.orm import inbound_messages, status_events, sup
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.bootstrap import build_runtime
 from services.messaging.config import MessagingSettings
-from services.messaging.entrypoints.api.webhooks import EMPTY_TWIML
+from services.messaging.entrypoints.api.webhooks import EMPTY_TWIML, HOLD
 from services.messaging.entrypoints.provider_reconciler import ProviderReconciler
 from services.registry import create_app as create_registry_app
 from shared.http.problems import PROBLEM_JSON
@@ -100,6 +100,7 @@ def test_replies_and_statuses_are_held_on_the_bus_and_stored_once_when_the_datab
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 204]
     assert answers[0].get_data(as_text=True) == EMPTY_TWIML
+    app.extensions[HOLD].close()
 
     reconciler = ProviderReconciler(
         service_settings,
@@ -110,6 +111,7 @@ def test_replies_and_statuses_are_held_on_the_bus_and_stored_once_when_the_datab
     )
     reconciler.run_once()
     reconciler.run_once()  # nothing left: each held request was taken once
+    reconciler.hold.close()
 
     with runtime.engine.connect() as conn:
         stored = conn.execute(
@@ -171,3 +173,21 @@ def test_an_api_answers_503_with_retry_after_while_its_database_is_away(
     assert response.mimetype == PROBLEM_JSON
     assert response.headers["Retry-After"] == "30"
     assert response.get_json()["title"] == "Service unavailable"
+
+
+def test_a_hold_whose_connection_the_broker_closed_reconnects_to_hold_the_next_request(
+    bus: Any,
+) -> None:
+    hold = WebhookHold(bus)
+    hold.put({"n": 1})
+    assert hold._connection is not None
+    hold._connection.close()  # as the broker does after missed heartbeats
+
+    hold.put({"n": 2})
+
+    taken: list[dict[str, Any]] = []
+    consumer = WebhookHold(bus)
+    assert consumer.take(taken.append) == 2
+    assert sorted(t["n"] for t in taken) == [1, 2]
+    hold.close()
+    consumer.close()
