@@ -26,6 +26,7 @@ from services.messaging.entrypoints.twilio_requests import (
 from services.messaging.service_layer import reconciliation
 from services.messaging.service_layer.statuses import store_statuses
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.http.unavailable import is_dependency_down
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -95,8 +96,8 @@ class ProviderReconciler:
         log.info("provider_reconciled", replies=replies, statuses=statuses, since=since.isoformat())
 
     def run_once(self) -> None:
-        """One look: is the database there; if so, store what was held, and reconcile when
-        due or when the database has just come back."""
+        """One look: is the database there; if so, store what was held (unless the bus is
+        away), and reconcile when due or when the database has just come back."""
         try:
             self.check_database()
         except Exception:
@@ -106,23 +107,35 @@ class ProviderReconciler:
             return
         back = self._database_was_down
         self._database_was_down = False
-        self.hold.take(self.store_held)
+        try:
+            self.hold.take(self.store_held)
+        except Exception as exc:
+            _log_failure("held_webhooks_not_taken", exc)  # they wait on the bus
         if back or time.monotonic() >= self._next_reconcile:
             try:
                 self.reconcile()
-            except Exception:
+            except Exception as exc:
                 self._next_reconcile = time.monotonic() + RETRY_FAILED
-                raise
+                _log_failure("provider_reconcile_failed", exc)
+                return
             self._next_reconcile = time.monotonic() + self.settings.provider_reconcile_every
 
     def run_until_stopped(self, stop: Event) -> None:
         while not stop.is_set():
             try:
                 self.run_once()
-            except Exception:  # the database, the bus or Twilio away: try again shortly
-                log.exception("provider_reconcile_failed")
+            except Exception:  # never expected: keep the thread, try again shortly
+                log.exception("provider_reconciler_failed")
             stop.wait(LOOK_EVERY)
         self.hold.close()
+
+
+def _log_failure(event: str, error: Exception) -> None:
+    """A server away is expected and retried: a line, not a traceback (kept for bugs)."""
+    if is_dependency_down(error):
+        log.warning(event, error=type(error).__name__)
+    else:
+        log.exception(event)
 
 
 def start_reconciler(reconciler: ProviderReconciler, stop: Event) -> Thread:

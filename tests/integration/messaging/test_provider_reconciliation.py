@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from services.messaging.adapters.orm import inbound_messages, messages, suppressions
 from services.messaging.adapters.webhook_hold import WebhookHold
+from services.messaging.entrypoints.provider_reconciler import ProviderReconciler
 from services.messaging.entrypoints.twilio_requests import is_duplicate
 from services.messaging.service_layer import reconciliation
 from services.messaging.service_layer.reconciliation import ProviderStatus
@@ -134,3 +135,32 @@ def test_a_held_request_that_cannot_be_stored_stays_held_on_the_local_bus(
     assert WebhookHold(bus).take(stored.append) == 2
     assert sorted(r["n"] for r in stored) == [1, 2]
     assert WebhookHold(bus).take(stored.append) == 0
+
+
+class BusAway:
+    """The held-webhook queue while RabbitMQ is away."""
+
+    def take(self, handle: Any) -> int:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_reconciler_still_reconciles_while_the_bus_is_away(runtime: Runtime) -> None:
+    history = FakeHistory()
+    missed = InboundSms(f"SM{uuid.uuid4().hex}", "+447400555002", OUR_NUMBER, "STOP")
+    history.inbound = [(datetime.now(UTC), missed)]
+    reconciler = ProviderReconciler(
+        settings.messaging("unused://", settings.bus_settings("filesystem://", Path("unused"))),
+        new_uow(runtime),
+        runtime.check_database,
+        history,
+        BusAway(),  # type: ignore[arg-type]
+    )
+
+    reconciler.run_once()
+
+    with runtime.engine.connect() as conn:
+        stored = conn.execute(select(inbound_messages.c.provider_sid)).scalars().all()
+    assert stored == [missed.provider_sid]
