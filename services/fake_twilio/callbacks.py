@@ -172,6 +172,9 @@ class Webhooks:
             "ApiVersion": API_VERSION,
         }
         message.webhook = self.post_signed(self.settings.inbound_url, params)
+        fallback = self.settings.inbound_fallback_url
+        if fallback and not message.webhook.ok:  # as Twilio does: once, signed for that URL
+            message.fallback_webhook = self.post_signed(fallback, params)
         return message
 
     def drop_pending(self) -> None:

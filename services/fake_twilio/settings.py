@@ -15,6 +15,8 @@ class FakeTwilioSettings:
     auth_token: str = "fake-auth-token"  # noqa: S105 - a fake server's fake credential
     phone_number: str = "+447700900000"  # the number patients reply to
     inbound_url: str = "http://127.0.0.1:8002/webhooks/twilio/inbound"
+    # Twilio's fallback URL: called, signed for itself, when the inbound URL fails.
+    inbound_fallback_url: str | None = None
     status_delay: float = 0.1  # seconds before each status change (sent, then delivered)
 
     @classmethod
@@ -28,5 +30,6 @@ class FakeTwilioSettings:
                 auth_token=env.str("AUTH_TOKEN", cls.auth_token),
                 phone_number=env.str("PHONE_NUMBER", cls.phone_number),
                 inbound_url=env.str("INBOUND_URL", cls.inbound_url),
+                inbound_fallback_url=env.str("INBOUND_FALLBACK_URL", None) or None,
                 status_delay=env.float("STATUS_DELAY", cls.status_delay),
             )

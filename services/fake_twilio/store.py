@@ -73,11 +73,12 @@ class FakeMessage:
     messaging_service_sid: str | None = None
     validity_period: int | None = None
     webhook: WebhookResult | None = None  # inbound only
+    fallback_webhook: WebhookResult | None = None  # inbound only, if the first call failed
     callbacks: list[tuple[str, int | None]] = field(default_factory=list)  # (status, HTTP)
 
     def log_entry(self) -> dict[str, Any]:
         """The control API's view: everything a test may want to assert on."""
-        delivery, webhook = self.delivery, self.webhook
+        delivery, webhook, fallback = self.delivery, self.webhook, self.fallback_webhook
         return {
             "sid": self.sid,
             "direction": self.direction,
@@ -95,6 +96,7 @@ class FakeMessage:
             "callbacks": [{"status": s, "http_status": h} for s, h in list(self.callbacks)],
             "webhook_status": webhook.http_status if webhook else None,
             "webhook_error": webhook.error if webhook else None,
+            "fallback_webhook_status": fallback.http_status if fallback else None,
         }
 
 

@@ -34,6 +34,14 @@ class MessagingSettings:
     default_window: SendingWindow = DEFAULT_WINDOW
     price_per_segment: float = 0.04
     price_currency: str = "GBP"
+    # Twilio's fallback URL for inbound texts (called when the first URL fails); requests
+    # signed for it are accepted too. None: only public_base_url (decision 16).
+    fallback_base_url: str | None = None
+    # Reconciliation with Twilio's API (decision 16): how often, how far back for replies,
+    # and how old a text still `accepted`/`sent` must be before its status is fetched.
+    provider_reconcile_every: float = 300.0
+    inbound_lookback_seconds: int = 2 * 24 * 3600
+    status_reconcile_after_seconds: int = 3600
 
 
 def load_settings() -> MessagingSettings:
@@ -61,6 +69,16 @@ def load_settings() -> MessagingSettings:
         default_window=_window(env.str("SEND_WINDOW", "mon-fri 09:00-18:00")),
         price_per_segment=env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0)),
         price_currency=env.str("SMS_PRICE_CURRENCY", "GBP"),
+        fallback_base_url=_base_url(env.str("MESSAGING_FALLBACK_BASE_URL", None)),
+        provider_reconcile_every=env.float(
+            "PROVIDER_RECONCILE_EVERY", 300.0, validate=Range(min=1)
+        ),
+        inbound_lookback_seconds=env.int(
+            "INBOUND_RECONCILE_LOOKBACK", 2 * 24 * 3600, validate=Range(min=60)
+        ),
+        status_reconcile_after_seconds=env.int(
+            "STATUS_RECONCILE_AFTER", 3600, validate=Range(min=1)
+        ),
     )
     sealed(env)
     if not (twilio.from_number or twilio.messaging_service_sid):
@@ -68,6 +86,10 @@ def load_settings() -> MessagingSettings:
             "Configuration error: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
         )
     return settings
+
+
+def _base_url(value: str | None) -> str | None:
+    return value.rstrip("/") if value else None
 
 
 def _window(value: str) -> SendingWindow:

@@ -11,7 +11,7 @@ from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared.errors import DomainError
-from shared.http import observability, whoami
+from shared.http import observability, unavailable, whoami
 from shared.http.auth import BEARER_SCHEME
 from shared.http.problems import (
     PROBLEM_JSON,
@@ -90,6 +90,7 @@ def build_app(
     app.extensions["trialreach.api"] = api
 
     app.register_error_handler(DomainError, from_domain_error)
+    unavailable.install(app)  # a database or bus that is down: 503 with Retry-After
     if not settings.testing:
         # In tests a real exception shows itself instead of becoming a tidy 500.
         app.register_error_handler(Exception, _unexpected)

@@ -21,7 +21,9 @@ from werkzeug.wrappers import Request, Response
 
 from services.fake_twilio import create_app
 from services.fake_twilio.settings import FakeTwilioSettings
+from services.messaging.adapters import twilio_history
 from services.messaging.adapters.twilio_client import make_twilio_client
+from services.messaging.service_layer.reconciliation import ProviderStatus
 
 SID = "AC" + "1234abcd" * 4
 TOKEN = "test-auth-token"
@@ -542,3 +544,42 @@ def test_an_edge_in_the_environment_does_not_redirect_the_fake(
     monkeypatch.setenv("TWILIO_EDGE", "dublin")
     monkeypatch.setenv("TWILIO_REGION", "ie1")
     assert send(make_twilio_client(SID, TOKEN, fake_url + "/")).status == "queued"
+
+
+# Fallback URL and reading replies back (decision 16)
+
+
+def test_a_reply_whose_webhook_fails_goes_to_the_fallback_url_signed_for_it(
+    receiver: Receiver, settings: FakeTwilioSettings
+) -> None:
+    receiver.status = 500
+    fallback = f"{receiver.url}/fallback/inbound"
+    app = create_app(replace(settings, inbound_fallback_url=fallback))
+    with serving(app) as url:
+        entry = requests.post(
+            f"{url}/_fake/inbound", json={"from": PATIENT, "body": "STOP"}, timeout=10
+        ).json()
+    app.extensions["fake_twilio"].webhooks.close()
+    first, second = receiver.wait_for(2)
+    assert first.url == settings.inbound_url and second.url == fallback
+    assert RequestValidator(TOKEN).validate(fallback, second.form, second.signature)
+    assert (entry["webhook_status"], entry["fallback_webhook_status"]) == (500, 500)
+
+
+def test_replies_are_listed_back_through_the_sdk_even_when_their_webhook_failed(
+    control: Any, receiver: Receiver, twilio: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver.status = 500
+    monkeypatch.setattr(twilio_history, "PAGE_SIZE", 2)  # pages, as the SDK follows them
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    sent = [control("inbound", **{"from": PATIENT, "body": f"YES {n}"}) for n in range(5)]
+    assert all(entry["webhook_status"] == 500 for entry in sent)
+    text = twilio.messages.create(to=PATIENT, from_=SENDER, body="Thank you")
+    history = twilio_history.TwilioHistory(twilio)
+    found = list(history.inbound_since(started, SENDER))
+    assert sorted(s.provider_sid for s in found) == sorted(e["sid"] for e in sent)
+    assert {(s.from_number, s.to_number) for s in found} == {(PATIENT, SENDER)}
+    assert sorted(s.body for s in found) == [f"YES {n}" for n in range(5)]
+    assert list(history.inbound_since(datetime.now(UTC) + timedelta(minutes=1), SENDER)) == []
+    eventually(lambda: history.status_of(str(text.sid)) == ProviderStatus("delivered", None))
+    assert history.status_of("SM" + "0" * 32) is None

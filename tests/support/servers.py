@@ -64,4 +64,6 @@ def rabbitmq_namespace(
             channel = conn.channel()
             for queue in topology.all_queues():
                 queue(channel).delete()
+            # Messaging's own queue of webhook requests held in a database outage.
+            channel.queue_delete(f"{namespace}.messaging.webhooks-held")
             topology.exchange(channel).delete()

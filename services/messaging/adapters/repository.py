@@ -494,3 +494,32 @@ class MessagingRepository:
         found = self.suppression(mobile)
         if found is not None:
             self.session.delete(found)
+
+    # Reconciliation with the provider (decision 16)
+
+    def inbound_sids_seen(self, provider_sids: Collection[str]) -> set[str]:
+        """Which of these MessageSids are stored already."""
+        if not provider_sids:
+            return set()
+        query = select(inbound_messages.c.provider_sid).where(
+            inbound_messages.c.provider_sid.in_(list(provider_sids))
+        )
+        return set(self.session.scalars(query))
+
+    def unfinished_with_provider(
+        self, updated_after: datetime, updated_before: datetime, limit: int
+    ) -> list[tuple[uuid.UUID, str, str]]:
+        """Texts the provider took (accepted or sent) with no news between the two times,
+        stalest first: (message id, provider sid, status)."""
+        query = (
+            select(_m.id, _m.provider_sid, _m.status)
+            .where(
+                _m.status.in_(("accepted", "sent")),
+                _m.provider_sid.is_not(None),
+                _m.updated_at < updated_before,
+                _m.updated_at > updated_after,
+            )
+            .order_by(_m.updated_at)
+            .limit(limit)
+        )
+        return [(row.id, row.provider_sid, row.status) for row in self.session.execute(query)]

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from services.messaging.bootstrap import build_provider, build_runtime
+from threading import Event
+
+from services.messaging.bootstrap import build_provider, build_reconciler, build_runtime
 from services.messaging.config import load_settings
+from services.messaging.entrypoints.provider_reconciler import start_reconciler
 from services.messaging.entrypoints.sender import run_sender
 from shared.cli import configured, service_cli
 
 cli = service_cli("messaging", load_settings, build_runtime)
 
 
-@cli.command(help="Send queued texts through the SMS provider.")
+@cli.command(help="Send queued texts through the SMS provider; reconcile with it.")
 def sender() -> None:
     settings = configured("messaging", load_settings)
-    run_sender(settings, build_runtime(settings), build_provider(settings))
+    runtime = build_runtime(settings)
+    # Beside the sender, in its process: held webhooks and reconciliation (decision 16).
+    stop = Event()
+    reconciler = start_reconciler(build_reconciler(settings, runtime), stop)
+    try:
+        run_sender(settings, runtime, build_provider(settings))
+    finally:
+        stop.set()
+        reconciler.join()

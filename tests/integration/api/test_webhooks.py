@@ -3,10 +3,12 @@ and STOP wins until START."""
 
 from __future__ import annotations
 
+import io
 import random
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -466,3 +468,103 @@ def test_start_removes_the_suppression(service: Service, patient: Patient) -> No
     assert len(sent) == 2  # the START confirmation and the new invitation
     statuses = {m.kind: m.status for m in messages_to(service, patient.mobile)}
     assert statuses["start_ack"] == "accepted"
+
+
+# The same reply delivered many times at once (issue 13, item 8)
+
+
+def test_twelve_concurrent_deliveries_of_one_reply_are_all_answered_and_stored_once(
+    service: Service, patient: Patient
+) -> None:
+    sid = f"SM{uuid.uuid4().hex}"
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(
+            pool.map(lambda _: text_from(service, patient.mobile, "YES", sid), range(12))
+        )
+
+    assert [a.status_code for a in answers] == [200] * 12
+    assert all(a.get_data(as_text=True) == EMPTY_TWIML for a in answers)
+    assert len(inbound_rows(service, sid)) == 1
+    assert len(events(service, "messaging.reply.received", patient.participant_id)) == 1
+    assert [m.kind for m in messages_to(service, patient.mobile)] == ["invitation", "yes_ack"]
+
+
+# Cheap checks first (issue 14, item 10)
+
+
+def test_an_unsigned_flood_of_empty_fields_is_refused_before_it_is_parsed(
+    service: Service,
+) -> None:
+    flood = "&" * 100_000
+    started = time.perf_counter()
+    response = service.client().post(
+        INBOUND, data=flood, content_type="application/x-www-form-urlencoded"
+    )
+    took = time.perf_counter() - started
+
+    assert response.status_code == 403 and response.mimetype == PROBLEM_JSON
+    assert took < 0.05, f"refusing took {took:.3f} s"
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("a=&" * 100_000, "100,000 fields"),
+        ("&" * 150, "150 fields in a small body"),
+        ("Body=" + "x" * 40_000, "40 KB"),
+    ],
+)
+def test_a_signed_body_beyond_any_twilio_form_is_a_413_problem(
+    service: Service, body: str, why: str
+) -> None:
+    started = time.perf_counter()
+    response = service.client().post(
+        INBOUND,
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": "c2lnbmF0dXJl"},
+    )
+    took = time.perf_counter() - started
+
+    assert response.status_code == 413, why
+    assert response.mimetype == PROBLEM_JSON
+    assert response.get_json()["status"] == 413
+    assert took < 0.05, f"{why}: refusing took {took:.3f} s"
+
+
+def test_a_chunked_body_without_a_length_is_cut_off_at_the_cap(service: Service) -> None:
+    body = (b"a=" + b"x" * 1000 + b"&") * 100
+    response = service.client().post(
+        INBOUND,
+        input_stream=io.BytesIO(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": "c2lnbmF0dXJl", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413 and response.mimetype == PROBLEM_JSON
+
+
+# Twilio's fallback URL (issue 13, item 3c)
+
+
+def test_a_reply_signed_for_the_fallback_url_is_accepted_when_one_is_configured(
+    service: Service, patient: Patient
+) -> None:
+    fallback = "https://fallback.messaging.test/base"
+    sid = f"SM{uuid.uuid4().hex}"
+    params = {"MessageSid": sid, "From": patient.mobile, "To": SERVICE_NUMBER, "Body": "NO"}
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(fallback + INBOUND, params)
+    headers = {"X-Twilio-Signature": signature}
+
+    refused = service.client().post(INBOUND, data=params, headers=headers)
+    service.app.extensions["trialreach.settings"] = replace(
+        service.settings, fallback_base_url=fallback
+    )
+    try:
+        accepted = service.client().post(INBOUND, data=params, headers=headers)
+    finally:
+        service.app.extensions["trialreach.settings"] = service.settings
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+    assert [row.intent for row in inbound_rows(service, sid)] == ["no"]
