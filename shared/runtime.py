@@ -14,6 +14,7 @@ from kombu import Connection
 from sqlalchemy import Engine, MetaData, text
 
 from shared.auth.store import TokenStore
+from shared.bus import migration
 from shared.bus.connection import connect, topology_for
 from shared.bus.relay import OutboxRelay
 from shared.bus.topology import Topology
@@ -49,6 +50,13 @@ class Runtime:
 
     def migrate(self) -> None:
         migrate.upgrade(self.migrations, self.settings.database_url)
+
+    def migrate_bus(self) -> list[str]:
+        """Bring queues declared by an older release to today's arguments (see migration.py)."""
+        if self.settings.bus.is_filesystem:
+            return []
+        with self.connect() as conn:
+            return migration.migrate(conn, self.topology)
 
     def check_database(self) -> None:
         with self.engine.connect() as conn:
