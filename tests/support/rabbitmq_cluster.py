@@ -130,15 +130,15 @@ class Cluster:
         (node.base / "rabbitmq-env.conf").write_text("")
 
     def start(self, node: Node) -> None:
-        log = open(node.base / "server.out", "ab")  # noqa: SIM115 - kept open for the process
-        node.process = subprocess.Popen(
-            [str(SCRIPTS / "rabbitmq-server")],
-            env=self.env(node),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with open(node.base / "server.out", "ab") as log:  # the child keeps its own copy
+            node.process = subprocess.Popen(
+                [str(SCRIPTS / "rabbitmq-server")],
+                env=self.env(node),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def await_started(self, node: Node, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
