@@ -15,7 +15,7 @@ from sqlalchemy import Engine, MetaData, text
 
 from shared.auth.store import TokenStore
 from shared.bus import migration
-from shared.bus.connection import connect, topology_for
+from shared.bus.connection import broker_urls, connect, topology_for
 from shared.bus.relay import OutboxRelay
 from shared.bus.topology import Topology
 from shared.bus.worker import BusWorker, Handler
@@ -63,8 +63,10 @@ class Runtime:
             conn.execute(text("SELECT 1"))
 
     def check_bus(self) -> None:
+        """Ready while any node in BROKER_URL answers (each is tried once)."""
         with self.connect() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            nodes = len(broker_urls(self.settings.bus)) or 1
+            conn.ensure_connection(max_retries=nodes, timeout=2 * nodes)
 
     def worker(self, connection: Connection | None = None) -> BusWorker:
         return BusWorker(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import time
+from typing import Any
 
 from kombu import Connection
 
@@ -22,6 +23,23 @@ from shared.logs import get_logger
 log = get_logger(__name__)
 
 CONNECT_TIMEOUT = 5.0  # seconds; a node that is down refuses at once, a hung one times out
+
+
+class FailoverConnection(Connection):  # type: ignore[misc]
+    """kombu's Connection, but connecting on first use tries every node named once.
+
+    kombu's own lazy connect (the `connection` property, behind `channel()`) gives up
+    after two addresses, so with the first two nodes down a process would not reach
+    the third. clone() keeps this class, so ConsumerMixin's reconnects use it too.
+    """
+
+    @property
+    def connection(self) -> Any:
+        if not self._closed and not self.connected:
+            return self._ensure_connection(
+                max_retries=max(len(self.alt) - 1, 1), reraise_as_library_errors=False
+            )
+        return self._connection
 
 
 def broker_urls(settings: BusSettings) -> list[str]:
@@ -44,7 +62,7 @@ def connect(settings: BusSettings, *, confirm_each: bool = True) -> Connection:
                 "polling_interval": 0.05,
             },
         )
-    return Connection(
+    return FailoverConnection(
         ";".join(broker_urls(settings)),
         heartbeat=settings.heartbeat,
         failover_strategy="round-robin",
