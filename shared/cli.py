@@ -34,7 +34,7 @@ def service_cli(
     def cli() -> None:
         pass
 
-    @cli.command(help="Apply the database migrations (Alembic), then bring the bus's queues up to date.")
+    @cli.command(help="Apply the database migrations (Alembic); bring the bus's queues up to date.")
     def migrate() -> None:
         runtime = load_runtime()
         runtime.migrate()

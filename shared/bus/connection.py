@@ -9,6 +9,7 @@ holds one idle calls `KeepAlive.tick` so that the broker and we both notice a de
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from typing import Any
@@ -25,7 +26,7 @@ log = get_logger(__name__)
 CONNECT_TIMEOUT = 5.0  # seconds; a node that is down refuses at once, a hung one times out
 
 
-class FailoverConnection(Connection):  # type: ignore[misc]
+class FailoverConnection(Connection):
     """kombu's Connection, but connecting on first use tries every node named once.
 
     kombu's own lazy connect (the `connection` property, behind `channel()`) gives up
@@ -96,10 +97,8 @@ class KeepAlive:
         if now < self._next:
             return
         self._next = now + heartbeat / 4
-        try:
+        with contextlib.suppress(TimeoutError, socket.timeout):
             self.connection.drain_events(timeout=0.001)
-        except (TimeoutError, socket.timeout):
-            pass
         self.connection.heartbeat_check(rate=2)
 
 

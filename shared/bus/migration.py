@@ -50,8 +50,8 @@ def _declares(connection: Connection, queue: Queue) -> bool:
 def _close(channel: Any) -> None:
     try:
         channel.close()
-    except Exception:  # already closed by the broker's refusal
-        pass
+    except Exception as exc:  # already closed by the broker's refusal
+        log.debug("bus_channel_close_failed", error=str(exc))
 
 
 def _move(connection: Any, source: str, target: str) -> int:

@@ -79,14 +79,19 @@ class OutboxRelay:
         once, holding the same rows."""
         try:
             self._get_publisher().publish(events)
-        except (*self._connection_errors(), PublishNotConfirmed) as exc:
+        except self._connection_errors() as exc:
             log.warning("outbox_publish_retrying", error=str(exc) or type(exc).__name__)
             self._reset()
             self._get_publisher().publish(events)
 
     def _connection_errors(self) -> tuple[type[BaseException], ...]:
         conn = self.connection
-        return (*conn.connection_errors, *conn.recoverable_connection_errors, OSError)
+        return (
+            *conn.connection_errors,
+            *conn.recoverable_connection_errors,
+            OSError,
+            PublishNotConfirmed,
+        )
 
     def keep_alive(self) -> None:
         """Between batches: heartbeats both ways, so an idle connection stays open and a

@@ -14,6 +14,7 @@ folder holding a cookie of our own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -172,20 +173,16 @@ class Cluster:
         for node in self.nodes:
             if node.process is None or node.process.poll() is not None:
                 continue
-            try:
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self.ctl(node, "stop", timeout=60)
-            except (RuntimeError, subprocess.TimeoutExpired):
-                pass
             try:
                 node.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(node.process.pid, signal.SIGKILL)
                 node.process.wait(timeout=10)
             if node.os_pid is not None:  # the beam may outlive its start script
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(node.os_pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
 
 def start_cluster(root: Path, size: int = 3) -> Cluster:
