@@ -22,7 +22,7 @@ from tests.support.rabbitmq_cluster import Cluster
 
 pytestmark = pytest.mark.integration
 
-EVENTS = 1200
+EVENTS = 600  # about 8 s of events at 80/s: the kill lands in the middle
 LONGEST_PAUSE = 10.0  # seconds: "nothing stops for more than a few seconds"
 
 
@@ -63,7 +63,7 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
     service.start_worker()
     producer.start()
     try:
-        service.wait_for(lambda: len(service.inbox()) >= 300, what="the first events handled")
+        service.wait_for(lambda: len(service.inbox()) >= 150, what="the first events handled")
         killed_at = time.monotonic()
         rabbitmq_cluster.kill(rabbitmq_cluster.nodes[0])
         assert len(service.inbox()) < EVENTS, "the kill must land mid-flow"
@@ -99,7 +99,8 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
         "kill_to_last_event_s": round(finished_at - killed_at, 1),
         "lost": len(set(emitted) - set(handled)),
         "handled_twice": sum(1 for n in handled.values() if n > 1),
-        "redelivered_calls": sum(service.calls.values()) - EVENTS - EVENTS // 10,
+        # handler calls rolled back and made again (batch splits, redeliveries): no effect
+        "extra_handler_calls": sum(service.calls.values()) - EVENTS,
     }
     print("cluster node loss:", json.dumps(figures))
     Path("test-artifacts").mkdir(exist_ok=True)
