@@ -64,6 +64,11 @@ def test_an_idle_relay_and_worker_keep_their_connections_and_work_after_a_quiet_
 
         with structlog.testing.capture_logs() as logs:
             time.sleep(QUIET)
+            # The broker's heartbeats were read lately on both publishing connections
+            # (py-amqp notes when it last saw bytes come in, on each heartbeat check).
+            for raw in (relay.connection._connection, worker._publishing._connection):
+                assert raw is not None
+                assert raw.last_heartbeat_received > time.monotonic() - 2 * HEARTBEAT
             [second] = service.emit()
             service.failures[second] = 1
             started = time.monotonic()
