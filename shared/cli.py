@@ -34,10 +34,13 @@ def service_cli(
     def cli() -> None:
         pass
 
-    @cli.command(help="Apply the database migrations (Alembic) up to the newest.")
+    @cli.command(help="Apply the database migrations (Alembic); bring the bus's queues up to date.")
     def migrate() -> None:
-        load_runtime().migrate()
+        runtime = load_runtime()
+        runtime.migrate()
         click.echo(f"{name}: database is up to date")
+        for queue in runtime.migrate_bus():
+            click.echo(f"{name}: queue {queue} moved to its current type and arguments")
 
     @cli.command(help="Consume this service's events from the bus.")
     def worker() -> None:

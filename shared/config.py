@@ -38,6 +38,8 @@ class BusSettings:
     outbox_batch_size: int
     outbox_poll_interval: float
     prefetch: int
+    # seconds; kept alive by the worker and the relay even when idle (see connection.py)
+    heartbeat: float = 30.0
 
     @property
     def is_filesystem(self) -> bool:
@@ -70,6 +72,7 @@ def read_common(service: str, env: Env) -> CommonSettings:
         outbox_batch_size=env.int("OUTBOX_BATCH_SIZE", 500, validate=Range(min=1)),
         outbox_poll_interval=env.float("OUTBOX_POLL_INTERVAL", 0.05),
         prefetch=env.int("BUS_PREFETCH", 50, validate=Range(min=1)),
+        heartbeat=env.float("BUS_HEARTBEAT", 30.0, validate=Range(min=0)),
     )
     return CommonSettings(
         service=service,

@@ -14,7 +14,8 @@ from kombu import Connection
 from sqlalchemy import Engine, MetaData, text
 
 from shared.auth.store import TokenStore
-from shared.bus.connection import connect, topology_for
+from shared.bus import migration
+from shared.bus.connection import broker_urls, connect, topology_for
 from shared.bus.relay import OutboxRelay
 from shared.bus.topology import Topology
 from shared.bus.worker import BusWorker, Handler
@@ -50,13 +51,22 @@ class Runtime:
     def migrate(self) -> None:
         migrate.upgrade(self.migrations, self.settings.database_url)
 
+    def migrate_bus(self) -> list[str]:
+        """Bring queues declared by an older release to today's arguments (see migration.py)."""
+        if self.settings.bus.is_filesystem:
+            return []
+        with self.connect() as conn:
+            return migration.migrate(conn, self.topology)
+
     def check_database(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
     def check_bus(self) -> None:
+        """Ready while any node in BROKER_URL answers (each is tried once)."""
         with self.connect() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            nodes = len(broker_urls(self.settings.bus)) or 1
+            conn.ensure_connection(max_retries=nodes, timeout=2 * nodes)
 
     def worker(self, connection: Connection | None = None) -> BusWorker:
         return BusWorker(

@@ -66,7 +66,11 @@ def replay(
 ) -> int:
     """Send dead letters (all, or those with the given event ids) back to the main queue.
 
-    Attempts start again from zero. The others stay where they are.
+    Attempts start again from zero. The others stay where they are. Only the letters
+    that were in the queue when the replay started are looked at: a replayed letter that
+    fails again comes back to the tail of this queue while we are still reading it, and
+    must wait for the next replay (without this bound, `--all` replays it again and
+    again and never ends).
     """
     queues = topology.consumers[consumer]
     replayed = 0
@@ -75,7 +79,10 @@ def replay(
         topology.declare(channel)
         producer = Producer(channel)
         bound = queues.dead(channel)
-        while (message := bound.get(no_ack=False, accept=["application/json"])) is not None:
+        for _ in range(_message_count(channel, queues.dead.name)):
+            message = bound.get(no_ack=False, accept=["application/json"])
+            if message is None:
+                break
             if event_ids is not None and _describe(message).event_id not in event_ids:
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
@@ -92,6 +99,12 @@ def replay(
             replayed += 1
         _return_unacked(channel)
     return replayed
+
+
+def _message_count(channel: Any, queue: str) -> int:
+    """How many messages are ready in the queue now (not those taken by others)."""
+    _, count, _ = channel.queue_declare(queue=queue, passive=True)
+    return int(count)
 
 
 def _return_unacked(channel: Any) -> None:

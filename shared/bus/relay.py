@@ -16,7 +16,8 @@ from typing import Any
 from kombu import Connection
 from sqlalchemy import Engine, delete, select, update
 
-from shared.bus.publisher import BatchPublisher
+from shared.bus.connection import KeepAlive
+from shared.bus.publisher import BatchPublisher, PublishNotConfirmed
 from shared.bus.topology import Topology
 from shared.db.engine import is_postgres
 from shared.db.tables import PlatformTables
@@ -45,10 +46,13 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.keep_published = keep_published
         self._publisher: BatchPublisher | None = None
+        self._keep_alive = KeepAlive(connection)
+        self.resets = 0  # connections replaced after a failure
 
     def _get_publisher(self) -> BatchPublisher:
         if self._publisher is None:
             self._publisher = BatchPublisher(self.connection, self.topology)
+            self._keep_alive = KeepAlive(self.connection)
         return self._publisher
 
     def run_once(self) -> int:
@@ -65,9 +69,40 @@ class OutboxRelay:
             rows = conn.execute(query).all()
             if not rows:
                 return 0
-            self._get_publisher().publish([(row.type, row.payload) for row in rows])
+            self._publish([(row.type, row.payload) for row in rows])
             self._mark_published(conn, [row.id for row in rows])
         return len(rows)
+
+    def _publish(self, events: list[tuple[str, str]]) -> None:
+        """Publish, and on a connection found dead (a node down, a socket gone while
+        idle) reconnect, to the next node in BROKER_URL if need be, and publish again
+        once, holding the same rows."""
+        try:
+            self._get_publisher().publish(events)
+        except self._connection_errors() as exc:
+            log.warning("outbox_publish_retrying", error=str(exc) or type(exc).__name__)
+            self._reset()
+            self._get_publisher().publish(events)
+
+    def _connection_errors(self) -> tuple[type[BaseException], ...]:
+        conn = self.connection
+        return (
+            *conn.connection_errors,
+            *conn.recoverable_connection_errors,
+            OSError,
+            PublishNotConfirmed,
+        )
+
+    def keep_alive(self) -> None:
+        """Between batches: heartbeats both ways, so an idle connection stays open and a
+        dead one is replaced before it is needed."""
+        if self._publisher is None:
+            return
+        try:
+            self._keep_alive.tick()
+        except Exception as exc:
+            log.warning("bus_connection_lost", error=str(exc) or type(exc).__name__)
+            self._reset()
 
     def _mark_published(self, conn: Any, ids: list[int]) -> None:
         conn.execute(
@@ -94,12 +129,14 @@ class OutboxRelay:
                 if time.monotonic() - last_prune > 600:
                     self.prune()
                     last_prune = time.monotonic()
-            except Exception:  # the broker or database is away: keep the rows, try again
-                log.exception("outbox_relay_failed")
+            except Exception as exc:  # the broker or database is away: keep the rows, retry
+                # a line, not a traceback: this repeats every second of an outage
+                log.warning("outbox_relay_failed", error=f"{type(exc).__name__}: {exc}")
                 self._reset()
                 stop.wait(1.0)
                 continue
             if sent == 0:
+                self.keep_alive()
                 stop.wait(self.poll_interval)
         self.close()
 
@@ -111,5 +148,10 @@ class OutboxRelay:
             log.warning("bus_close_failed")
 
     def _reset(self) -> None:
-        self.close()
+        self.resets += 1
+        self._publisher = None
+        try:
+            self.connection.collect()  # a dead socket gets no goodbye (close could hang)
+        except Exception:
+            log.warning("bus_close_failed")
         self.connection = self.connection.clone()

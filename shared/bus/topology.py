@@ -42,6 +42,9 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+DEAD_LETTER_DELIVERY_LIMIT = 1_000_000
+
+
 @dataclass(frozen=True)
 class ConsumerQueues:
     main: Queue
@@ -94,12 +97,19 @@ class Topology:
             )
         else:
             retries = (Queue(f"{main_name}.retry", durable=True),)
-        # Classic, not quorum: listing the dead letters returns them to the queue, and
-        # that must not count towards a quorum queue's delivery limit.
+        # Quorum like the others, so the dead letters survive the loss of a node (a
+        # classic queue lives on one node: with it down, every declare of the topology
+        # fails and the whole bus stops). Nothing dead-letters out of it; listing returns
+        # each letter to the queue, so its delivery limit is set out of reach (RabbitMQ 4
+        # has a default of 20; -1 means "drop at once" on 3.x, hence a large number).
         dead = Queue(
             dead_name,
             durable=True,
-            queue_arguments={"x-queue-type": "classic"} if self.rabbitmq else {},
+            queue_arguments=(
+                {"x-queue-type": "quorum", "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT}
+                if self.rabbitmq
+                else {}
+            ),
         )
         return ConsumerQueues(main=main, retries=retries, dead=dead)
 

@@ -22,6 +22,7 @@ from kombu import Connection, Consumer, Message, Producer
 from kombu.mixins import ConsumerMixin
 
 from shared import correlation
+from shared.bus.connection import KeepAlive
 from shared.bus.topology import ConsumerQueues, Topology
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.events import Event, MalformedEvent, decode
@@ -66,6 +67,7 @@ class BusWorker(ConsumerMixin):
         self._batch_started = 0.0
         self.producer: Producer | None = None
         self._publishing: Connection | None = None
+        self._keep_alive: KeepAlive | None = None
         self._next_pump = 0.0
         self.handled = 0
 
@@ -76,10 +78,9 @@ class BusWorker(ConsumerMixin):
             # Retries and dead letters go out on a connection of their own. Waiting for a
             # confirm on the consuming connection reads the deliveries that arrive
             # meanwhile and runs on_message inside on_message, which deadlocks when two
-            # such waits overlap. Idle for long spells, so no heartbeat: a publish on a
-            # dead connection times out (CONFIRM_TIMEOUT) and is retried on a new one.
-            self._publishing = self.connection.clone(heartbeat=0)
-            self.producer = Producer(self._publishing)
+            # such waits overlap. It is idle for long spells: on_iteration keeps its
+            # heartbeats going, and a publish on it that fails reconnects and retries.
+            self._open_publishing()
         return [
             consumer_cls(
                 queues=[self.queues.main],
@@ -89,9 +90,22 @@ class BusWorker(ConsumerMixin):
             )
         ]
 
+    def _open_publishing(self, replace: bool = False) -> None:
+        if replace and self._publishing is not None:
+            self._publishing.collect()  # no goodbye on a dead socket
+        self._publishing = self.connection.clone()
+        self._keep_alive = KeepAlive(self._publishing)
+        self.producer = Producer(self._publishing)
+
     def on_iteration(self) -> None:
         if self._batch and time.monotonic() - self._batch_started >= self.batch_wait:
             self.flush()
+        if self._keep_alive is not None:
+            try:
+                self._keep_alive.tick()
+            except Exception as exc:  # dead: start again on a new one
+                log.warning("bus_publishing_connection_lost", error=str(exc))
+                self._open_publishing(replace=True)
         if not self.topology.rabbitmq and time.monotonic() >= self._next_pump:
             self.pump_due_retries()
             self._next_pump = time.monotonic() + 0.25
@@ -107,7 +121,7 @@ class BusWorker(ConsumerMixin):
         finally:
             if self._publishing is not None:
                 self._publishing.release()
-            self._publishing = self.producer = None
+            self._publishing = self.producer = self._keep_alive = None
 
     # the work
     def on_message(self, message: Message) -> None:
@@ -176,11 +190,17 @@ class BusWorker(ConsumerMixin):
                 type=event.type,
                 attempt=attempts + 1,
                 error=reason,
-                exc_info=True,
-            )
+            )  # no traceback: a retry is routine; the last try (below) logs one
             self._schedule_retry(message, attempts + 1, delays[attempts], reason)
         else:
-            log.error("event_dead_lettered", event_id=str(event.id), type=event.type, error=reason)
+            log.error(
+                "event_dead_lettered",
+                event_id=str(event.id),
+                type=event.type,
+                attempts=attempts + 1,
+                error=reason,
+                exc_info=exc,
+            )
             tb = mask_digits("".join(traceback.format_exception(exc))[-2000:])
             # The reason first: a listing shows the head of x-error, and a traceback's
             # head is only "Traceback (most recent call last)".

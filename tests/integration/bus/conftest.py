@@ -6,6 +6,7 @@ relay and the worker under test are built the way production builds them.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -27,7 +28,9 @@ from shared.db.tables import new_metadata
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.events import Event
 from shared.runtime import Runtime
+from tests.support import rabbitmq_cluster as rabbitmq_cluster_module
 from tests.support import settings
+from tests.support.rabbitmq_cluster import Cluster
 
 # Any event with a contract will do; this one carries a single participant id.
 EVENT = "registry.participant.erased"
@@ -259,3 +262,19 @@ def service(bus_config: BusSettings, fresh_database: str) -> Iterator[TinyServic
         yield tiny
     finally:
         tiny.close()
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A private three-node RabbitMQ cluster (never the shared broker on 5672), stopped
+    and its data deleted at the end of the session."""
+    reason = rabbitmq_cluster_module.available()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; under CI the cluster tests must run", pytrace=False)
+        pytest.skip(reason)
+    cluster = rabbitmq_cluster_module.start_cluster(tmp_path_factory.mktemp("rabbitmq-cluster"))
+    try:
+        yield cluster
+    finally:
+        rabbitmq_cluster_module.remove(cluster)

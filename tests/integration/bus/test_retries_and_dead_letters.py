@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from dataclasses import replace
 
 import pytest
+import structlog
 
 from shared.bus import dead_letters
 from shared.bus.worker import ATTEMPTS, ERROR
-from tests.integration.bus.conftest import CONSUMER, EVENT, TinyService
+from shared.config import BusSettings
+from tests.integration.bus.conftest import CONSUMER, EVENT, HandlerFailed, TinyService
 
 pytestmark = pytest.mark.integration
 
@@ -187,3 +190,48 @@ def test_nothing_is_lost_when_malformed_and_good_messages_are_interleaved(
     assert service.effect_counts() == {event_id: 1 for event_id in good}
     dead = sorted(message.body for message in service.take_all("dead"))
     assert dead == [b"not json %d" % index for index in range(5)]
+
+
+def test_replay_all_replays_only_the_letters_there_at_its_start_though_they_fail_again(
+    bus_config: BusSettings, fresh_database: str
+) -> None:
+    """The worker keeps running and dead-letters each replayed event again at once (no
+    retries here), so they come back to the tail of the queue the replay is reading."""
+    poisoned = 60
+    service = TinyService(replace(bus_config, retry_delays=()), fresh_database)
+    service.declare()
+    try:
+        service.always_fail = True
+        ids = service.emit(poisoned)
+        service.relay().run_once()
+        service.start_worker()
+        service.wait_for(lambda: len(_dead(service)) == poisoned, what="every event dead")
+
+        started = time.monotonic()
+        assert _replay(service) == poisoned, "each letter replayed once, none of its returns"
+        assert time.monotonic() - started < 30
+
+        service.wait_for(lambda: all(service.calls[i] >= 2 for i in ids), what="tried again")
+        service.wait_for(lambda: len(_dead(service)) == poisoned, what="all dead again")
+        assert {d.event_id for d in _dead(service)} == {str(i) for i in ids}
+        assert _replay(service) == poisoned, "a second replay finds them all again"
+    finally:
+        service.close()
+
+
+def test_retries_log_no_traceback_and_the_last_try_logs_one(service: TinyService) -> None:
+    [event_id] = service.emit()
+    service.always_fail = True
+    service.relay().run_once()
+    with structlog.testing.capture_logs() as logs:
+        service.start_worker()
+        service.wait_for(lambda: len(_dead(service)) == 1, what="the dead letter")
+        service.stop_workers()
+
+    retries = [e for e in logs if e["event"] == "event_failed_will_retry"]
+    dead = [e for e in logs if e["event"] == "event_dead_lettered"]
+    assert [e["attempt"] for e in retries] == [1, 2, 3]
+    assert all(not e.get("exc_info") for e in retries), "a routine retry printed a traceback"
+    assert len(dead) == 1 and dead[0]["event_id"] == str(event_id)
+    exc = dead[0]["exc_info"]
+    assert isinstance(exc, HandlerFailed) and exc.__traceback__ is not None

@@ -69,5 +69,11 @@ def test_each_service_gets_a_main_queue_its_retries_and_a_dead_letter_queue(
             assert back == {main.name}, "a retry goes back to the main queue when due"
             assert main.queue_arguments["x-queue-type"] == "quorum"
             assert main.queue_arguments["x-dead-letter-routing-key"] == queues.dead.name
+            # every queue survives the loss of a node (decision 0017): none is classic
+            dead: Any = queues.dead
+            for queue in [main, *retries, dead]:
+                assert queue.queue_arguments["x-queue-type"] == "quorum", queue.name
+            # listing returns letters to the queue: no delivery limit may drop them
+            assert dead.queue_arguments["x-delivery-limit"] >= 1_000_000
         else:
             assert [q.name for q in queues.retries] == [f"ns.{service}.retry"]
