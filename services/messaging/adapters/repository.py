@@ -481,6 +481,11 @@ class MessagingRepository:
             lambda new: {"provider_sid": new.provider_sid, "status": new.status, "updated_at": at},
         )
 
+    def set_bodies(self, rows: Sequence[dict[str, Any]]) -> None:
+        """[{id, body}] in one statement (bodies with consent link tokens masked)."""
+        if rows:
+            update_rows(self.session, messages, rows, lambda new: {"body": new.body})
+
     def suppressed_among(self, mobiles: Sequence[str]) -> set[str]:
         if not mobiles:
             return set()

@@ -1,0 +1,22 @@
+"""Consent link tokens are secrets: together with the date of birth staff hold, a live link
+is consent in the patient's name. Only the patient's phone ever shows one; a body kept after
+sending, and every body the API shows, carries the token masked."""
+
+from __future__ import annotations
+
+import re
+
+# A consent link's token: base64url of a 16-byte id, a dot, base64url of a 16-byte signature
+# (services/consent/domain/links.py). Longer runs are matched too, so a future longer token
+# is masked rather than shown.
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
+MASK = "[link hidden]"
+
+
+def mask_tokens(body: str) -> str:
+    """The body with every link token replaced; unchanged when it holds none."""
+    return _TOKEN.sub(MASK, body)
+
+
+def holds_token(body: str) -> bool:
+    return _TOKEN.search(body) is not None
