@@ -1,0 +1,225 @@
+"""A STOP belongs to the number; replies belong to the conversation; the review inbox with
+its context; consent link tokens never shown. Through messaging's HTTP API on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from services.consent.domain.links import LinkSigner
+from services.messaging.adapters.orm import messages, opt_in_requests, suppressions
+from services.messaging.service_layer import batches, notifications, sending
+from tests.integration.api.conftest import (
+    ODS_A,
+    ODS_B,
+    SEED,
+    Service,
+    World,
+    messaging_batch,
+    mobile,
+    save_contact,
+)
+from tests.integration.api.test_messaging_batches import call, texts_to
+from tests.integration.api.test_webhooks import text_from
+from tests.support.fake_provider import FakeProvider
+
+pytestmark = pytest.mark.integration
+
+
+def send_all(service: Service, provider: FakeProvider | None = None) -> FakeProvider:
+    provider = provider or FakeProvider()
+    for job in sending.claim(service.uow(), 500):
+        sending.send(service.uow(), provider, job, lambda m: f"http://cb/{m}", 3600)
+    return provider
+
+
+def invite(world: World, participant_id: uuid.UUID, practice: str) -> None:
+    batch_id = messaging_batch(world.service, world.trial_x, participant_id, practice=practice)
+    batches.approve(world.service.uow(), SEED, batch_id, send_at=None, allow_unreviewed=True)
+    send_all(world.service)
+
+
+def a_patient(world: World, practice: str, number: str, language: str = "en") -> uuid.UUID:
+    participant_id = uuid.uuid4()
+    save_contact(world.service, participant_id, practice, number, language)
+    return participant_id
+
+
+def stopped(service: Service, number: str) -> Any:
+    with service.runtime.engine.connect() as conn:
+        return conn.execute(select(suppressions).where(suppressions.c.mobile == number)).first()
+
+
+def inbox(world: World, caller: str, **query: str) -> list[dict[str, Any]]:
+    response = world.service.client().get(
+        "/replies/unclear", query_string=query, headers=world.headers(caller)
+    )
+    assert response.status_code == 200
+    return list(response.get_json())
+
+
+def events(service: Service, kind: str, participant_id: uuid.UUID) -> list[Any]:
+    return [
+        e for e in service.outbox() if e.type == kind and e.data["participant_id"] == participant_id
+    ]
+
+
+# Item 9: a STOP belongs to the number
+
+
+def test_staff_cannot_lift_another_practices_stop_with_a_decoy_patient(
+    messaging_world: World,
+) -> None:
+    """The attack as found: staff of practice A register a decoy with practice B's patient's
+    mobile, invite it, and ask to resubscribe the decoy."""
+    service = messaging_world.service
+    number = mobile()
+    patient_b = a_patient(messaging_world, ODS_B, number)
+    invite(messaging_world, patient_b, ODS_B)
+    text_from(service, number, "STOP")
+    assert stopped(service, number).practice_ods == ODS_B
+
+    decoy = a_patient(messaging_world, ODS_A, number)
+    invite(messaging_world, decoy, ODS_A)
+    [decoy_invitation] = [t for t in texts_to(service, number) if t.participant_id == decoy]
+    assert decoy_invitation.status == "suppressed"
+    texts_before = len(texts_to(service, number))
+
+    response = call(messaging_world, "staff_a", "POST", f"/participants/{decoy}/resubscribe", {})
+
+    assert response.status_code == 403
+    assert "START" in response.get_json()["detail"]
+    assert stopped(service, number), "the number stays on the STOP list"
+    assert events(service, "messaging.participant.opted_in", patient_b) == []
+    assert len(texts_to(service, number)) == texts_before, "nothing is texted to the number"
+
+    # The patient's next text stays in practice B's conversation, flagged as opted out.
+    text_from(service, number, "please call me about my heart condition")
+    assert all(
+        r["body"] != "please call me about my heart condition"
+        for r in inbox(messaging_world, "staff_a")
+    )
+    [reply] = [
+        r
+        for r in inbox(messaging_world, "staff_b")
+        if r["body"] == "please call me about my heart condition"
+    ]
+    assert reply["participant_id"] == str(patient_b) and reply["number_opted_out"] is True
+    assert not [t for t in texts_to(service, number) if t.kind == "unclear_ack"], "STOP wins"
+
+
+def test_a_patient_newly_known_with_a_stopped_number_is_opted_out_too(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    first = a_patient(messaging_world, ODS_B, number)
+    invite(messaging_world, first, ODS_B)
+    text_from(service, number, "STOP")
+    second = a_patient(messaging_world, ODS_A, number)
+    [event] = events(service, "messaging.participant.opted_out", second)
+    assert event.data["source"] == "stop_list"
+
+
+def test_a_number_shared_by_two_practices_cannot_be_asked_about_by_either(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    own = a_patient(messaging_world, ODS_A, number)
+    invite(messaging_world, own, ODS_A)
+    text_from(service, number, "STOP")
+    a_patient(messaging_world, ODS_B, number)
+    response = call(messaging_world, "staff_a", "POST", f"/participants/{own}/resubscribe", {})
+    assert response.status_code == 403
+    assert stopped(service, number)
+
+
+def test_the_confirmation_goes_to_the_stopped_number_once_and_only_start_lifts_it(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    own = a_patient(messaging_world, ODS_A, number, "ur")
+    invite(messaging_world, own, ODS_A)
+    text_from(service, number, "STOP")
+    path = f"/participants/{own}/resubscribe"
+    first = call(messaging_world, "staff_a", "POST", path, {"note": "asked on the phone"})
+    assert first.status_code == 200 and first.get_json()["confirmation_requested"] is True
+    again = call(messaging_world, "staff_a", "POST", path, {})
+    assert again.status_code == 409, "one confirmation text a week"
+
+    provider = send_all(service)
+    [stop_ack, check] = provider.sends_to(number)
+    assert "START" in check.body and "پیغامات" in check.body  # in Urdu
+    with service.runtime.engine.connect() as conn:
+        [audit] = conn.execute(select(opt_in_requests).where(opt_in_requests.c.mobile == number))
+    assert (audit.practice_ods, audit.note, audit.confirmed_at) == (
+        ODS_A,
+        "asked on the phone",
+        None,
+    )
+    assert stopped(service, number), "asking is not lifting"
+
+    text_from(service, number, "yes")
+    assert stopped(service, number), "a plain YES never re-subscribes"
+    text_from(service, number, "START")
+    assert not stopped(service, number)
+    with service.runtime.engine.connect() as conn:
+        [audit] = conn.execute(select(opt_in_requests).where(opt_in_requests.c.mobile == number))
+    assert audit.confirmed_at is not None
+
+
+def test_staff_reading_a_reply_as_start_asks_the_number_rather_than_lifting_it(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    own = a_patient(messaging_world, ODS_A, number)
+    invite(messaging_world, own, ODS_A)
+    text_from(service, number, "STOP")
+    text_from(service, number, "i want the texts back please")
+    [reply] = [r for r in inbox(messaging_world, "staff_a") if r["participant_id"] == str(own)]
+    response = call(
+        messaging_world, "staff_a", "POST", f"/replies/{reply['id']}/intent", {"intent": "start"}
+    )
+    assert response.status_code == 200
+    assert stopped(service, number)
+    assert texts_to(service, number)[-1].kind == "opt_in_check"
+
+
+def test_a_reply_goes_to_the_conversation_whose_text_reached_the_number(
+    messaging_world: World,
+) -> None:
+    """Two practices' patients share a phone: the reply belongs to the last invitation that
+    went out to it, whichever practice registered the number later."""
+    service = messaging_world.service
+    number = mobile()
+    patient_b = a_patient(messaging_world, ODS_B, number)
+    invite(messaging_world, patient_b, ODS_B)
+    patient_a = a_patient(messaging_world, ODS_A, number)
+    messaging_batch(service, messaging_world.trial_x, patient_a)  # held: never approved
+    text_from(service, number, "who is this from?")
+    assert [
+        r["participant_id"]
+        for r in inbox(messaging_world, "staff_b")
+        if r["body"] == "who is this from?"
+    ] == [str(patient_b)]
+    assert not [r for r in inbox(messaging_world, "staff_a") if r["body"] == "who is this from?"]
+
+
+def test_a_reply_nobody_can_attribute_reaches_no_practice_only_admins(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    a_patient(messaging_world, ODS_A, number)
+    a_patient(messaging_world, ODS_B, number)
+    text_from(service, number, "hello who are you")
+    for staff in ("staff_a", "staff_b"):
+        assert not [r for r in inbox(messaging_world, staff) if r["body"] == "hello who are you"]
+    [seen] = [r for r in inbox(messaging_world, "admin") if r["body"] == "hello who are you"]
+    assert seen["participant_id"] is None and seen["practice_ods"] is None
