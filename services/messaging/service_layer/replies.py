@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.messaging.domain import opt_in, replies
-from services.messaging.domain.masking import mask_tokens
 from services.messaging.domain.model import (
     PRIORITY_REPLY,
     Contact,
@@ -27,6 +26,7 @@ from services.messaging.service_layer.sending import suppress_number
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.auth.principal import Principal
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.link_tokens import mask_tokens
 from shared.logs import get_logger
 
 log = get_logger(__name__)

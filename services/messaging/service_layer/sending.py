@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.messaging.adapters.provider import Accepted, ProviderError, SendRequest, SmsProvider
-from services.messaging.domain.masking import holds_token, mask_tokens
 from services.messaging.domain.model import PRIORITY_BULK, Message, Suppression, moves_forward
 from services.messaging.domain.screening import PASS_STOP
 from services.messaging.domain.windows import ALWAYS, SendingWindow
@@ -23,6 +22,7 @@ from services.messaging.service_layer.outbound import (
     status_payload,
 )
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.link_tokens import holds_token, mask_tokens
 from shared.logs import get_logger
 
 log = get_logger(__name__)

@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 
-from services.messaging.domain.masking import mask_tokens
 from services.messaging.domain.model import Message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.auth.principal import Principal
 from shared.errors import NotFound
+from shared.link_tokens import mask_tokens
 
 
 def messages_for(

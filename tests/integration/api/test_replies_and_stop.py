@@ -153,7 +153,7 @@ def test_the_confirmation_goes_to_the_stopped_number_once_and_only_start_lifts_i
     assert again.status_code == 409, "one confirmation text a week"
 
     provider = send_all(service)
-    [stop_ack, check] = provider.sends_to(number)
+    [_stop_ack, check] = provider.sends_to(number)
     assert "START" in check.body and "پیغامات" in check.body  # in Urdu
     with service.runtime.engine.connect() as conn:
         [audit] = conn.execute(select(opt_in_requests).where(opt_in_requests.c.mobile == number))
@@ -223,3 +223,38 @@ def test_a_reply_nobody_can_attribute_reaches_no_practice_only_admins(
         assert not [r for r in inbox(messaging_world, staff) if r["body"] == "hello who are you"]
     [seen] = [r for r in inbox(messaging_world, "admin") if r["body"] == "hello who are you"]
     assert seen["participant_id"] is None and seen["practice_ods"] is None
+
+
+# Item 14: consent link tokens are never shown, and not kept once sent
+
+
+def test_a_consent_link_token_is_never_shown_and_is_masked_once_the_provider_has_it(
+    messaging_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient = a_patient(messaging_world, ODS_A, number)
+    token = LinkSigner("a key for this test").token(uuid.uuid4())
+    link = f"https://consent.example/c/{token}"
+    notification = {
+        "notification_id": uuid.uuid4(),
+        "participant_id": patient,
+        "trial_id": messaging_world.trial_x,
+        "kind": "consent_link",
+        "link": link,
+    }
+    assert notifications.send_consent_notification(service.uow(), notification)
+    path = f"/participants/{patient}/messages"
+
+    queued = call(messaging_world, "staff_a", "GET", path)
+    assert token not in queued.get_data(as_text=True), "not shown before sending"
+    assert "https://consent.example/c/" in queued.get_json()[0]["body"]
+
+    provider = send_all(service)
+    [sent] = provider.sends_to(number)
+    assert token in sent.body, "the patient's phone gets the live link"
+    with service.runtime.engine.connect() as conn:
+        [stored] = conn.execute(select(messages.c.body).where(messages.c.to == number))
+    assert token not in stored.body and "https://consent.example/c/" in stored.body
+    assert token not in call(messaging_world, "staff_a", "GET", path).get_data(as_text=True)
+    assert token not in caplog.text

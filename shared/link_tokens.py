@@ -1,6 +1,7 @@
 """Consent link tokens are secrets: together with the date of birth staff hold, a live link
-is consent in the patient's name. Only the patient's phone ever shows one; a body kept after
-sending, and every body the API shows, carries the token masked."""
+is consent in the patient's name. Only the patient's phone ever shows one: messaging keeps
+a text's body with the token masked once the provider has it and shows bodies masked, and
+logs mask tokens wherever they appear (shared/logs.py)."""
 
 from __future__ import annotations
 
