@@ -258,3 +258,106 @@ def test_a_consent_link_token_is_never_shown_and_is_masked_once_the_provider_has
     assert token not in stored.body and "https://consent.example/c/" in stored.body
     assert token not in call(messaging_world, "staff_a", "GET", path).get_data(as_text=True)
     assert token not in caplog.text
+
+
+# Item 3: the review inbox with its context
+
+
+def test_an_inbox_card_carries_the_conversation_and_the_trial(messaging_world: World) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient = a_patient(messaging_world, ODS_A, number, "pl")
+    invite(messaging_world, patient, ODS_A)
+    text_from(service, number, "prosze zadzwonic, nie umiem czytac")
+    [card] = [r for r in inbox(messaging_world, "staff_a") if r["participant_id"] == str(patient)]
+    assert card["trial_id"] == str(messaging_world.trial_x) and card["trial_short_name"] == "T1"
+    assert card["number_opted_out"] is False and card["clarification_sent"] is True
+    kinds = [(t["direction"], t["kind"]) for t in card["conversation"]]
+    assert kinds == [("out", "invitation"), ("in", "reply"), ("out", "unclear_ack")]
+    assert card["conversation"][1]["body"] == "prosze zadzwonic, nie umiem czytac"
+    assert "YES" in card["conversation"][2]["body"] and "CALL" in card["conversation"][2]["body"]
+
+
+def test_an_unclear_reply_is_answered_once_per_conversation_in_the_patients_language(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient = a_patient(messaging_world, ODS_A, number, "ur")
+    invite(messaging_world, patient, ODS_A)
+    for text in ("kya?", "samajh nahi aaya", "CALL"):
+        text_from(service, number, text)
+    answers = [t for t in texts_to(service, number) if t.kind == "unclear_ack"]
+    assert len(answers) == 1
+    assert answers[0].language == "ur" and "CALL" in answers[0].body and "معذرت" in answers[0].body
+
+
+def test_call_back_is_a_flag_and_a_note_visible_and_filterable_in_the_inbox(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number, other = mobile(), mobile()
+    patient = a_patient(messaging_world, ODS_A, number)
+    bystander = a_patient(messaging_world, ODS_A, other)
+    for person in (patient, bystander):
+        invite(messaging_world, person, ODS_A)
+    text_from(service, number, "please call me, I cannot read well")
+    text_from(service, other, "what is this about")
+    [card] = [r for r in inbox(messaging_world, "staff_a") if r["participant_id"] == str(patient)]
+    assert card["callback_requested"] is False
+
+    other_practice = call(
+        messaging_world, "staff_b", "POST", f"/replies/{card['id']}/callback", {"note": "x"}
+    )
+    assert other_practice.status_code == 404
+    flagged = call(
+        messaging_world,
+        "staff_a",
+        "POST",
+        f"/replies/{card['id']}/callback",
+        {"note": "Needs an Urdu interpreter"},
+    )
+    assert flagged.status_code == 200
+
+    only_callbacks = inbox(messaging_world, "staff_a", callback="true")
+    ids = {r["participant_id"] for r in only_callbacks}
+    assert str(patient) in ids and str(bystander) not in ids
+    [card] = [r for r in only_callbacks if r["participant_id"] == str(patient)]
+    assert (card["callback_requested"], card["callback_note"]) == (
+        True,
+        "Needs an Urdu interpreter",
+    )
+
+
+def test_a_patient_texting_call_is_flagged_for_a_call_back(messaging_world: World) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient = a_patient(messaging_world, ODS_A, number)
+    invite(messaging_world, patient, ODS_A)
+    text_from(service, number, "Call me")
+    [card] = [
+        r
+        for r in inbox(messaging_world, "staff_a", callback="true")
+        if r["participant_id"] == str(patient)
+    ]
+    assert card["callback_requested"] is True and card["callback_by"] is None
+
+
+def test_the_conversation_never_shows_another_practices_texts_to_a_shared_number(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient_b = a_patient(messaging_world, ODS_B, number)
+    invite(messaging_world, patient_b, ODS_B)
+    text_from(service, number, "who is B?")
+    patient_a = a_patient(messaging_world, ODS_A, number)
+    invite(messaging_world, patient_a, ODS_A)
+    text_from(service, number, "and who is A?")
+    [card] = [r for r in inbox(messaging_world, "staff_a") if r["participant_id"] == str(patient_a)]
+    assert "who is B?" not in {t["body"] for t in card["conversation"]}
+    assert all(
+        t["body"] != "who is B?"
+        for r in inbox(messaging_world, "staff_a")
+        for t in r["conversation"]
+    )

@@ -182,6 +182,11 @@ def an_unclear_reply(world: World) -> Call:
     return Call("POST", f"/replies/{reply_id}/intent", json={"intent": "no"})
 
 
+def a_reply_to_call_back(world: World) -> Call:
+    reply = an_unclear_reply(world)
+    return Call("POST", reply.path.replace("/intent", "/callback"), json={"note": "Urdu"})
+
+
 def a_new_template(world: World) -> uuid.UUID:
     return messaging_templates.save_template(
         world.service.uow(), "seed", world.trial_x, "help", "pl", "Pomoc: {info_url}"
@@ -421,6 +426,9 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ),
     ("messaging", "POST", "/replies/<uuid:reply_id>/intent"): Case(
         STAFF_AND_ADMIN, staff_of_a(200, 404), an_unclear_reply
+    ),
+    ("messaging", "POST", "/replies/<uuid:reply_id>/callback"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), a_reply_to_call_back
     ),
     ("messaging", "POST", "/participants/<uuid:participant_id>/resubscribe"): Case(
         STAFF_AND_ADMIN,

@@ -179,7 +179,9 @@ class UnclearReplyOut(Schema):
     )
     callback_requested = fields.Boolean()
     callback_note = fields.String(allow_none=True)
-    callback_by = fields.String(allow_none=True, metadata={"description": "patient: sent CALL"})
+    callback_by = fields.String(
+        allow_none=True, metadata={"description": "who flagged it; null: the patient texted CALL"}
+    )
     clarification_sent = fields.Boolean(
         metadata={"description": 'the patient was texted "we did not understand"'}
     )
