@@ -196,7 +196,12 @@ def _clarify(
         or uow.conversations.clarified(contact.participant_id, inbound.trial_id)
     ):
         return
-    text, language, template_id = _render(uow, inbound.trial_id, "unclear", contact.language)
+    try:
+        text, language, template_id = _render(uow, inbound.trial_id, "unclear", contact.language)
+    except templates.NoTemplate:
+        # An installation without the shipped texts: staff still see the reply.
+        log.warning("no_unclear_template", language=contact.language)
+        return
     queue_message(
         uow,
         Message(
