@@ -116,11 +116,10 @@ def test_staff_read_a_reply_with_its_patient_and_conversation_and_flag_a_call_ba
         no_sideways_scroll(page)
         seen(page, request, "inbox")
 
-        if viewport is DESKTOP:
-            card.get_by_label("Call back").check()
-            card.get_by_label("Note for the call back (optional)").fill("Urdu, mornings")
-            card.get_by_role("button", name="Save").click()
-            page.get_by_text("Reply flagged for a call back").wait_for()
+        card.get_by_label("Call back", exact=True).check()
+        card.get_by_label("Note for the call back (optional)").fill("Urdu, mornings")
+        card.get_by_role("button", name="Save").click()
+        page.get_by_text("Reply flagged for a call back").wait_for()
         page.get_by_role("link", name="Show call-back requests only").click()
         flagged = page.locator(".nhsuk-card", has_text=UNCLEAR)
         flagged.wait_for()
