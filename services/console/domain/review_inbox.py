@@ -41,6 +41,7 @@ class Text:
     sent: bool
     label: str
     body: str
+    language: str | None
     when: str
     this_reply: bool
 
@@ -85,6 +86,7 @@ def card(reply: Mapping[str, Any], patient: Mapping[str, Any] | None) -> Card:
             if t["direction"] == "out"
             else "Patient replied",
             body=t["body"],
+            language=t.get("language"),
             when=uk_time(t["at"]),
             this_reply=t["direction"] == "in"
             and t["body"] == reply["body"]

@@ -249,6 +249,7 @@ def unclear_replies(
                     "direction": "out",
                     "kind": message.kind,
                     "body": mask_tokens(message.body),
+                    "language": message.language,
                     "status": message.status,
                     "at": message.created_at,
                 }
@@ -259,6 +260,7 @@ def unclear_replies(
                     "direction": "in",
                     "kind": "reply",
                     "body": reply.body,
+                    "language": reply.language,
                     "intent": reply.meaning,
                     "at": reply.received_at,
                 }

@@ -276,6 +276,7 @@ def test_an_inbox_card_carries_the_conversation_and_the_trial(messaging_world: W
     assert kinds == [("out", "invitation"), ("in", "reply"), ("out", "unclear_ack")]
     assert card["conversation"][1]["body"] == "prosze zadzwonic, nie umiem czytac"
     assert "YES" in card["conversation"][2]["body"] and "CALL" in card["conversation"][2]["body"]
+    assert [t["language"] for t in card["conversation"]] == ["pl", "pl", "pl"]
 
 
 def test_an_unclear_reply_is_answered_once_per_conversation_in_the_patients_language(

@@ -160,6 +160,9 @@ class ConversationTextOut(Schema):
     direction = fields.String(metadata={"description": "out (we sent it) or in (a reply)"})
     kind = fields.String(metadata={"description": "invitation, yes_ack ... or reply"})
     body = fields.String(metadata={"description": "consent link tokens masked"})
+    language = fields.String(
+        allow_none=True, metadata={"description": "of the text sent; of the patient, for a reply"}
+    )
     status = fields.String(metadata={"description": "of a text sent"})
     intent = fields.String(allow_none=True, metadata={"description": "of a reply"})
     at = UtcDateTime()
