@@ -114,15 +114,14 @@ def _who_replied(uow: MessagingUnitOfWork, mobile: str) -> tuple[Contact | None,
     """The conversation a reply belongs to: the last invitation or reminder that reached
     this number (a phone may be shared, or registered at several practices). A text that
     never went (held, or suppressed by STOP) starts no conversation, so registering someone
-    else's number draws none of their replies. With no such text, only a number known to
-    one person is theirs; otherwise nobody's (admins see it)."""
-    known = uow.messaging.contacts_with_mobile(mobile)
+    else's number draws none of their replies. A number no practice's text reached (or
+    whose person was erased, and the number with them) is nobody's: admins see the reply,
+    no practice does; STOP and START from it still act on the number."""
     opener = uow.conversations.latest_opener_to(mobile)
-    if opener is not None:
-        for contact in known:
-            if contact.participant_id == opener.participant_id:
-                return contact, opener
-    return (known[0], None) if len(known) == 1 else (None, None)
+    if opener is None:
+        return None, None
+    contact = uow.messaging.contact(opener.participant_id)
+    return (contact, opener) if contact is not None and not contact.erased else (None, None)
 
 
 CALL_WORDS = frozenset({"call", "call me", "callback", "call back", "please call me", "phone me"})

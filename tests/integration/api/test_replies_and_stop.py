@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.consent.domain.links import LinkSigner
 from services.messaging.adapters.orm import messages, opt_in_requests, suppressions
-from services.messaging.service_layer import batches, notifications, sending
+from services.messaging.service_layer import batches, contacts, notifications, sending
 from tests.integration.api.conftest import (
     ODS_A,
     ODS_B,
@@ -211,17 +211,19 @@ def test_a_reply_goes_to_the_conversation_whose_text_reached_the_number(
     assert not [r for r in inbox(messaging_world, "staff_a") if r["body"] == "who is this from?"]
 
 
-def test_a_reply_nobody_can_attribute_reaches_no_practice_only_admins(
-    messaging_world: World,
+@pytest.mark.parametrize("practices", [(ODS_A,), (ODS_A, ODS_B)])
+def test_a_reply_to_a_number_no_practice_texted_reaches_no_practice_only_admins(
+    messaging_world: World, practices: tuple[str, ...]
 ) -> None:
     service = messaging_world.service
     number = mobile()
-    a_patient(messaging_world, ODS_A, number)
-    a_patient(messaging_world, ODS_B, number)
-    text_from(service, number, "hello who are you")
+    for practice in practices:
+        a_patient(messaging_world, practice, number)
+    text = f"hello who are you ({len(practices)})"
+    text_from(service, number, text)
     for staff in ("staff_a", "staff_b"):
-        assert not [r for r in inbox(messaging_world, staff) if r["body"] == "hello who are you"]
-    [seen] = [r for r in inbox(messaging_world, "admin") if r["body"] == "hello who are you"]
+        assert not [r for r in inbox(messaging_world, staff) if r["body"] == text]
+    [seen] = [r for r in inbox(messaging_world, "admin") if r["body"] == text]
     assert seen["participant_id"] is None and seen["practice_ods"] is None
 
 
@@ -362,3 +364,18 @@ def test_the_conversation_never_shows_another_practices_texts_to_a_shared_number
         for r in inbox(messaging_world, "staff_a")
         for t in r["conversation"]
     )
+
+
+def test_when_the_person_texted_was_erased_their_number_is_not_a_decoys(
+    messaging_world: World,
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    patient_b = a_patient(messaging_world, ODS_B, number)
+    invite(messaging_world, patient_b, ODS_B)
+    contacts.erase_contact(service.uow(), patient_b)
+    a_patient(messaging_world, ODS_A, number)  # the decoy, never texted
+    text_from(service, number, "is this about my heart?")
+    assert not [
+        r for r in inbox(messaging_world, "staff_a") if r["body"] == "is this about my heart?"
+    ]

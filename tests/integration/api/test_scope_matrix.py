@@ -23,6 +23,7 @@ from services.consent.service_layer import forms as consent_forms
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages
+from services.messaging.domain.model import Message
 from services.messaging.service_layer import batches as messaging_batches
 from services.messaging.service_layer import replies as messaging_replies
 from services.messaging.service_layer import templates as messaging_templates
@@ -171,6 +172,12 @@ def batch_call(method: str, action: str, *then: str) -> Callable[[World], Call]:
 def an_unclear_reply(world: World) -> Call:
     participant_id, number = uuid.uuid4(), mobile()
     save_contact(world.service, participant_id, ODS_A, number)
+    # A reply belongs to the conversation whose invitation reached the number.
+    with world.service.uow() as uow:
+        uow.messaging.add(
+            Message(participant_id, number, "Hello", "invitation", 2, world.trial_x, status="sent")
+        )
+        uow.commit()
     sid = f"SM{uuid.uuid4().hex}"
     messaging_replies.receive(
         world.service.uow(), messaging_replies.InboundSms(sid, number, "+447700900000", "hmm?")
