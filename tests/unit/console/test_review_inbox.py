@@ -69,6 +69,19 @@ INBOX = [
     },
 ]
 PATIENT = {"id": OURS, "given_name": "Nasreen", "family_name": "Akhtar", "nhs_number": "4010232137"}
+# Registered with a mobile whose STOP the registry had heard of.
+STOPPED = {
+    **PATIENT,
+    "id": "c1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+    "practice_ods": "M85001",
+    "date_of_birth": "1958-11-02",
+    "mobile": "+447400123777",
+    "textable": True,
+    "language": "ur",
+    "interpreter_needed": False,
+    "opted_out": True,
+    "trials": [],
+}
 
 
 class FakeResponse:
@@ -96,6 +109,10 @@ class FakeServices:
             return FakeResponse(200, INBOX)
         if url == f"http://r/participants/{OURS}":
             return FakeResponse(200, PATIENT)
+        if url == f"http://r/participants/{STOPPED['id']}":
+            return FakeResponse(200, STOPPED)
+        if url == "http://r/trials":
+            return FakeResponse(200, [])
         return FakeResponse(404, {"title": "Not Found"})
 
 
@@ -179,3 +196,10 @@ def test_without_the_patient_a_card_names_nobody() -> None:
     shown = card(INBOX[0], None)
     assert shown.patient_name is None and shown.nhs_number is None
     assert [t.this_reply for t in shown.conversation] == [False, True]
+
+
+def test_the_patient_page_says_a_stopped_number_is_not_texted_and_what_lifts_it(
+    client: FlaskClient,
+) -> None:
+    page = staff(client).get(f"/practice/patients/{STOPPED['id']}").get_data(True)
+    assert "Opted out." in page and "replied STOP" in page and "START" in page
