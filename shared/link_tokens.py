@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-# A consent link's token: base64url of a 16-byte id, a dot, base64url of a 16-byte signature
-# (services/consent/domain/links.py). Longer runs are matched too, so a future longer token
-# is masked rather than shown.
-_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
+# A consent link's token: base64url of a 16-byte id, a dot, base64url of a 16-byte signature,
+# 22 characters each (services/consent/domain/links.py; tests/unit/messaging/
+# test_opt_in_and_masking.py masks tokens made by its LinkSigner, so the two stay in step).
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
 MASK = "[link hidden]"
 
 

@@ -69,6 +69,7 @@ def test_a_consent_link_token_is_masked_and_the_rest_of_the_text_kept() -> None:
         "Your GP practice is writing to invite you: https://www.nhs.uk/conditions/atrial-fibrillation/",
         "Reply YES or NO. Version 1.2.3",
         "Read more: https://example.org/sheet?lang=ur",
+        "More: https://example.org/information-for-patients.participant-sheet-version2",
     ],
 )
 def test_texts_without_a_token_are_left_alone(body: str) -> None:
@@ -88,3 +89,9 @@ def test_call_asks_for_a_call_back(text: str) -> None:
 @pytest.mark.parametrize("text", ["please call me about my heart condition", "yes", "recall"])
 def test_other_texts_do_not_flag_a_call_back_by_themselves(text: str) -> None:
     assert not asks_for_a_call(text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_token_consent_makes_is_masked(seed: int) -> None:
+    token = LinkSigner(f"key {seed}").token(uuid.UUID(int=seed * 7919))
+    assert mask_tokens(f"https://c.example/c/{token}") == f"https://c.example/c/{MASK}"
