@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from shared import correlation
+from shared.link_tokens import mask_tokens
 
 # A run of 10 to 15 digits, optionally led by + and split by single spaces or dashes, or
 # by the closing bracket of an area code ("(0121) 496 0000"): covers E.164 and national
@@ -38,7 +39,8 @@ def _scrub(key: str, value: Any) -> Any:
     if isinstance(value, str):
         if key.lower() in _FREE_TEXT_KEYS:
             return f"[{len(value)} chars]"
-        return mask_digits(value)
+        # A consent link's token (a request path, a URL in a message) is a secret too.
+        return mask_digits(mask_tokens(value))
     if isinstance(value, Mapping):
         return {k: _scrub(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -104,7 +104,8 @@ class ReplyReceived(Contract):
 
 class ParticipantOptedOut(Contract):
     participant_id = fields.UUID(required=True)
-    source = fields.String(required=True)  # "sms" or "staff"
+    # "sms", "staff", or "stop_list": newly known with a number already on the STOP list
+    source = fields.String(required=True)
 
 
 class ParticipantOptedIn(Contract):

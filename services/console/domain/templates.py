@@ -21,6 +21,8 @@ KIND_NAMES = {
     "consent_link": "Consent link",
     "consent_confirmation": "Consent confirmation",
     "withdrawal_receipt": "Withdrawal receipt",
+    "unclear": "Answer to an unclear reply",
+    "opt_in_check": "Check before texting again (reply START)",
 }
 PLACEHOLDER_NEXT_STEP = (
     "Change the text and save again. Write placeholders in braces exactly as listed, "

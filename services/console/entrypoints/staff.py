@@ -16,12 +16,6 @@ from shared.ethnicity import ETHNIC_CATEGORIES
 from shared.languages import LANGUAGES
 
 bp = Blueprint("staff", __name__, url_prefix="/practice")
-INTENTS = (
-    ("yes", "Yes, interested"),
-    ("no", "No"),
-    ("stop", "Stop all texts"),
-    ("help", "Asked for help"),
-)
 
 
 def chosen_practice() -> str:
@@ -275,20 +269,5 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]
     return redirect(url_for("staff.batch", batch_id=batch_id))
 
 
-@bp.get("/replies")
-@signed_in
-def replies() -> str:
-    return render_template(
-        "console/staff/replies.html",
-        replies=client("messaging").get("/replies/unclear"),
-        intents=INTENTS,
-    )
-
-
-@bp.post("/replies/<uuid:reply_id>")
-@signed_in
-def set_intent(reply_id: uuid.UUID) -> Response:
-    intent = request.form.get("intent", "")
-    client("messaging").post(f"/replies/{reply_id}/intent", {"intent": intent})
-    flash(f"Reply marked as {dict(INTENTS).get(intent, intent).lower()}")
-    return redirect(url_for("staff.replies"))
+# The review inbox lives in its own module, on this blueprint.
+from services.console.entrypoints import review_inbox  # noqa: E402, F401

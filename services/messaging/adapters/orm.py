@@ -14,12 +14,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import registry
 
 from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import Contact, InboundMessage, Message, Suppression
+from services.messaging.domain.opt_in import OptInRequest
 from services.messaging.domain.templates import Template
 from shared.db.tables import new_metadata
 
@@ -111,6 +113,9 @@ inbound_messages = Table(
     Column("reviewed_intent", String(20)),
     Column("reviewed_by", String(200)),
     Column("reviewed_at", DateTime(timezone=True)),
+    Column("callback_requested", Boolean, nullable=False, server_default=false()),
+    Column("callback_note", String(500)),
+    Column("callback_by", String(200)),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_inbound_messages_participant_trial", "participant_id", "trial_id"),
 )
@@ -121,6 +126,23 @@ suppressions = Table(
     Column("mobile", String(20), primary_key=True),
     Column("reason", String(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("participant_id", Uuid),
+    Column("practice_ods", String(6)),
+)
+
+# Staff asking for a stopped number to be texted again: the audit, and the pending state.
+opt_in_requests = Table(
+    "opt_in_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("mobile", String(20), nullable=False, index=True),
+    Column("participant_id", Uuid, nullable=False),
+    Column("practice_ods", String(6), nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("note", String(500)),
+    Column("message_id", Uuid),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
 )
 
 templates = Table(
@@ -181,4 +203,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Suppression, suppressions)
     mapper_registry.map_imperatively(Template, templates)
     mapper_registry.map_imperatively(Batch, batches)
+    mapper_registry.map_imperatively(OptInRequest, opt_in_requests)
     _mapped = True

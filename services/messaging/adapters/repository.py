@@ -318,19 +318,6 @@ class MessagingRepository:
 
     # Staff review of unclear replies
 
-    def unclear_replies(self, practices: frozenset[str] | None, limit: int) -> Sequence[Any]:
-        i = inbound_messages.c
-        query = (
-            select(InboundMessage, contacts.c.practice_ods)
-            .join(contacts, contacts.c.participant_id == i.participant_id)
-            .where(i.intent == "unknown", i.reviewed_intent.is_(None))
-            .order_by(i.received_at)
-            .limit(limit)
-        )
-        if practices is not None:
-            query = query.where(contacts.c.practice_ods.in_(practices))
-        return self.session.execute(query).all()
-
     def inbound(self, inbound_id: uuid.UUID, *, lock: bool = False) -> InboundMessage | None:
         return self.session.get(InboundMessage, inbound_id, with_for_update=lock or None)
 
@@ -359,15 +346,6 @@ class MessagingRepository:
             _m.attempt_started_at < started_before,
         )
         return self.session.scalars(query).all()
-
-    def latest_invitation(self, participant_id: uuid.UUID) -> Message | None:
-        query = (
-            select(Message)
-            .where(_m.participant_id == participant_id, _m.kind == "invitation")
-            .order_by(_m.created_at.desc())
-            .limit(1)
-        )
-        return self.session.scalars(query).first()
 
     def inbound_seen(self, provider_sid: str) -> bool:
         query = select(InboundMessage).where(inbound_messages.c.provider_sid == provider_sid)
@@ -480,6 +458,11 @@ class MessagingRepository:
             rows,
             lambda new: {"provider_sid": new.provider_sid, "status": new.status, "updated_at": at},
         )
+
+    def set_bodies(self, rows: Sequence[dict[str, Any]]) -> None:
+        """[{id, body}] in one statement (bodies with consent link tokens masked)."""
+        if rows:
+            update_rows(self.session, messages, rows, lambda new: {"body": new.body})
 
     def suppressed_among(self, mobiles: Sequence[str]) -> set[str]:
         if not mobiles:

@@ -113,6 +113,10 @@ class InboundMessage:
     reviewed_intent: str | None = None  # what staff decided an unclear reply meant
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
+    # "Call back" until the channels issue brings callback tasks: a flag and a note.
+    callback_requested: bool = False
+    callback_note: str | None = None
+    callback_by: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     received_at: datetime = field(default_factory=now)
 
@@ -126,3 +130,7 @@ class Suppression:
     mobile: str
     reason: str
     created_at: datetime = field(default_factory=now)
+    # Whose STOP it was, where a reply or a failed text says so: staff of another practice
+    # may never have it lifted.
+    participant_id: uuid.UUID | None = None
+    practice_ods: str | None = None

@@ -20,6 +20,9 @@ LOOP_PERIOD = timedelta(hours=1)
 NOT_COUNTED = frozenset({"failed", "suppressed", "cancelled"})
 
 STOPPED = "the number replied STOP"
+# What still goes to a stopped number: the one confirmation of STOP, and the one text asking
+# the patient to reply START after staff recorded their spoken wish (domain/opt_in.py).
+PASS_STOP = frozenset({"stop_ack", "opt_in_check"})
 
 TextKey = tuple[str, str]  # (to, body)
 

@@ -28,6 +28,8 @@ KINDS = (
     "consent_link",
     "consent_confirmation",
     "withdrawal_receipt",
+    "unclear",
+    "opt_in_check",
 )
 COMMON = frozenset({"short_name", "title", "info_url"})
 # kind -> (required placeholders, allowed placeholders)
@@ -42,6 +44,8 @@ PLACEHOLDERS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "consent_link": (frozenset({"link"}), COMMON | {"link"}),
     "consent_confirmation": (frozenset(), COMMON | {"link"}),
     "withdrawal_receipt": (frozenset(), COMMON | {"link"}),
+    "unclear": (frozenset(), COMMON),  # "we did not understand": once per conversation
+    "opt_in_check": (frozenset(), COMMON),  # "reply START to confirm", after staff asked
 }
 MAX_BODY = 1000  # characters; Twilio refuses over 1,600 and 10 parts is already a letter
 DEFAULT_SCOPE = "default"  # templates shipped for every trial; a trial's own ones win

@@ -11,8 +11,11 @@ from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
 
 def save_contact(uow: MessagingUnitOfWork, data: dict[str, Any]) -> None:
+    """A STOP belongs to the number: someone newly known with a stopped number is opted out
+    too, and every service hears so (the registry shows them as not textable)."""
     with uow:
         contact = uow.messaging.contact(data["participant_id"])
+        before = contact.mobile if contact is not None else None
         if contact is None:
             contact = Contact(
                 participant_id=data["participant_id"],
@@ -28,6 +31,12 @@ def save_contact(uow: MessagingUnitOfWork, data: dict[str, Any]) -> None:
             contact.textable = data["textable"]
             contact.language = data["language"]
             contact.updated_at = datetime.now(UTC)
+        mobile = contact.mobile
+        if mobile and mobile != before and uow.messaging.suppression(mobile) is not None:
+            uow.publish(
+                "messaging.participant.opted_out",
+                {"participant_id": contact.participant_id, "source": "stop_list"},
+            )
         uow.commit()
 
 

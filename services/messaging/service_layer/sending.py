@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from services.messaging.adapters.provider import Accepted, ProviderError, SendRequest, SmsProvider
 from services.messaging.domain.model import PRIORITY_BULK, Message, Suppression, moves_forward
+from services.messaging.domain.screening import PASS_STOP
 from services.messaging.domain.windows import ALWAYS, SendingWindow
 from services.messaging.service_layer.outbound import (
     STATUS_CHANGED,
@@ -21,6 +22,7 @@ from services.messaging.service_layer.outbound import (
     status_payload,
 )
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.link_tokens import holds_token, mask_tokens
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -54,8 +56,9 @@ def claim(
         stopped = uow.messaging.suppressed_among([m.to for m in due])
         starting: list[uuid.UUID] = []
         for message in due:
-            if message.to in stopped and message.kind != "stop_ack":
+            if message.to in stopped and message.kind not in PASS_STOP:
                 message.move_to("suppressed", "the number replied STOP")
+                message.body = mask_tokens(message.body)
                 publish_status(uow, message)
                 continue
             validity = None
@@ -130,6 +133,7 @@ def record_outcomes(
             if moves:
                 events.append(status_payload(row, status="accepted"))
         uow.messaging.set_accepted(accepted, datetime.now(UTC))
+        _forget_tokens(uow, [job for job, outcome in outcomes if isinstance(outcome, Accepted)])
         uow.publish_many(STATUS_CHANGED, events)
         if failed:
             found = uow.messaging.messages_by_id([i for i, _ in failed], lock=uow.row_locks)
@@ -151,15 +155,37 @@ def _record_failure(uow: MessagingUnitOfWork, message: Message, error: ProviderE
         message.back_to_queue(message.retry_delay())
     else:
         if error.outcome == "suppress":
-            suppress_number(uow, message.to, f"provider error {error.code}", source="sms")
+            suppress_number(
+                uow, message.to, f"provider error {error.code}", "sms", message.participant_id
+            )
         message.move_to("failed", f"{error.code}: {error.reason}"[:300])
+        message.body = mask_tokens(message.body)
         publish_status(uow, message)
 
 
-def suppress_number(uow: MessagingUnitOfWork, mobile: str, reason: str, source: str) -> None:
-    """STOP wins: nothing more to this number, and every service hears of it."""
-    if uow.messaging.suppression(mobile) is None:
-        uow.messaging.add(Suppression(mobile, reason))
+def _forget_tokens(uow: MessagingUnitOfWork, jobs: Sequence[SendJob]) -> None:
+    """The provider has the text: what we keep of it no longer holds a live consent link."""
+    uow.messaging.set_bodies(
+        [{"id": j.message_id, "body": mask_tokens(j.body)} for j in jobs if holds_token(j.body)]
+    )
+
+
+def suppress_number(
+    uow: MessagingUnitOfWork,
+    mobile: str,
+    reason: str,
+    source: str,
+    participant_id: uuid.UUID | None = None,
+) -> None:
+    """STOP wins: nothing more to this number, and every service hears of it. Whose STOP it
+    was (the participant the reply or the failed text was attributed to) is kept."""
+    found = uow.messaging.suppression(mobile)
+    by = uow.messaging.contact(participant_id) if participant_id else None
+    if found is None:
+        found = Suppression(mobile, reason)
+        uow.messaging.add(found)
+    if by is not None and found.participant_id is None:
+        found.participant_id, found.practice_ods = by.participant_id, by.practice_ods
     for contact in uow.messaging.contacts_with_mobile(mobile):
         uow.publish(
             "messaging.participant.opted_out",
@@ -188,6 +214,7 @@ def reconcile(uow: MessagingUnitOfWork, provider: SmsProvider, stale_after: time
             if sid is not None:
                 message.provider_sid = sid
                 message.move_to("accepted")
+                message.body = mask_tokens(message.body)
                 publish_status(uow, message)
             else:
                 message.back_to_queue()

@@ -4,6 +4,7 @@ everything that sends picks and fills one here."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -91,6 +92,25 @@ def render(
         raise NoTemplate(f"no {kind} template in {language} or English")
     text = found.render({**trial.values(), **(extra or {})})
     return Rendered(found, smart_encode(text) if trial.smart_encoding else text)
+
+
+def render_for(
+    uow: MessagingUnitOfWork, trial_id: uuid.UUID | None, kind: str, language: str
+) -> Rendered:
+    """As `render` for the trial when there is one; else the shipped text, whose trial
+    placeholders (if an admin added any) are left empty."""
+    trial = uow.messaging.trial_settings(trial_id) if trial_id else None
+    if trial is not None:
+        return render(uow, trial, kind, language)
+    found = rules.choose(
+        uow.messaging.templates_in((rules.DEFAULT_SCOPE,), kind),
+        kind,
+        language,
+        rules.DEFAULT_SCOPE,
+    )
+    if found is None:
+        raise NoTemplate(f"no {kind} template in {language} or English")
+    return Rendered(found, found.render(defaultdict(str)))
 
 
 def retext_held_invitations(uow: MessagingUnitOfWork, trial_id: uuid.UUID | None) -> None:

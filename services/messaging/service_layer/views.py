@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from services.messaging.domain.model import Message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.auth.principal import Principal
 from shared.errors import NotFound
+from shared.link_tokens import mask_tokens
 
 
 def messages_for(
@@ -18,4 +20,6 @@ def messages_for(
         contact = uow.messaging.contact(participant_id)
         if contact is None or not principal.may_see_practice(contact.practice_ods):
             raise NotFound(f"no participant {participant_id}")
-        return uow.messaging.messages_for(participant_id)
+        found = uow.messaging.messages_for(participant_id)
+        # Not yet sent, a consent link is live in the stored body: never shown, as after.
+        return [replace(m, body=mask_tokens(m.body)) for m in found]

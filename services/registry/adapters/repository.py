@@ -63,6 +63,18 @@ class RegistryRepository:
     def participant(self, participant_id: uuid.UUID) -> Participant | None:
         return self.session.get(Participant, participant_id)
 
+    def with_mobile(self, mobile: str) -> Sequence[Participant]:
+        return self.session.scalars(
+            select(Participant).where(participants.c.mobile == mobile)
+        ).all()
+
+    def mobile_opted_out(self, mobile: str) -> bool:
+        """Whether a patient with this number (at any practice) is opted out: its STOP."""
+        query = select(participants.c.id).where(
+            participants.c.mobile == mobile, participants.c.opted_out.is_(True)
+        )
+        return self.session.execute(query.limit(1)).first() is not None
+
     def participant_by_nhs_number(self, nhs_number: str) -> Participant | None:
         return self.session.scalars(
             select(Participant).where(participants.c.nhs_number == nhs_number)

@@ -75,6 +75,7 @@ def register_participant(
         participant.family_name = details.family_name.strip()
         participant.date_of_birth = dob
         participant.language = language
+        _keep_stop(uow, participant, mobile)
         participant.mobile, participant.textable = mobile, textable
         participant.sex = details.sex
         participant.interpreter_needed = details.interpreter_needed
@@ -85,6 +86,13 @@ def register_participant(
         announce_update(uow, participant, dob_key)
         uow.commit()
     return participant, created
+
+
+def _keep_stop(uow: RegistryUnitOfWork, participant: Participant, mobile: str | None) -> None:
+    """A STOP belongs to the number: a patient given a number whose STOP we heard of is
+    opted out too (and the answer says so), until a START from the number lifts it."""
+    if mobile and mobile != participant.mobile and uow.registry.mobile_opted_out(mobile):
+        participant.opted_out = True
 
 
 def _language(raw: str, field: str = "language") -> str:
@@ -128,6 +136,7 @@ def correct_participant(
         if correction.clear_mobile:
             participant.mobile, participant.textable = None, False
         elif mobile is not None:
+            _keep_stop(uow, participant, mobile[0])
             participant.mobile, participant.textable = mobile
         if language is not None:
             participant.language = language

@@ -43,9 +43,13 @@ def record_trial_status(
 
 
 def record_opt_out(uow: RegistryUnitOfWork, participant_id: uuid.UUID, opted_out: bool) -> None:
+    """STOP and START belong to the number: every patient with it follows, including those
+    messaging has not heard of yet (never invited)."""
     with uow:
         participant = uow.registry.participant(participant_id)
         if participant is not None:
-            participant.opted_out = opted_out
-            participant.updated_at = datetime.now(UTC)
+            same = uow.registry.with_mobile(participant.mobile) if participant.mobile else []
+            for each in {p.id: p for p in (participant, *same)}.values():
+                each.opted_out = opted_out
+                each.updated_at = datetime.now(UTC)
         uow.commit()

@@ -347,7 +347,9 @@ def test_an_unclear_reply_waits_for_staff_whose_reading_then_acts_like_any_reply
     inbox = call(messaging_world, "staff_a", "GET", "/replies/unclear").get_json()
     [item] = [i for i in inbox if i["participant_id"] == str(participant_id)]
     assert item["body"] == "a co to jest?" and item["language"] == "pl"
-    assert len(texts_to(service, number)) == 1, "an unclear reply is not acknowledged"
+    # Not acknowledged as if understood: one "we did not understand" text, in Polish.
+    [_, clarify] = texts_to(service, number)
+    assert clarify.kind == "unclear_ack" and clarify.language == "pl"
     other = call(messaging_world, "staff_b", "GET", "/replies/unclear").get_json()
     assert item["id"] not in {i["id"] for i in other}
 
@@ -371,14 +373,31 @@ def test_an_unclear_reply_waits_for_staff_whose_reading_then_acts_like_any_reply
     assert twice.status_code == 409
 
 
-def test_staff_can_resubscribe_a_patient_who_said_stop(messaging_world: World) -> None:
+def test_staff_asking_to_resubscribe_their_patient_texts_the_number_to_reply_start(
+    messaging_world: World,
+) -> None:
     service = messaging_world.service
     participant_id, number = sent_batch(messaging_world, "en")
     text_from(service, number, "STOP")
     response = call(
-        messaging_world, "staff_a", "POST", f"/participants/{participant_id}/resubscribe", {}
+        messaging_world,
+        "staff_a",
+        "POST",
+        f"/participants/{participant_id}/resubscribe",
+        {"note": "asked at the desk"},
     )
-    assert response.get_json() == {"participant_id": str(participant_id), "was_stopped": True}
+    assert response.get_json() == {
+        "participant_id": str(participant_id),
+        "was_stopped": True,
+        "still_stopped": True,
+        "confirmation_requested": True,
+    }
+    with service.runtime.engine.connect() as conn:
+        assert conn.execute(select(suppressions).where(suppressions.c.mobile == number)).first()
+    check = texts_to(service, number)[-1]
+    assert check.kind == "opt_in_check" and "START" in check.body
+
+    text_from(service, number, "START")
     with service.runtime.engine.connect() as conn:
         assert not conn.execute(select(suppressions).where(suppressions.c.mobile == number)).first()
     opted_in = [
@@ -386,7 +405,7 @@ def test_staff_can_resubscribe_a_patient_who_said_stop(messaging_world: World) -
         for e in service.outbox()
         if e.type == "messaging.participant.opted_in" and e.data["participant_id"] == participant_id
     ]
-    assert [e.data["source"] for e in opted_in] == ["staff"]
+    assert [e.data["source"] for e in opted_in] == ["sms"]
 
 
 def test_the_same_text_to_the_same_number_again_and_again_is_stopped(

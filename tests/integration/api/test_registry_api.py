@@ -393,3 +393,24 @@ def test_revoking_an_unknown_token_is_not_found(registry_world: World) -> None:
         f"/tokens/{uuid.uuid4()}", headers=registry_world.headers("admin")
     )
     assert response.status_code == 404
+
+
+def test_a_patient_registered_with_a_stopped_number_is_not_textable_and_told_why(
+    staff: FlaskClient, registry_world: World
+) -> None:
+    """A STOP belongs to the number: practice B's patient replied STOP; practice A registers
+    someone with that mobile. Only a START from the number lifts it, for both."""
+    number = f"+4474{serial():08d}"
+    patient_b = register(registry_world.service, ODS_B, number)
+    statuses.record_opt_out(registry_world.service.uow(), patient_b, opted_out=True)
+
+    response = staff.post("/participants", json=a_patient(mobile=number))
+
+    assert response.status_code == 201
+    decoy = response.get_json()
+    assert decoy["opted_out"] is True and "STOP" in decoy["texts"]
+    read = staff.get(f"/participants/{decoy['id']}").get_json()
+    assert read["opted_out"] is True
+
+    statuses.record_opt_out(registry_world.service.uow(), patient_b, opted_out=False)  # START
+    assert staff.get(f"/participants/{decoy['id']}").get_json()["opted_out"] is False

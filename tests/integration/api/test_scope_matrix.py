@@ -23,6 +23,7 @@ from services.consent.service_layer import forms as consent_forms
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages
+from services.messaging.domain.model import Message
 from services.messaging.service_layer import batches as messaging_batches
 from services.messaging.service_layer import replies as messaging_replies
 from services.messaging.service_layer import templates as messaging_templates
@@ -171,6 +172,12 @@ def batch_call(method: str, action: str, *then: str) -> Callable[[World], Call]:
 def an_unclear_reply(world: World) -> Call:
     participant_id, number = uuid.uuid4(), mobile()
     save_contact(world.service, participant_id, ODS_A, number)
+    # A reply belongs to the conversation whose invitation reached the number.
+    with world.service.uow() as uow:
+        uow.messaging.add(
+            Message(participant_id, number, "Hello", "invitation", 2, world.trial_x, status="sent")
+        )
+        uow.commit()
     sid = f"SM{uuid.uuid4().hex}"
     messaging_replies.receive(
         world.service.uow(), messaging_replies.InboundSms(sid, number, "+447700900000", "hmm?")
@@ -180,6 +187,11 @@ def an_unclear_reply(world: World) -> Call:
             select(inbound_messages.c.id).where(inbound_messages.c.provider_sid == sid)
         ).scalar_one()
     return Call("POST", f"/replies/{reply_id}/intent", json={"intent": "no"})
+
+
+def a_reply_to_call_back(world: World) -> Call:
+    reply = an_unclear_reply(world)
+    return Call("POST", reply.path.replace("/intent", "/callback"), json={"note": "Urdu"})
 
 
 def a_new_template(world: World) -> uuid.UUID:
@@ -421,6 +433,9 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ),
     ("messaging", "POST", "/replies/<uuid:reply_id>/intent"): Case(
         STAFF_AND_ADMIN, staff_of_a(200, 404), an_unclear_reply
+    ),
+    ("messaging", "POST", "/replies/<uuid:reply_id>/callback"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), a_reply_to_call_back
     ),
     ("messaging", "POST", "/participants/<uuid:participant_id>/resubscribe"): Case(
         STAFF_AND_ADMIN,

@@ -19,6 +19,18 @@ from services.messaging.domain.templates import (
 from shared.errors import InvalidInput
 
 SHIPPED = Path("services/messaging/migrations/data/templates_0002.json")
+# Texts shipped later, each file with the migration that seeds it.
+SHIPPED_LATER = (Path("services/messaging/migrations/data/templates_0006.json"),)
+
+
+def all_shipped() -> dict[str, dict[str, str]]:
+    shipped: dict[str, dict[str, str]] = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    for later in SHIPPED_LATER:
+        for language, kinds in json.loads(later.read_text(encoding="utf-8")).items():
+            shipped.setdefault(language, {}).update(kinds)
+    return shipped
+
+
 REQUIRED_LANGUAGES = {"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "zh", "gu"}
 
 
@@ -89,7 +101,7 @@ def test_no_template_of_the_kind_is_none() -> None:
 
 
 def test_every_shipped_template_passes_its_own_checks_in_every_required_language() -> None:
-    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    shipped = all_shipped()
     assert set(shipped) >= REQUIRED_LANGUAGES
     for language, kinds in shipped.items():
         assert set(kinds) == set(KINDS), language
@@ -106,3 +118,14 @@ def test_the_english_invitation_says_who_why_voluntary_how_to_answer_stop_and_mo
         title="Finding irregular heart rhythm early", short_name="AF", info_url="https://x.nhs.uk/a"
     )
     assert count_segments(rendered).encoding == "GSM-7"
+
+
+@pytest.mark.parametrize("language", sorted(REQUIRED_LANGUAGES))
+def test_the_unclear_answer_offers_yes_no_and_call_and_the_check_asks_for_start(
+    language: str,
+) -> None:
+    texts = all_shipped()[language]
+    for keyword in ("YES", "NO", "CALL"):
+        assert keyword in texts["unclear"], (language, keyword)
+    assert "START" in texts["opt_in_check"], language
+    assert count_segments(texts["unclear"]).segments <= 3

@@ -198,3 +198,12 @@ def test_an_exception_in_a_log_line_is_masked_too(captured_logs: io.StringIO) ->
     assert "send_failed" in output
     assert "7400123401" not in output
     assert "*********401" in output
+
+
+def test_a_consent_link_token_never_reaches_a_log_line(captured_logs: io.StringIO) -> None:
+    token = "Yx2zMEZBQ9K2v8l3lWQm0A.tY5n0bq3b1h0Jm8S6c8x_w"
+    logging.getLogger("werkzeug").info('"GET /c/%s HTTP/1.1" 200 -', token)
+    get_logger("tests.masking").info("link_made", url=f"https://consent.example/c/{token}")
+    output = captured_logs.getvalue()
+    assert token not in output and "Yx2zMEZBQ9K2v8l3lWQm0A" not in output
+    assert "/c/[link hidden]" in output

@@ -8,10 +8,12 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.messaging.entrypoints.api.schemas import (
+    CallbackIn,
     IntentIn,
     IntentOut,
     NoteIn,
     ResubscribeOut,
+    UnclearQuery,
     UnclearReplyOut,
 )
 from services.messaging.service_layer import replies
@@ -23,10 +25,12 @@ blp = Blueprint("replies", __name__, url_prefix="", description="Replies and opt
 
 @blp.get("/replies/unclear")
 @require("staff", "admin")
+@blp.arguments(UnclearQuery, location="query")
 @blp.response(200, UnclearReplyOut(many=True))
-def unclear() -> Any:
-    """The review inbox: replies the classifier read as unknown, oldest first."""
-    return replies.unclear_replies(unit_of_work(), current_principal())
+def unclear(query: dict[str, Any]) -> Any:
+    """The review inbox: replies the classifier read as unknown, oldest first, each with its
+    conversation."""
+    return replies.unclear_replies(unit_of_work(), current_principal(), query["callback"])
 
 
 @blp.post("/replies/<uuid:reply_id>/intent")
@@ -39,11 +43,24 @@ def set_intent(body: dict[str, Any], reply_id: uuid.UUID) -> Any:
     return {"id": reply_id, "intent": intent}
 
 
+@blp.post("/replies/<uuid:reply_id>/callback")
+@require("staff", "admin")
+@blp.arguments(CallbackIn)
+@blp.response(200, IntentOut)
+def callback(body: dict[str, Any], reply_id: uuid.UUID) -> Any:
+    """Flag the reply for a call back, with a note; it stays in the inbox, flagged."""
+    replies.request_callback(unit_of_work(), current_principal(), reply_id, body["note"])
+    return {"id": reply_id, "intent": "callback"}
+
+
 @blp.post("/participants/<uuid:participant_id>/resubscribe")
 @require("staff", "admin")
 @blp.arguments(NoteIn)
 @blp.response(200, ResubscribeOut)
-def resubscribe(_: dict[str, Any], participant_id: uuid.UUID) -> Any:
-    """The patient asked staff to be texted again: their number leaves the STOP list."""
-    was = replies.staff_resubscribe(unit_of_work(), current_principal(), participant_id)
-    return {"participant_id": participant_id, "was_stopped": was}
+def resubscribe(body: dict[str, Any], participant_id: uuid.UUID) -> Any:
+    """The patient asked staff to be texted again. Their number stays on the STOP list: it is
+    texted once, asking the patient to reply START, which alone lifts it. Refused (403) for a
+    number that is not only this practice's patient's, or whose STOP was not theirs."""
+    return replies.staff_resubscribe(
+        unit_of_work(), current_principal(), participant_id, body["note"]
+    )

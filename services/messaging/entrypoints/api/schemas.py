@@ -156,14 +156,49 @@ class ReportOut(Schema):
     replies_by_intent = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class ConversationTextOut(Schema):
+    direction = fields.String(metadata={"description": "out (we sent it) or in (a reply)"})
+    kind = fields.String(metadata={"description": "invitation, yes_ack ... or reply"})
+    body = fields.String(metadata={"description": "consent link tokens masked"})
+    language = fields.String(
+        allow_none=True, metadata={"description": "of the text sent; of the patient, for a reply"}
+    )
+    status = fields.String(metadata={"description": "of a text sent"})
+    intent = fields.String(allow_none=True, metadata={"description": "of a reply"})
+    at = UtcDateTime()
+
+
 class UnclearReplyOut(Schema):
     id = fields.UUID()
     participant_id = fields.UUID(allow_none=True)
     trial_id = fields.UUID(allow_none=True)
-    practice_ods = fields.String()
+    trial_short_name = fields.String(allow_none=True)
+    practice_ods = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
     body = fields.String()
     received_at = UtcDateTime()
+    number_opted_out = fields.Boolean(
+        metadata={"description": "the number is on the STOP list now"}
+    )
+    callback_requested = fields.Boolean()
+    callback_note = fields.String(allow_none=True)
+    callback_by = fields.String(
+        allow_none=True, metadata={"description": "who flagged it; null: the patient texted CALL"}
+    )
+    clarification_sent = fields.Boolean(
+        metadata={"description": 'the patient was texted "we did not understand"'}
+    )
+    conversation = fields.List(fields.Nested(ConversationTextOut))
+
+
+class UnclearQuery(Schema):
+    callback = fields.Boolean(
+        load_default=False, metadata={"description": "only replies flagged for a call back"}
+    )
+
+
+class CallbackIn(Schema):
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class IntentIn(Schema):
@@ -180,6 +215,12 @@ class IntentOut(Schema):
 class ResubscribeOut(Schema):
     participant_id = fields.UUID()
     was_stopped = fields.Boolean()
+    still_stopped = fields.Boolean(
+        metadata={"description": "only the number's own START lifts a STOP"}
+    )
+    confirmation_requested = fields.Boolean(
+        metadata={"description": "the number was texted once, asking the patient to reply START"}
+    )
 
 
 class WindowField(Schema):

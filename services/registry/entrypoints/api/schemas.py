@@ -116,7 +116,21 @@ class ParticipantOut(Schema):
     imd_decile = fields.Integer(allow_none=True)
     imd_edition = fields.Integer(allow_none=True)
     opted_out = fields.Boolean()
+    texts = fields.Method("_texts", metadata={"description": "whether texts go, and why not"})
     trials = fields.List(fields.Nested(TrialStatusOut), dump_default=list)
+
+    def _texts(self, participant: Any) -> str:
+        def found(key: str) -> Any:
+            if isinstance(participant, dict):
+                return participant.get(key)
+            return getattr(participant, key)
+
+        if found("opted_out"):
+            return (
+                "Not texted: this mobile number replied STOP. Only a text saying START "
+                "from that number lifts it."
+            )
+        return "Texted" if found("textable") else "Not texted: no mobile number that takes texts"
 
 
 class ParticipantPage(Schema):
