@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.messaging.bootstrap import build_provider, build_runtime
+from services.messaging.bootstrap import build_runtime, build_sender
 from services.messaging.config import load_settings
 from services.messaging.entrypoints.sender import run_sender
 from shared.cli import configured, service_cli
@@ -13,4 +13,5 @@ cli = service_cli("messaging", load_settings, build_runtime)
 @cli.command(help="Send queued texts through the SMS provider.")
 def sender() -> None:
     settings = configured("messaging", load_settings)
-    run_sender(settings, build_runtime(settings), build_provider(settings))
+    runtime = build_runtime(settings)
+    run_sender(settings, runtime, build_sender(settings, runtime, serve_metrics=True))
