@@ -18,6 +18,7 @@ class FakeProvider:
     lookup_fails: bool = False
     latency: float = 0.0  # seconds every send takes
     down: bool = False  # every send fails as a provider in an outage does (a 503)
+    unreachable: bool = False  # no connection at all: nothing reaches the provider
     calls: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
@@ -32,10 +33,14 @@ class FakeProvider:
             if self.latency:
                 time.sleep(self.latency)
             with self._lock:
+                if self.unreachable:
+                    raise ProviderError("retry", "connect", "no connection", outage=True)
                 if self.down:
                     raise ProviderError("retry", "20503", "service unavailable", outage=True)
                 if self.fail_next:
                     outcome, code = self.fail_next.pop(0)
+                    if code == "timeout":  # it reached the provider; the answer came too late
+                        self.sent.append((f"SM{uuid.uuid4().hex}", request, datetime.now(UTC)))
                     raise ProviderError(
                         outcome,
                         code,
@@ -50,7 +55,7 @@ class FakeProvider:
                 self.in_flight -= 1
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        if self.lookup_fails:
+        if self.lookup_fails or self.unreachable:
             raise ProviderError("unknown", "lookup", "provider unreachable")
         for sid, request, at in self.sent:
             if request.to == to and request.body == body and at >= since:

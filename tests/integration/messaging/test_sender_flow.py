@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from sqlalchemy import select, update
 
 from services.messaging.adapters.orm import messages
@@ -180,3 +181,22 @@ def statuses_by_id(runtime: Runtime) -> dict[uuid.UUID, str]:
         return {
             row.id: row.status for row in conn.execute(select(messages.c.id, messages.c.status))
         }
+
+
+def test_the_sender_serves_its_provider_calls_at_metrics(
+    runtime: Runtime, senders: list[Sender]
+) -> None:
+    from tests.support.processes import free_port
+
+    port = free_port()
+    settings = sender_settings(runtime, metrics_port=port)
+    approved_batch(runtime, numbers(3))
+    provider = FakeProvider(fail_next=[("suppress", "21610")])
+    sender = build_sender(settings, build_runtime(settings), provider, serve_metrics=True)
+    senders.append(sender)
+    run_for(1.0, sender)
+
+    page = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    assert 'sms_provider_calls_total{outcome="accepted",provider="fakeprovider"} 2.0' in page
+    assert 'sms_provider_calls_total{outcome="suppress",provider="fakeprovider"} 1.0' in page
+    assert "sms_provider_call_duration_seconds_bucket" in page
