@@ -32,6 +32,7 @@ class DatabaseCircuitBreaker:
         self.engine = engine
         self.name = name
         self.policy = policy
+        self.threshold = policy.threshold
         dialect = engine.dialect.name
         self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
         self._lock = dialect == "postgresql"
@@ -106,6 +107,10 @@ class DatabaseCircuitBreaker:
                 failures=state.failures,
                 cooldown=state.cooldown,
             )
+
+    def open_as_seen(self) -> bool:
+        """Open (not probing) when this sender last looked (or recorded)."""
+        return self._seen.state == "open"
 
     def closed_as_seen(self) -> bool:
         """Closed when this sender last looked (or recorded)."""

@@ -15,7 +15,7 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import timedelta
-from threading import Event
+from threading import Event, Lock
 
 from services.messaging.adapters.circuit_breaker import DatabaseCircuitBreaker
 from services.messaging.adapters.provider import Accepted, ProviderError, SmsProvider
@@ -33,6 +33,7 @@ log = get_logger(__name__)
 RECONCILE_EVERY = 10.0
 REMINDERS_EVERY = 60.0
 BREAKER_FRESH = 0.2  # seconds a "closed" answer from the shared breaker is trusted
+NOT_CALLED = "breaker"  # the code of a text put back unsent while the breaker was open
 Outcome = tuple[sending.SendJob, Accepted | ProviderError]
 
 
@@ -63,14 +64,17 @@ class Sender:
         self.stop = stop or Event()
         self.concurrency = settings.send_concurrency
         self.claim_size = claim_size(settings.send_batch_size, settings.send_rate_per_second)
-        # A few claimed texts wait for a thread, so one that comes free calls at once instead
-        # of after the next claim; the lease keeps reconciliation away from them meanwhile.
-        self.ahead = max(1, self.concurrency // 4)
+        # Up to a claim's worth of texts wait for a thread, so one that comes free calls at
+        # once instead of after the next claim, and claims stay large when calls are quick.
+        # The lease keeps reconciliation away from them; an open breaker turns them back.
+        self.ahead = self.claim_size
         self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="send")
         self.in_flight: set[Future[Outcome]] = set()
         self.unrecorded: list[Outcome] = []  # outcomes a failed transaction could not record
         self.pending_ids: set[uuid.UUID] = set()  # claimed, outcome not yet recorded
         self._breaker_checked = 0.0
+        self._outages_in_a_row = 0  # seen by the calling threads, before any is recorded
+        self._outages_lock = Lock()
         self._last_reconcile = 0.0
         self._last_reminders = 0.0
         self.lease.start()
@@ -99,8 +103,15 @@ class Sender:
             self._last_reminders = time.monotonic()
 
     def _call(self, job: sending.SendJob) -> Outcome:
+        # Claimed before the breaker opened, or before this sender's own failures in a row
+        # (not yet recorded in the shared breaker) reached its threshold: not now.
+        if self.breaker.open_as_seen() or self._outages_in_a_row >= self.breaker.threshold:
+            return job, ProviderError("retry", NOT_CALLED, "the circuit breaker is open")
         request = sending.request_for(job, self.callback_url, self.settings.validity_seconds)
-        return job, sending.call_provider(self.provider, request)
+        outcome = sending.call_provider(self.provider, request)
+        with self._outages_lock:
+            self._outages_in_a_row = self._outages_in_a_row + 1 if _is_outage(outcome) else 0
+        return job, outcome
 
     def record_finished(self, block: float = 0.0, at_least: int = 1) -> int:
         """Record the outcomes of calls that have returned, in one transaction, waiting up
@@ -123,7 +134,9 @@ class Sender:
         self.unrecorded = []
         for job, _ in outcomes:
             self.pending_ids.discard(job.message_id)
-        self.breaker.record([_is_outage(outcome) for _, outcome in outcomes])
+        self.breaker.record([_is_outage(o) for _, o in outcomes if not _not_called(o)])
+        with self._outages_lock:  # the shared breaker knows them now, and decides
+            self._outages_in_a_row = 0
         return len(outcomes)
 
     def _admitted(self, free: int) -> int:
@@ -141,21 +154,26 @@ class Sender:
     def _dispatch(self, jobs: list[sending.SendJob]) -> None:
         """Hand jobs to the pool as fast as the shared limit allows."""
         self.pending_ids.update(job.message_id for job in jobs)
-        while jobs:
-            granted = len(jobs)
-            if self.limiter is not None:
-                grant = self.limiter.take(len(jobs))
-                granted = grant.granted
-                if granted == 0:
-                    self.record_finished(block=0.0)
-                    time.sleep(min(grant.retry_after, 0.05))
-                    continue
-            for job in jobs[:granted]:
-                self.in_flight.add(self.pool.submit(self._call, job))
-            jobs = jobs[granted:]
+        try:
+            while jobs:
+                granted = len(jobs)
+                if self.limiter is not None:
+                    grant = self.limiter.take(len(jobs))
+                    granted = grant.granted
+                    if granted == 0:
+                        self.record_finished(block=0.0)
+                        time.sleep(min(grant.retry_after, 0.05))
+                        continue
+                for job in jobs[:granted]:
+                    self.in_flight.add(self.pool.submit(self._call, job))
+                jobs = jobs[granted:]
+        except Exception:
+            # Never called: reconciliation (ours, a full age from now) may requeue them.
+            self.pending_ids.difference_update(job.message_id for job in jobs)
+            raise
 
     def run_once(self) -> int:
-        """Claim while fewer than SEND_CONCURRENCY calls (and a quarter as many waiting for a
+        """Claim while fewer than SEND_CONCURRENCY calls (and a claim's worth waiting for a
         thread) are in flight, then record the outcomes of the calls that have ended."""
         self._housekeeping()
         jobs: list[sending.SendJob] = []
@@ -183,6 +201,10 @@ class Sender:
 
 def _is_outage(outcome: Accepted | ProviderError) -> bool:
     return isinstance(outcome, ProviderError) and outcome.outage
+
+
+def _not_called(outcome: Accepted | ProviderError) -> bool:
+    return isinstance(outcome, ProviderError) and outcome.code == NOT_CALLED
 
 
 def run_sender(settings: MessagingSettings, runtime: Runtime, sender: Sender) -> None:
