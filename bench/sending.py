@@ -8,6 +8,7 @@ PostgreSQL) against the fake Twilio server at no added latency, beside a bare lo
 `client.messages.create` on the same server.
 paced: two sender processes sharing one limit, the fake answering every call after
 `--latency-ms`; the rate is read from the fake's own log of when each text arrived.
+Calls in flight at 2 s latency and calls during an outage: bench/sending_resilience.py.
 """
 
 from __future__ import annotations
