@@ -8,6 +8,7 @@ PostgreSQL) against the fake Twilio server at no added latency, beside a bare lo
 `client.messages.create` on the same server.
 paced: two sender processes sharing one limit, the fake answering every call after
 `--latency-ms`; the rate is read from the fake's own log of when each text arrived.
+Calls in flight at 2 s latency and calls during an outage: bench/sending_resilience.py.
 """
 
 from __future__ import annotations
@@ -28,10 +29,9 @@ from bench.common import print_table, scratch_database
 from bench.fake_sms import SENDER, SID, TOKEN, control, fake_twilio, received
 from services.messaging.adapters.orm import messages
 from services.messaging.adapters.twilio_client import make_twilio_client
-from services.messaging.bootstrap import build_provider, build_runtime
+from services.messaging.bootstrap import build_runtime, build_sender
 from services.messaging.config import MessagingSettings, TwilioSettings
 from services.messaging.domain.windows import ALWAYS
-from services.messaging.entrypoints.sender import Sender
 from shared.config import BusSettings, CommonSettings
 from shared.logs import configure
 from tests.support.cohort import approved_batch, numbers
@@ -89,7 +89,7 @@ def ours(twilio_url: str, count: int, concurrency: int) -> float:
         runtime = build_runtime(settings)
         runtime.migrate()
         approved_batch(runtime, numbers(count, prefix="+44748"))
-        sender = Sender(settings, runtime, build_provider(settings))
+        sender = build_sender(settings, runtime)
         started = time.perf_counter()
         while sender.run_once() or sender.in_flight:
             sender.record_finished(block=0.01)

@@ -31,6 +31,12 @@ class MessagingSettings:
     reconcile_after_seconds: int
     send_rate_per_second: float = 0.0  # 0: no limit
     send_concurrency: int = 32  # provider calls in flight per sending process
+    connect_timeout: float = 5.0  # every provider call: seconds to connect...
+    read_timeout: float = 15.0  # ...and to wait for the answer
+    breaker_failures: int = 5  # provider outages in a row that open the circuit breaker
+    breaker_cooldown: float = 2.0  # seconds before the first probe; doubles per failed one
+    breaker_max_cooldown: float = 60.0
+    metrics_port: int = 0  # the sender's own /metrics; 0: none
     default_window: SendingWindow = DEFAULT_WINDOW
     price_per_segment: float = 0.04
     price_currency: str = "GBP"
@@ -66,6 +72,14 @@ def load_settings() -> MessagingSettings:
         # Across every sending process together; Twilio queues what goes over its own limit.
         send_rate_per_second=env.float("SEND_RATE_PER_SECOND", 0.0, validate=Range(min=0)),
         send_concurrency=env.int("SEND_CONCURRENCY", 32, validate=Range(1, 256)),
+        connect_timeout=env.float("SEND_CONNECT_TIMEOUT", 5.0, validate=Range(0.1, 60)),
+        read_timeout=env.float("SEND_READ_TIMEOUT", 15.0, validate=Range(0.1, 300)),
+        breaker_failures=env.int("SEND_BREAKER_FAILURES", 5, validate=Range(min=1)),
+        breaker_cooldown=env.float("SEND_BREAKER_COOLDOWN", 2.0, validate=Range(0.1, 3600)),
+        breaker_max_cooldown=env.float(
+            "SEND_BREAKER_MAX_COOLDOWN", 60.0, validate=Range(0.1, 3600)
+        ),
+        metrics_port=env.int("SENDER_METRICS_PORT", 0, validate=Range(0, 65535)),
         default_window=_window(env.str("SEND_WINDOW", "mon-fri 09:00-18:00")),
         price_per_segment=env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0)),
         price_currency=env.str("SMS_PRICE_CURRENCY", "GBP"),
@@ -85,11 +99,33 @@ def load_settings() -> MessagingSettings:
         raise ConfigError(
             "Configuration error: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
         )
+    check_timeouts(settings)
     return settings
 
 
 def _base_url(value: str | None) -> str | None:
     return value.rstrip("/") if value else None
+
+
+# Between the end of the longest provider call and its reconciliation: clocks of different
+# machines, and the provider finishing a request we stopped waiting for.
+RECONCILE_MARGIN = 2.0
+
+
+def check_timeouts(settings: MessagingSettings) -> None:
+    """A call must end well before anyone may reconcile its attempt, or a text still being
+    sent could be judged lost and sent again (issue 13)."""
+    longest = settings.connect_timeout + settings.read_timeout
+    if settings.reconcile_after_seconds < longest + RECONCILE_MARGIN:
+        raise ConfigError(
+            f"Configuration error: SEND_RECONCILE_AFTER ({settings.reconcile_after_seconds} s) "
+            f"must be at least SEND_CONNECT_TIMEOUT + SEND_READ_TIMEOUT ({longest:g} s) "
+            f"+ {RECONCILE_MARGIN:g} s"
+        )
+    if settings.breaker_max_cooldown < settings.breaker_cooldown:
+        raise ConfigError(
+            "Configuration error: SEND_BREAKER_MAX_COOLDOWN must be at least SEND_BREAKER_COOLDOWN"
+        )
 
 
 def _window(value: str) -> SendingWindow:

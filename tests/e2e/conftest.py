@@ -97,6 +97,8 @@ def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[
         "MESSAGING_PUBLIC_BASE_URL": urls["messaging"],
         "CONSENT_PUBLIC_BASE_URL": urls["consent"],
         "SEND_RECONCILE_AFTER": "5",
+        "SEND_CONNECT_TIMEOUT": "1",  # the calls end well before reconciliation may look
+        "SEND_READ_TIMEOUT": "2",
         "SEND_WINDOW": "always",  # the tests run at any hour; windows have their own tests
         "FAKE_TWILIO_PORT": str(ports["twilio"]),
         "FAKE_TWILIO_ACCOUNT_SID": TWILIO_SID,

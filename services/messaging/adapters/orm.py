@@ -70,6 +70,8 @@ messages = Table(
     Column("error", String(300)),
     Column("attempts", Integer, nullable=False),
     Column("attempt_started_at", DateTime(timezone=True)),
+    Column("sender_id", Uuid),  # the sending process making the attempt (its lease)
+    Column("outcome_unknown_at", DateTime(timezone=True)),  # the call ended, outcome unknown
     Column("not_before", DateTime(timezone=True)),
     Column("language", String(20)),
     Column("template_id", Uuid),
@@ -188,6 +190,27 @@ rate_limits = Table(
     Column("name", String(40), primary_key=True),
     Column("tokens", Float, nullable=False),
     Column("updated", Float, nullable=False),  # seconds since the epoch
+)
+
+# Each running sender's lease: an attempt whose sender holds a live lease is never
+# reconciled, as its call may still be running.
+sender_leases = Table(
+    "sender_leases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("expires", Float, nullable=False),  # database clock, seconds since the epoch
+)
+
+# The provider's circuit breaker, shared by every sending process (domain/breaker.py).
+circuit_breakers = Table(
+    "circuit_breakers",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("cooldown", Float, nullable=False),
+    Column("until", Float, nullable=False),
 )
 
 _mapped = False

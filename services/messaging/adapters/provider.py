@@ -16,6 +16,7 @@ class SendRequest:
     body: str
     status_callback: str
     validity_seconds: int
+    message_id: str | None = None  # for logs: the message, never the phone number
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,16 @@ class Accepted:
 
 
 class ProviderError(Exception):
-    """The provider refused. `outcome` says whether to retry, fail, or suppress the number."""
+    """The provider refused. `outcome` says whether to retry, fail, or suppress the number;
+    `outage` whether it failed as a provider that is down would (5xx, timeout, no
+    connection), which is what opens the circuit breaker."""
 
-    def __init__(self, outcome: Outcome, code: str, reason: str) -> None:
+    def __init__(self, outcome: Outcome, code: str, reason: str, *, outage: bool = False) -> None:
         super().__init__(f"{code}: {reason}")
         self.outcome = outcome
         self.code = code
         self.reason = reason
+        self.outage = outage
 
 
 class SmsProvider(Protocol):

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from services.messaging.adapters.db_clock import database_now
 from services.messaging.adapters.orm import rate_limits
 from services.messaging.domain import rate
-
-_CLOCK = {
-    "postgresql": "SELECT extract(epoch from clock_timestamp())::float8",
-    "sqlite": "SELECT (julianday('now') - 2440587.5) * 86400.0",
-}
 
 
 @dataclass
@@ -36,7 +32,6 @@ class DatabaseRateLimiter:
         # A small burst keeps the rate even: what idle senders save up is spent in 0.1 s.
         self.burst = burst if burst is not None else max(1.0, per_second / 10)
         dialect = engine.dialect.name
-        self._clock = text(_CLOCK[dialect])
         self._insert = pg_insert if dialect == "postgresql" else sqlite_insert
         self._lock = dialect == "postgresql"
 
@@ -54,7 +49,7 @@ class DatabaseRateLimiter:
             row = conn.execute(query).one()
             # The clock is read only once the row is ours: a time read before waiting for
             # the lock would be older than the holder's, and move the bucket back in time.
-            now = max(float(conn.execute(self._clock).scalar_one()), row.updated)
+            now = max(database_now(conn), row.updated)
             tokens = rate.refill(row.tokens, row.updated, now, self.rate, self.burst)
             granted, left = rate.take(tokens, wanted)
             conn.execute(

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from services.messaging.adapters.db_clock import database_now
 from services.messaging.adapters.orm import (
     batches,
     contacts,
     inbound_messages,
     messages,
+    sender_leases,
     status_events,
     suppressions,
     templates,
@@ -340,10 +342,29 @@ class MessagingRepository:
             query = query.with_for_update(skip_locked=True)
         return self.session.scalars(query).all()
 
-    def stale_attempts(self, started_before: datetime) -> Sequence[Message]:
+    def stale_attempts(
+        self, started_before: datetime, own_sender: uuid.UUID | None = None
+    ) -> Sequence[Message]:
+        """Attempts to reconcile: their call ended without an outcome before `started_before`,
+        or they started before it and their sender's lease has lapsed (or is `own_sender`,
+        who knows which of its calls are still running)."""
+        lease_now = database_now(self.session.connection())
+        live = exists().where(
+            sender_leases.c.id == _m.sender_id, sender_leases.c.expires > lease_now
+        )
+        no_live_sender = or_(_m.sender_id.is_(None), ~live)
+        if own_sender is not None:
+            no_live_sender = or_(no_live_sender, _m.sender_id == own_sender)
         query = select(Message).where(
             _m.status == "sending",
-            _m.attempt_started_at < started_before,
+            or_(
+                _m.outcome_unknown_at < started_before,
+                and_(
+                    _m.outcome_unknown_at.is_(None),
+                    _m.attempt_started_at < started_before,
+                    no_live_sender,
+                ),
+            ),
         )
         return self.session.scalars(query).all()
 
@@ -398,8 +419,11 @@ class MessagingRepository:
             query = query.with_for_update()
         return {m.id: m for m in self.session.scalars(query)}
 
-    def start_attempts(self, ids: Sequence[uuid.UUID], at: datetime) -> None:
-        """Record an attempt on each, in one statement (see Message.start_attempt)."""
+    def start_attempts(
+        self, ids: Sequence[uuid.UUID], at: datetime, sender_id: uuid.UUID | None = None
+    ) -> None:
+        """Record an attempt on each, in one statement (see Message.start_attempt), as the
+        call of `sender_id`, whose live lease keeps reconciliation away from it."""
         if ids:
             self.session.execute(
                 update(messages)
@@ -408,6 +432,8 @@ class MessagingRepository:
                     status="sending",
                     attempts=_m.attempts + 1,
                     attempt_started_at=at,
+                    sender_id=sender_id,
+                    outcome_unknown_at=None,
                     updated_at=at,
                 )
                 .execution_options(synchronize_session=False)

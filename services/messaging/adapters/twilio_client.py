@@ -27,12 +27,20 @@ class PooledHttpClient(HttpClient):
     text. No redirects (Twilio's API has none) and no retries: the sender decides those.
     Nothing is logged, as requests carry phone numbers."""
 
-    def __init__(self, base_url: str, timeout: float, pool_size: int) -> None:
-        super().__init__(logging.getLogger("twilio.http_client"), False, timeout)
+    def __init__(
+        self, base_url: str, connect_timeout: float, read_timeout: float, pool_size: int
+    ) -> None:
+        super().__init__(
+            logging.getLogger("twilio.http_client"), False, connect_timeout + read_timeout
+        )
         parts = urlsplit(base_url)
         proxy = None if proxy_bypass(parts.hostname or "") else getproxies().get(parts.scheme)
         ca_certs = os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where()
-        limits = urllib3.Timeout(timeout)
+        # `total` caps the whole call, so it ends before reconciliation may look at it.
+        limits = urllib3.Timeout(
+            connect=connect_timeout, read=read_timeout, total=connect_timeout + read_timeout
+        )
+        self.limits, self.longest = limits, connect_timeout + read_timeout
         pool = (
             urllib3.ProxyManager(
                 proxy, maxsize=pool_size, retries=False, timeout=limits, ca_certs=ca_certs
@@ -72,17 +80,26 @@ class PooledHttpClient(HttpClient):
             body=body,
             headers=sent,
             redirect=allow_redirects,
-            timeout=urllib3.Timeout(timeout) if timeout else None,
+            # Never None: to urllib3 that is "wait for ever", and a hung call held a sending
+            # thread while reconciliation judged its text lost and sent it again (issue 13).
+            timeout=urllib3.Timeout(total=min(timeout, self.longest)) if timeout else self.limits,
         )
         return Response(answer.status, answer.data.decode("utf-8"), dict(answer.headers))
 
 
 def make_twilio_client(
-    account_sid: str, auth_token: str, api_base_url: str | None = None, pool_size: int = 10
+    account_sid: str,
+    auth_token: str,
+    api_base_url: str | None = None,
+    pool_size: int = 10,
+    *,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 15.0,
 ) -> Client:
     """A Client for Twilio, or for `api_base_url` (e.g. http://127.0.0.1:8010) when given.
 
-    A 30 s timeout: without one a hung connection would hold a sending thread forever.
+    Every call has a connect and a read timeout: without them a hung connection would hold
+    a sending thread for ever (see SEND_CONNECT_TIMEOUT, SEND_READ_TIMEOUT).
 
     The SDK builds every Messages URL, next-page links included, from the `api` domain's
     base_url (twilio.base.domain.Domain.absolute_url), so setting it on this client's own
@@ -91,7 +108,7 @@ def make_twilio_client(
     when TWILIO_EDGE or TWILIO_REGION is set in the environment.
     """
     base_url = (api_base_url or TWILIO_API).rstrip("/")
-    http = PooledHttpClient(base_url, timeout=30, pool_size=pool_size)
+    http = PooledHttpClient(base_url, connect_timeout, read_timeout, pool_size=pool_size)
     client = Client(account_sid, auth_token, http_client=http)
     if api_base_url:
         client.edge = None

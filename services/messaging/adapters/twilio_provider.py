@@ -6,6 +6,7 @@ from datetime import datetime
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from services.messaging.adapters.provider import Accepted, Outcome, ProviderError, SendRequest
 from services.messaging.adapters.twilio_client import NETWORK_ERRORS
@@ -54,10 +55,14 @@ class TwilioProvider:
             )
         except TwilioRestException as exc:
             outcome = classify_twilio_error(exc.status, exc.code)
-            raise ProviderError(outcome, str(exc.code or exc.status), exc.msg) from exc
+            code = str(exc.code or exc.status)
+            raise ProviderError(outcome, code, exc.msg, outage=exc.status >= 500) from exc
+        except ConnectTimeoutError as exc:  # no connection (refused too): nothing was sent
+            raise ProviderError("retry", "connect", type(exc).__name__, outage=True) from exc
         except NETWORK_ERRORS as exc:
-            # The request may have reached Twilio before the connection broke.
-            raise ProviderError("unknown", "network", type(exc).__name__) from exc
+            # The request may have reached Twilio before the answer was lost or too slow.
+            code = "timeout" if isinstance(exc, ReadTimeoutError) else "network"
+            raise ProviderError("unknown", code, type(exc).__name__, outage=True) from exc
         return Accepted(sid=str(message.sid))
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:

@@ -65,6 +65,8 @@ class Message:
     error: str | None = None
     attempts: int = 0
     attempt_started_at: datetime | None = None
+    sender_id: uuid.UUID | None = None  # whose call the attempt is (a sender's lease)
+    outcome_unknown_at: datetime | None = None  # the call ended without a known outcome
     not_before: datetime | None = None
     language: str | None = None  # the language of the template used
     template_id: uuid.UUID | None = None

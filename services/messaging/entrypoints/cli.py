@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from threading import Event
 
-from services.messaging.bootstrap import build_provider, build_reconciler, build_runtime
+from services.messaging.bootstrap import build_reconciler, build_runtime, build_sender
 from services.messaging.config import load_settings
 from services.messaging.entrypoints.provider_reconciler import start_reconciler
 from services.messaging.entrypoints.sender import run_sender
@@ -21,7 +21,7 @@ def sender() -> None:
     stop = Event()
     reconciler = start_reconciler(build_reconciler(settings, runtime), stop)
     try:
-        run_sender(settings, runtime, build_provider(settings))
+        run_sender(settings, runtime, build_sender(settings, runtime, serve_metrics=True))
     finally:
         stop.set()
         reconciler.join()

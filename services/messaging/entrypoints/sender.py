@@ -1,9 +1,11 @@
 """The sending worker process: claim, send, record; reconcile unknown attempts; reminders;
 and, on a thread of its own, apply the status callbacks the webhook stored.
 
-Provider calls run on a small thread pool, so a slow provider (hundreds of milliseconds a
-call) still fills the rate limit; their outcomes are recorded in one transaction per round.
-The limit itself is a token bucket in the database, shared by every sending process.
+Provider calls run on a thread pool of SEND_CONCURRENCY threads, and the sender claims
+whenever fewer calls than that are in flight, so a slow provider still fills the rate
+limit; outcomes are recorded in groups, one transaction each. The rate limit is a token
+bucket in the database, and the circuit breaker a row beside it, both shared by every
+sending process. The sender's lease keeps reconciliation away from its running calls.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import timedelta
-from threading import Event
+from threading import Event, Lock
 
+from services.messaging.adapters.circuit_breaker import DatabaseCircuitBreaker
 from services.messaging.adapters.provider import Accepted, ProviderError, SmsProvider
 from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
+from services.messaging.adapters.sender_lease import SenderLease
 from services.messaging.config import MessagingSettings
 from services.messaging.domain.rate import claim_size
 from services.messaging.entrypoints.status_applier import start_applier
@@ -27,7 +32,19 @@ from shared.runtime import Runtime, stop_on_signals
 log = get_logger(__name__)
 RECONCILE_EVERY = 10.0
 REMINDERS_EVERY = 60.0
+BREAKER_FRESH = 0.2  # seconds a "closed" answer from the shared breaker is trusted
+NOT_CALLED = "breaker"  # the code of a text put back unsent while the breaker was open
 Outcome = tuple[sending.SendJob, Accepted | ProviderError]
+
+
+@dataclass
+class SenderParts:
+    """What bootstrap builds for a sender: the shared limit, breaker and this one's lease."""
+
+    provider: SmsProvider
+    breaker: DatabaseCircuitBreaker
+    lease: SenderLease
+    limiter: DatabaseRateLimiter | None = None
 
 
 class Sender:
@@ -35,23 +52,32 @@ class Sender:
         self,
         settings: MessagingSettings,
         runtime: Runtime,
-        provider: SmsProvider,
+        parts: SenderParts,
         stop: Event | None = None,
     ):
         self.settings = settings
         self.runtime = runtime
-        self.provider = provider
+        self.provider = parts.provider
+        self.limiter = parts.limiter
+        self.breaker = parts.breaker
+        self.lease = parts.lease
         self.stop = stop or Event()
-        self.limiter = (
-            DatabaseRateLimiter(runtime.engine, "sms", settings.send_rate_per_second)
-            if settings.send_rate_per_second > 0
-            else None
-        )
+        self.concurrency = settings.send_concurrency
         self.claim_size = claim_size(settings.send_batch_size, settings.send_rate_per_second)
-        self.pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="send")
+        # Up to a claim's worth of texts wait for a thread, so one that comes free calls at
+        # once instead of after the next claim, and claims stay large when calls are quick.
+        # The lease keeps reconciliation away from them; an open breaker turns them back.
+        self.ahead = self.claim_size
+        self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="send")
         self.in_flight: set[Future[Outcome]] = set()
+        self.unrecorded: list[Outcome] = []  # outcomes a failed transaction could not record
+        self.pending_ids: set[uuid.UUID] = set()  # claimed, outcome not yet recorded
+        self._breaker_checked = 0.0
+        self._outages_in_a_row = 0  # seen by the calling threads, before any is recorded
+        self._outages_lock = Lock()
         self._last_reconcile = 0.0
         self._last_reminders = 0.0
+        self.lease.start()
 
     def new_uow(self) -> MessagingUnitOfWork:
         uow = self.runtime.uow_factory()
@@ -64,7 +90,9 @@ class Sender:
     def _housekeeping(self) -> None:
         if time.monotonic() - self._last_reconcile > RECONCILE_EVERY:
             stale = timedelta(seconds=self.settings.reconcile_after_seconds)
-            settled = sending.reconcile(self.new_uow(), self.provider, stale)
+            settled = sending.reconcile(
+                self.new_uow(), self.provider, stale, self.lease.id, set(self.pending_ids)
+            )
             if settled:
                 log.info("attempts_reconciled", count=settled)
             self._last_reconcile = time.monotonic()
@@ -75,69 +103,119 @@ class Sender:
             self._last_reminders = time.monotonic()
 
     def _call(self, job: sending.SendJob) -> Outcome:
+        # Claimed before the breaker opened, or before this sender's own failures in a row
+        # (not yet recorded in the shared breaker) reached its threshold: not now.
+        if self.breaker.open_as_seen() or self._outages_in_a_row >= self.breaker.threshold:
+            return job, ProviderError("retry", NOT_CALLED, "the circuit breaker is open")
         request = sending.request_for(job, self.callback_url, self.settings.validity_seconds)
-        return job, sending.call_provider(self.provider, request)
+        outcome = sending.call_provider(self.provider, request)
+        with self._outages_lock:
+            self._outages_in_a_row = self._outages_in_a_row + 1 if _is_outage(outcome) else 0
+        return job, outcome
 
     def record_finished(self, block: float = 0.0, at_least: int = 1) -> int:
         """Record the outcomes of calls that have returned, in one transaction, waiting up
         to `block` seconds for `at_least` of them (fewer transactions, each doing more)."""
-        done: set[Future[Outcome]] = set()
+        done: list[Future[Outcome]] = []
         deadline = time.monotonic() + block
         while self.in_flight:
             left = max(0.0, deadline - time.monotonic())
             finished, self.in_flight = wait(
                 self.in_flight, timeout=left, return_when=FIRST_COMPLETED
             )
-            done |= finished
+            done += finished
             if len(done) >= at_least or left == 0.0:
                 break
-        if done:
-            sending.record_outcomes(self.new_uow(), [f.result() for f in done])
-        return len(done)
+        outcomes = self.unrecorded + [f.result() for f in done]
+        if not outcomes:
+            return 0
+        self.unrecorded = outcomes  # until committed: a database away loses no outcome
+        sending.record_outcomes(self.new_uow(), outcomes)
+        self.unrecorded = []
+        for job, _ in outcomes:
+            self.pending_ids.discard(job.message_id)
+        self.breaker.record([_is_outage(o) for _, o in outcomes if not _not_called(o)])
+        with self._outages_lock:  # the shared breaker knows them now, and decides
+            self._outages_in_a_row = 0
+        return len(outcomes)
+
+    def _admitted(self, free: int) -> int:
+        """How many calls the shared circuit breaker lets this sender start now."""
+        if self.breaker.closed_as_seen() and (
+            time.monotonic() - self._breaker_checked < BREAKER_FRESH
+        ):
+            return free
+        admission = self.breaker.admit()
+        self._breaker_checked = time.monotonic()
+        if admission.decision == "call":
+            return free
+        return 1 if admission.decision == "probe" else 0
 
     def _dispatch(self, jobs: list[sending.SendJob]) -> None:
         """Hand jobs to the pool as fast as the shared limit allows."""
-        while jobs:
-            granted = len(jobs)
-            if self.limiter is not None:
-                grant = self.limiter.take(len(jobs))
-                granted = grant.granted
-                if granted == 0:
-                    self.record_finished(block=0.0)
-                    time.sleep(min(grant.retry_after, 0.05))
-                    continue
-            for job in jobs[:granted]:
-                self.in_flight.add(self.pool.submit(self._call, job))
-            jobs = jobs[granted:]
+        self.pending_ids.update(job.message_id for job in jobs)
+        try:
+            while jobs:
+                granted = len(jobs)
+                if self.limiter is not None:
+                    grant = self.limiter.take(len(jobs))
+                    granted = grant.granted
+                    if granted == 0:
+                        self.record_finished(block=0.0)
+                        time.sleep(min(grant.retry_after, 0.05))
+                        continue
+                for job in jobs[:granted]:
+                    self.in_flight.add(self.pool.submit(self._call, job))
+                jobs = jobs[granted:]
+        except Exception:
+            # Never called: reconciliation (ours, a full age from now) may requeue them.
+            self.pending_ids.difference_update(job.message_id for job in jobs)
+            raise
 
     def run_once(self) -> int:
-        """Claim a batch when there is room for one, then record a group of outcomes."""
+        """Claim while fewer than SEND_CONCURRENCY calls (and a claim's worth waiting for a
+        thread) are in flight, then record the outcomes of the calls that have ended."""
         self._housekeeping()
-        batch = self.claim_size
         jobs: list[sending.SendJob] = []
-        if len(self.in_flight) < batch:
-            jobs = sending.claim(self.new_uow(), batch, self.settings.default_window)
+        free = self.concurrency + self.ahead - len(self.in_flight)
+        wanted = min(self._admitted(free), self.claim_size) if free > 0 else 0
+        if wanted > 0:
+            jobs = sending.claim(
+                self.new_uow(), wanted, self.settings.default_window, sender_id=self.lease.id
+            )
             self._dispatch(jobs)
-        self.record_finished(block=0.05, at_least=max(1, min(len(self.in_flight), batch // 2)))
+        # Whatever has finished, or the first to finish within 50 ms: under load, calls end
+        # while a group is being recorded, so groups grow by themselves.
+        self.record_finished(block=0.05)
         return len(jobs)
 
     def drain(self) -> None:
-        while self.in_flight:
+        while self.in_flight or self.unrecorded:
             self.record_finished(block=1.0)
 
     def close(self) -> None:
         self.drain()
         self.pool.shutdown(wait=True)
+        self.lease.release()
 
 
-def run_sender(settings: MessagingSettings, runtime: Runtime, provider: SmsProvider) -> None:
-    stop = stop_on_signals()
-    sender = Sender(settings, runtime, provider, stop)
+def _is_outage(outcome: Accepted | ProviderError) -> bool:
+    return isinstance(outcome, ProviderError) and outcome.outage
+
+
+def _not_called(outcome: Accepted | ProviderError) -> bool:
+    return isinstance(outcome, ProviderError) and outcome.code == NOT_CALLED
+
+
+def run_sender(settings: MessagingSettings, runtime: Runtime, sender: Sender) -> None:
+    stop = sender.stop = stop_on_signals()
     applier = start_applier(sender.new_uow, stop)
     log.info(
         "sender_started",
         rate_limit=settings.send_rate_per_second or None,
         concurrency=settings.send_concurrency,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
     )
     while not stop.is_set():
         try:

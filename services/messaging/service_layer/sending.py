@@ -8,7 +8,7 @@ provider whether it arrived before anything is sent again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,10 +44,11 @@ def claim(
     limit: int,
     default_window: SendingWindow = ALWAYS,
     at: datetime | None = None,
+    sender_id: uuid.UUID | None = None,
 ) -> list[SendJob]:
-    """Record an attempt for each due message. Bulk texts outside their trial's sending
-    window are put off until it opens; replies and acknowledgements go at any hour, since
-    the patient has just written to us."""
+    """Record an attempt for each due message, as the call of `sender_id` (its lease). Bulk
+    texts outside their trial's sending window are put off until it opens; replies and
+    acknowledgements go at any hour, since the patient has just written to us."""
     at = at or datetime.now(UTC)
     jobs: list[SendJob] = []
     windows: dict[uuid.UUID | None, SendingWindow] = {}
@@ -78,7 +79,7 @@ def claim(
                     validity = max(MIN_VALIDITY, int((closes - at).total_seconds()))
             starting.append(message.id)  # the attempt, as Message.start_attempt records it
             jobs.append(SendJob(message.id, message.to, message.body, validity))
-        uow.messaging.start_attempts(starting, datetime.now(UTC))
+        uow.messaging.start_attempts(starting, datetime.now(UTC), sender_id)
         uow.commit()
     return jobs
 
@@ -87,7 +88,9 @@ def request_for(
     job: SendJob, callback_url: Callable[[uuid.UUID], str], validity_seconds: int
 ) -> SendRequest:
     validity = min(validity_seconds, job.validity_seconds or validity_seconds)
-    return SendRequest(job.to, job.body, callback_url(job.message_id), validity)
+    return SendRequest(
+        job.to, job.body, callback_url(job.message_id), validity, str(job.message_id)
+    )
 
 
 def call_provider(provider: SmsProvider, request: SendRequest) -> Accepted | ProviderError:
@@ -96,6 +99,9 @@ def call_provider(provider: SmsProvider, request: SendRequest) -> Accepted | Pro
         return provider.send(request)
     except ProviderError as error:
         return error
+    except Exception as exc:  # a surprise from a client library: the text may have gone
+        log.exception("provider_call_error", message_id=request.message_id)
+        return ProviderError("unknown", "error", type(exc).__name__)
 
 
 def send(
@@ -150,7 +156,10 @@ def _locked(uow: MessagingUnitOfWork, message_id: uuid.UUID) -> Message | None:
 def _record_failure(uow: MessagingUnitOfWork, message: Message, error: ProviderError) -> None:
     log.warning("send_failed", message_id=str(message.id), code=error.code, outcome=error.outcome)
     if error.outcome == "unknown":
-        return  # left as "sending": reconciliation decides
+        # Left as "sending": reconciliation decides, a full SEND_RECONCILE_AFTER from now,
+        # as the provider may still be working on the request we stopped waiting for.
+        message.outcome_unknown_at = datetime.now(UTC)
+        return
     if error.outcome == "retry":
         message.back_to_queue(message.retry_delay())
     else:
@@ -193,20 +202,31 @@ def suppress_number(
         )
 
 
-def reconcile(uow: MessagingUnitOfWork, provider: SmsProvider, stale_after: timedelta) -> int:
-    """Settle attempts whose outcome is unknown: adopt what the provider has, else requeue."""
+def reconcile(
+    uow: MessagingUnitOfWork,
+    provider: SmsProvider,
+    stale_after: timedelta,
+    own_sender: uuid.UUID | None = None,
+    in_flight: Collection[uuid.UUID] = (),
+) -> int:
+    """Settle attempts whose outcome is unknown: adopt what the provider has, else requeue.
+
+    Never an attempt whose call may still be running: not one of a sender with a live
+    lease (unless it is `own_sender`, whose running calls are `in_flight`), and not within
+    `stale_after` of a call that ended without an outcome."""
     cutoff = datetime.now(UTC) - stale_after
     with uow:
         stale = [
             (m.id, m.to, m.body, m.attempt_started_at or cutoff)
-            for m in uow.messaging.stale_attempts(cutoff)
+            for m in uow.messaging.stale_attempts(cutoff, own_sender)
+            if m.id not in in_flight
         ]
     settled = 0
     for message_id, to, body, started in stale:
         try:
             sid = provider.find_sent(to, body, since=started - timedelta(minutes=1))
         except ProviderError:
-            continue  # provider unreachable: try again next round, never resend blind
+            break  # provider unreachable: try again next round, never resend blind
         with uow:
             message = _locked(uow, message_id)
             if message is None or message.status != "sending":

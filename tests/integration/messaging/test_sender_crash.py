@@ -56,7 +56,9 @@ def env_for(database_url: str, twilio_url: str, broker_url: str, namespace: str)
         # Nobody listens here: the fake's status callbacks fail fast, as when we are down.
         "MESSAGING_PUBLIC_BASE_URL": f"http://127.0.0.1:{free_port()}",
         "SEND_WINDOW": "always",
-        "SEND_RECONCILE_AFTER": "2",
+        "SEND_RECONCILE_AFTER": "4",
+        "SEND_CONNECT_TIMEOUT": "1",
+        "SEND_READ_TIMEOUT": "1",
         "SEND_CONCURRENCY": "8",
         "FAKE_TWILIO_ACCOUNT_SID": TWILIO_SID,
         "FAKE_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
