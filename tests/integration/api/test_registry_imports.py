@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from services.registry.adapters.orm import imports as imports_table
 from services.registry.adapters.orm import participants
 from services.registry.domain.identifiers import NOT_REGISTRABLE
-from services.registry.service_layer import practices, trials
+from services.registry.service_layer import invitations, practices
 from shared.auth.principal import Principal
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import ODS_A, ODS_B, World, nhs_number, serial
@@ -311,8 +311,11 @@ def test_an_import_of_a_shared_participant_announces_the_change_and_others_stay_
     finished(staff, upload(staff, as_csv([invited, quiet])))
     [row] = stored(registry_world, invited["nhs"])
     admin = Principal(uuid.uuid4(), "seed", "admin")
-    trials.request_invitations(
-        service.uow(), admin, registry_world.trial_y, ODS_A, [row.id], service.settings.dob_hash_key
+    invitations.request_invitations(
+        service.uow(),
+        admin,
+        invitations.NamedParticipants(registry_world.trial_y, ODS_A, [row.id]),
+        service.settings.dob_hash_key,
     )
 
     finished(
