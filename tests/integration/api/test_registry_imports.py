@@ -288,6 +288,8 @@ def test_a_malformed_file_is_a_clear_problem_and_starts_no_import(
     name: str, staff: FlaskClient, registry_world: World
 ) -> None:
     before = staff.get(f"/practices/{ODS_A}/imports").get_json()
+    folder = registry_world.service.settings.import_dir
+    files_before = set(folder.glob("*.upload"))
     response = upload(staff, (MALFORMED / name).read_bytes())
 
     assert response.status_code == 422, response.get_data(as_text=True)
@@ -296,6 +298,7 @@ def test_a_malformed_file_is_a_clear_problem_and_starts_no_import(
     assert problem["title"] == "Unreadable patient list"
     assert MALFORMED_EXPECTED[name] in problem["detail"]
     assert staff.get(f"/practices/{ODS_A}/imports").get_json() == before
+    assert set(folder.glob("*.upload")) <= files_before, "the refused file was removed"
 
 
 def test_an_unknown_content_type_is_a_415_problem(staff: FlaskClient) -> None:
