@@ -19,7 +19,8 @@ JSON_TYPES = {
     "application/jsonl": "jsonl",
 }
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-# A JSON array is read whole; bigger lists go as CSV or JSON Lines, which stream.
+# A JSON array streams (one patient at a time), but the parser holds each string whole
+# however long it is; CSV and JSON Lines cap each line, so bigger lists go as those.
 MAX_JSON_ARRAY_BYTES = 50 * 1024 * 1024
 
 
