@@ -149,7 +149,7 @@ class RecordingMessaging(FakeMessaging):
         if method == "POST":
             self.posted.append(url)
             if url.endswith("/cancel"):
-                return FakeResponse(200, PREVIEW["batch"] | {"status": "cancelled"})
+                return FakeResponse(200, {"id": BATCH, "status": "cancelled"})
         return super().request(method, url, **kwargs)
 
 
