@@ -493,3 +493,48 @@ def test_only_an_admin_lowers_a_trials_minimum_age_and_the_change_is_kept(
         json={"practice_ods": ods, "participant_ids": [str(teenager)]},
     )
     assert listed.status_code == 202 and listed.get_json()["invited"] == 1
+
+
+def test_a_returned_patient_stays_not_invited_when_consents_opening_event_arrives_late(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    patient = person(registry_world, ods)
+    listed = admin.post(
+        f"/trials/{trial}/invitations",
+        json={"practice_ods": ods, "participant_ids": [str(patient)]},
+    )
+    batch_id = uuid.UUID(listed.get_json()["batch_id"])
+    cancelled = Event(
+        type="messaging.batch.cancelled",
+        producer="messaging",
+        data={
+            "batch_id": batch_id,
+            "trial_id": uuid.UUID(trial),
+            "practice_ods": ods,
+            "participant_ids": [patient],
+        },
+    )
+    HANDLERS["messaging.batch.cancelled"](cancelled, registry_world.service.uow())
+    opening = Event(
+        type="consent.status.changed",
+        producer="consent",
+        data={
+            "participant_id": patient,
+            "trial_id": uuid.UUID(trial),
+            "status": "invited",
+            "previous_status": None,
+            "form_version": None,
+        },
+    )
+
+    HANDLERS["consent.status.changed"](opening, registry_world.service.uow())
+
+    with registry_world.service.runtime.engine.connect() as conn:
+        status = conn.scalar(
+            select(trial_statuses.c.status).where(
+                trial_statuses.c.trial_id == uuid.UUID(trial),
+                trial_statuses.c.participant_id == patient,
+            )
+        )
+    assert status == "not_invited"
