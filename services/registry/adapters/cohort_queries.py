@@ -249,6 +249,16 @@ class CohortQueries:
             yield ids
             after = ids[-1]
 
+    def unshared_among(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Those of `ids` that messaging and consent have not heard of yet."""
+        found: list[uuid.UUID] = []
+        for start in range(0, len(ids), 5000):
+            query = select(p.c.id).where(
+                p.c.id.in_(ids[start : start + 5000]), p.c.shared_at.is_(None)
+            )
+            found += self.session.scalars(query)
+        return found
+
     def mark_shared(self, ids: Sequence[uuid.UUID], at: Any) -> None:
         for start in range(0, len(ids), 5000):
             self.session.execute(

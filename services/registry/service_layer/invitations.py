@@ -161,9 +161,11 @@ def _invite(
     batch = InvitationBatch(trial.id, practice_ods, invited, requested_by=principal.name)
     uow.registry.add_batch(batch)
     uow.cohorts.mark_invited(invited, trial.id, datetime.now(UTC))
-    for start in range(0, len(invited), 1000):
+    # Only those new to messaging and consent are loaded whole, to be announced.
+    unshared = uow.cohorts.unshared_among(invited)
+    for start in range(0, len(unshared), 1000):
         people: list[Participant] = list(
-            uow.registry.participants_in(practice_ods, invited[start : start + 1000])
+            uow.registry.participants_in(practice_ods, unshared[start : start + 1000])
         )
         share(uow, people, dob_key)
     chunks = batch.chunks(CHUNK_SIZE)
