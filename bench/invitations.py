@@ -26,7 +26,7 @@ from services.messaging.adapters.orm import contacts, messages, suppressions
 from services.messaging.bootstrap import build_runtime
 from services.messaging.service_layer import contacts as contact_use_cases
 from services.messaging.service_layer import invitations
-from services.registry.service_layer.cohorts import CHUNK_SIZE
+from services.registry.service_layer.invitations import CHUNK_SIZE
 from shared.runtime import Runtime
 from tests.support.cohort import numbers
 

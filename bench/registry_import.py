@@ -1,6 +1,8 @@
 """Patient list import: CSV into PostgreSQL (parse, validate, store), beside a plain COPY.
 
     python -m bench.registry_import [--rows 100000] [--batch 5000]
+    python -m bench.registry_import --json-mb 50
+
 
 Creates and drops its own database. The baseline is PostgreSQL's own COPY of the same
 file into a table of text columns: no parsing, no checks, no upsert, the fastest a
@@ -8,16 +10,24 @@ database can take these bytes. Ours is the registry's real import: the request's
 structural scan of the file, then the background job's read, validation and batched
 upsert, with every row's errors recorded. Peak memory is the process's maximum resident
 set size, printed beside the same process's size just before the import started.
+
+With --json-mb, no database: a JSON array of about that size is read by the registry's
+streaming reader and, in the same run, by the whole-file json.load it replaced (the
+baseline), each through to the checked records; peak Python allocations (tracemalloc)
+and the process's peak RSS are printed for each, streamed first.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import tempfile
 import time
+import tracemalloc
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -25,10 +35,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench.common import print_table, scratch_database
-from bench.registry_data import HEADER, write_csv
+from bench.registry_data import HEADER, rows, write_csv
 from services.registry.adapters.orm import participants
 from services.registry.bootstrap import build_runtime
 from services.registry.config import RegistrySettings
+from services.registry.domain.patient_list import _json_record, json_records
 from services.registry.service_layer import imports, practices
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
@@ -93,12 +104,83 @@ def our_import(url: str, folder: Path, path: Path, batch: int) -> tuple[float, f
     return scanned - started, finished - started, stored
 
 
+def write_json(path: Path, megabytes: float) -> tuple[int, int]:
+    """A JSON array of synthetic patients of about this size: (patients, bytes)."""
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for row in rows(10_000_000):
+            out.write(("," if count else "") + json.dumps(dict(zip(HEADER, row, strict=True))))
+            count += 1
+            if count % 1000 == 0 and out.tell() >= megabytes * 1e6:
+                break
+        out.write("]")
+    return count, path.stat().st_size
+
+
+def whole_file_records(path: Path) -> Iterator[object]:
+    """The reader before streaming: json.load of the whole array, then each record."""
+    with path.open("rb") as stream:
+        items = json.load(stream)
+    for number, item in enumerate(items, 1):
+        yield _json_record(number, item)
+
+
+def streamed_records(path: Path) -> Iterator[object]:
+    with path.open("rb") as stream:
+        yield from json_records(stream, lines=False)
+
+
+def measure(read: Callable[[Path], Iterator[object]], path: Path) -> tuple[int, float, float]:
+    """(records, seconds, peak MB allocated by Python while reading them all)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    count = sum(1 for _ in read(path))
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return count, seconds, peak
+
+
+def json_memory(megabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "list.json"
+        patients, size = write_json(path, megabytes)
+        rss_start = peak_rss_mb()
+        ours = measure(streamed_records, path)
+        rss_ours = peak_rss_mb()
+        baseline = measure(whole_file_records, path)
+        rss_baseline = peak_rss_mb()
+    assert ours[0] == baseline[0] == patients, (ours[0], baseline[0], patients)
+    print(f"registry JSON reading: {patients:,} patients, {size / 1e6:.1f} MB JSON array")
+    print_table(
+        [
+            (
+                "baseline: json.load of the whole file",
+                f"{baseline[1]:.2f} s under tracemalloc, peak allocated {baseline[2]:.0f} MB",
+            ),
+            (
+                "ours: streamed (ijson)",
+                f"{ours[1]:.2f} s under tracemalloc, peak allocated {ours[2]:.1f} MB",
+            ),
+            ("peak allocated, baseline / ours", f"{baseline[2] / ours[2]:.0f}x"),
+            ("peak RSS before", f"{rss_start:.0f} MB"),
+            ("peak RSS after ours (streamed first)", f"{rss_ours:.0f} MB"),
+            ("peak RSS after the baseline", f"{rss_baseline:.0f} MB"),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=imports.BATCH_SIZE)
+    parser.add_argument("--json-mb", type=float, default=None)
     args = parser.parse_args()
     configure("bench", "WARNING", "json")
+    if args.json_mb is not None:
+        json_memory(args.json_mb)
+        return
     with tempfile.TemporaryDirectory() as tmp, scratch_database("import") as url:
         folder = Path(tmp)
         source = folder / "list.csv"

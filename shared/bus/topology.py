@@ -17,6 +17,7 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
         "consent.status.changed",
         "messaging.participant.opted_out",
         "messaging.participant.opted_in",
+        "messaging.batch.cancelled",
     ),
     "messaging": (
         "registry.participant.registered",
@@ -38,6 +39,7 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
         "registry.token.revoked",
         "messaging.reply.received",
         "messaging.participant.opted_out",
+        "messaging.batch.cancelled",
     ),
 }
 

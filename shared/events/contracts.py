@@ -64,6 +64,18 @@ class InvitationsRequested(Contract):
     participant_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(min=1))
 
 
+class BatchCancelled(Contract):
+    """Staff cancelled a batch: these participants' invitations were never sent, so they
+    are not invited any more. In chunks, like the invitations."""
+
+    batch_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    practice_ods = fields.String(required=True, validate=ODS)
+    participant_ids = fields.List(
+        fields.UUID(), required=True, validate=validate.Length(min=1, max=1000)
+    )
+
+
 class TokenIssued(Contract):
     """An API token's hash (never the token) so every service can check it."""
 
@@ -144,6 +156,7 @@ CONTRACTS: dict[str, Schema] = {
     "registry.token.revoked": TokenRevoked(),
     "messaging.message.status_changed": MessageStatusChanged(),
     "messaging.reply.received": ReplyReceived(),
+    "messaging.batch.cancelled": BatchCancelled(),
     "messaging.participant.opted_out": ParticipantOptedOut(),
     "messaging.participant.opted_in": ParticipantOptedIn(),
     "consent.notification.requested": NotificationRequested(),

@@ -27,6 +27,7 @@ CONSENT_STATUS = {
     "withdrawn": "inactive",
     "expired": "inactive",
     "entered_in_error": "entered-in-error",
+    "not_invited": "draft",  # the invitation was never sent
 }
 SUBJECT_STATUS = {
     "invited": "potential-candidate",
@@ -39,6 +40,7 @@ SUBJECT_STATUS = {
     "expired": "not-registered",
     "withdrawn": "withdrawn",
     "entered_in_error": "ineligible",
+    "not_invited": "candidate",
 }
 _SUBJECT_NAMESPACE = uuid.UUID("6f1d7c1e-8d1e-4c39-9a43-3c1d6d1f7a10")
 

@@ -12,12 +12,16 @@ from shared.errors import InvalidTransition
 INVITED, INTERESTED, DECLINED, OPTED_OUT = "invited", "interested", "declined", "opted_out"
 LINK_SENT, CONSENTED, REFUSED, WITHDRAWN = "link_sent", "consented", "refused", "withdrawn"
 EXPIRED, ENTERED_IN_ERROR = "expired", "entered_in_error"
+# The invitation's batch was cancelled before it was sent: not invited after all, and may
+# be invited again. Appended to the chain like any change; nothing is deleted.
+NOT_INVITED = "not_invited"
 
 # Where each status may go next. STOP is honoured at any point before consent;
 # a coordinator may mark any record entered in error (with a reason).
 NEXT: dict[str | None, frozenset[str]] = {
     None: frozenset({INVITED}),
-    INVITED: frozenset({INTERESTED, DECLINED, OPTED_OUT, EXPIRED}),
+    INVITED: frozenset({INTERESTED, DECLINED, OPTED_OUT, EXPIRED, NOT_INVITED}),
+    NOT_INVITED: frozenset({INVITED}),
     INTERESTED: frozenset({LINK_SENT, DECLINED, OPTED_OUT, EXPIRED}),
     LINK_SENT: frozenset({CONSENTED, REFUSED, OPTED_OUT, EXPIRED}),
     CONSENTED: frozenset({WITHDRAWN}),
@@ -29,6 +33,8 @@ NEXT: dict[str | None, frozenset[str]] = {
     ENTERED_IN_ERROR: frozenset(),
 }
 STATUSES = tuple(s for s in NEXT if s is not None)
+# Records that count as people invited (the equity report's population).
+NOT_COUNTED_AS_INVITED = frozenset({ENTERED_IN_ERROR, NOT_INVITED})
 # Records that never moved past these by the trial's response deadline expire.
 AWAITING = frozenset({INVITED, INTERESTED, LINK_SENT})
 

@@ -30,6 +30,11 @@ def on_invitations_requested(event: Event, uow: ConsentUnitOfWork) -> None:
     )
 
 
+def on_batch_cancelled(event: Event, uow: ConsentUnitOfWork) -> None:
+    data = event.data
+    records.return_uninvited(uow, data["trial_id"], data["participant_ids"])
+
+
 def on_reply_received(event: Event, uow: ConsentUnitOfWork) -> None:
     data = event.data
     records.record_reply(uow, data["participant_id"], data["trial_id"], data["intent"])
@@ -47,5 +52,6 @@ HANDLERS: Mapping[str, Handler] = {
     "registry.invitations.requested": on_invitations_requested,
     "messaging.reply.received": on_reply_received,
     "messaging.participant.opted_out": on_opted_out,
+    "messaging.batch.cancelled": on_batch_cancelled,
     **TOKEN_HANDLERS,
 }

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from services.consent.adapters.repository import RecordFilter
-from services.consent.domain import equity, fhir
+from services.consent.domain import equity, fhir, lifecycle
 from services.consent.domain.audit import AuditEntry, first_broken
 from services.consent.domain.lifecycle import STATUSES, ConsentRecord
 from services.consent.domain.participant import ParticipantBands
@@ -190,7 +190,7 @@ def equity_report(
                 reached=frozenset({"invited"} | {s for s in equity.STAGES[1:] if getattr(row, s)}),
             )
             for row in uow.consent.reached_stages(trial_id)
-            if row.status != "entered_in_error"
+            if row.status not in lifecycle.NOT_COUNTED_AS_INVITED
         ]
     totals, rows = equity.build_report(people)
     return EquityReport(trial_id, totals, rows)

@@ -47,12 +47,52 @@ def record_invitations(
 ) -> None:
     with uow:
         for participant_id in participant_ids:
-            record = uow.consent.record(participant_id, trial_id)
+            record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
             if record is None:
                 record = ConsentRecord(participant_id, trial_id, practice_ods=practice_ods)
                 uow.consent.add(record)
                 _move(uow, record, lifecycle.INVITED, actor="registry", channel="system")
+            elif record.status == lifecycle.NOT_INVITED:
+                # Invited again after a cancelled batch: the same record, its chain goes on.
+                record.practice_ods = practice_ods or record.practice_ods
+                _move(uow, record, lifecycle.INVITED, actor="registry", channel="system")
         uow.commit()
+
+
+class InvitationNotRecordedYet(Exception):
+    """A batch's cancellation arrived before its invitations: retried until they have."""
+
+
+def return_uninvited(
+    uow: ConsentUnitOfWork, trial_id: uuid.UUID, participant_ids: Iterable[uuid.UUID]
+) -> int:
+    """Messaging cancelled a batch before these invitations went out: each `invited` record
+    becomes `not_invited` (an appended audit entry, never a deletion). Idempotent; a
+    record that has moved on (a STOP from another text, say) keeps its status."""
+    returned = 0
+    with uow:
+        for participant_id in participant_ids:
+            record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+            if record is None:
+                raise InvitationNotRecordedYet(
+                    f"no consent record yet for {participant_id} in trial {trial_id}"
+                )
+            if record.status == lifecycle.INVITED:
+                change(
+                    uow,
+                    record,
+                    lifecycle.NOT_INVITED,
+                    actor="messaging",
+                    channel="system",
+                    reason="the batch was cancelled before the invitation was sent",
+                )
+                returned += 1
+            elif record.status != lifecycle.NOT_INVITED:
+                log.info(
+                    "cancelled_invitation_kept", record_id=str(record.id), status=record.status
+                )
+        uow.commit()
+    return returned
 
 
 def record_reply(

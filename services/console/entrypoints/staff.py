@@ -240,9 +240,24 @@ def _batch_page(batch_id: uuid.UUID, **context: Any) -> str:
     return render_template("console/staff/batch.html", preview=preview, report=report, **context)
 
 
+@bp.get("/batches/<uuid:batch_id>/cancel")
+@signed_in
+def confirm_cancel(batch_id: uuid.UUID) -> str:
+    """Cancelling cannot be undone: staff see what it does and confirm it first."""
+    messaging = client("messaging")
+    return render_template(
+        "console/staff/batch_cancel.html",
+        preview=messaging.get(f"/batches/{batch_id}/preview"),
+        report=messaging.get(f"/batches/{batch_id}/report"),
+    )
+
+
 @bp.post("/batches/<uuid:batch_id>/<any(approve, pause, resume, cancel):action>")
 @signed_in
 def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]:
+    if action == "cancel" and request.form.get("confirm") != "yes":
+        # Only the confirmation page's form cancels; anything else is asked first.
+        return redirect(url_for("staff.confirm_cancel", batch_id=batch_id))
     body: dict[str, Any] = {}
     if action == "approve":
         send_at = request.form.get("send_at", "").strip()
@@ -263,7 +278,8 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]
             "approve": "Batch approved",
             "pause": "Batch paused",
             "resume": "Batch resumed",
-            "cancel": "Batch cancelled",
+            "cancel": "Batch cancelled: patients whose invitation was not sent can be "
+            "invited again",
         }[action]
     )
     return redirect(url_for("staff.batch", batch_id=batch_id))

@@ -15,6 +15,7 @@ from services.messaging.domain.model import PRIORITY_BULK, Message, now
 from services.messaging.domain.segments import cost, count_segments
 from services.messaging.domain.trial_settings import TrialSettings
 from services.messaging.service_layer import templates
+from services.messaging.service_layer.cancellation import announce_unsent
 from services.messaging.service_layer.outbound import publish_status, queue_messages
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared import languages
@@ -187,15 +188,22 @@ def resume(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) 
 
 
 def cancel(uow: MessagingUnitOfWork, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:
+    """Texts not yet handed to the provider are cancelled; whoever's invitation was never
+    sent goes back to "not invited" in the registry and consent."""
     with uow:
         batch = _visible(uow, principal, batch_id)
         batch.move("cancel")
+        unsent: list[uuid.UUID] = []
         for status in ("held", "queued"):
             for message in uow.messaging.batch_message_ids(batch.id, status):
                 message.status, message.error = "cancelled", "the batch was cancelled"
                 message.updated_at = datetime.now(UTC)
                 publish_status(uow, message)
+                if message.kind == "invitation":
+                    unsent.append(message.participant_id)
+        returned = announce_unsent(uow, batch, unsent)
         uow.commit()
+        log.info("batch_cancelled", batch_id=str(batch.id), unsent=returned)
         return summary(batch)
 
 

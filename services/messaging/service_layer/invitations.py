@@ -7,6 +7,7 @@ from typing import Any
 from services.messaging.domain.batches import Batch
 from services.messaging.domain.model import PRIORITY_BULK, Message, now
 from services.messaging.service_layer import templates
+from services.messaging.service_layer.cancellation import announce_unsent
 from services.messaging.service_layer.outbound import queue_messages
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
@@ -68,5 +69,8 @@ def queue_invitations(uow: MessagingUnitOfWork, data: dict[str, Any]) -> int:
                 message.status, message.error = "cancelled", "the batch was cancelled"
             new.append(message)
         queue_messages(uow, new)
+        if batch.status == "cancelled":
+            # A chunk that arrives after staff cancelled: none of it will be sent.
+            announce_unsent(uow, batch, data["participant_ids"])
         uow.commit()
     return len(new)

@@ -9,27 +9,28 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
-    and_,
     case,
+    delete,
     exists,
     func,
     insert,
     literal,
-    or_,
     select,
     tuple_,
     update,
 )
 from sqlalchemy.orm import Session
 
-from services.registry.adapters.orm import cohort_members, participants, trial_statuses
-from services.registry.domain.cohorts import (
-    DIMENSIONS,
+from services.registry.adapters.orm import cohort_members, cohorts, participants, trial_statuses
+from services.registry.domain.cohorts import DIMENSIONS, Criteria, age_band_cutoffs
+from services.registry.domain.eligibility import (
+    DEFAULT_MINIMUM_AGE,
     NEVER_AGAIN_STATUSES,
-    Criteria,
-    age_band_cutoffs,
+    NOT_INVITED,
+    REASONS,
+    Candidate,
 )
+from services.registry.domain.identifiers import years_before
 
 p = participants
 
@@ -38,18 +39,11 @@ class CohortQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def conditions(
-        self,
-        criteria: Criteria,
-        trial_id: uuid.UUID,
-        practice_ods: str,
-        today: date,
-        *,
-        invitable: bool = False,
+    def filter_conditions(
+        self, criteria: Criteria, practice_ods: str, today: date
     ) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = [p.c.practice_ods == practice_ods, ~p.c.opted_out]
-        if criteria.textable_only or invitable:
-            conds.append(p.c.textable)
+        """Whom the cohort's filter finds, before the eligibility rule."""
+        conds: list[ColumnElement[bool]] = [p.c.practice_ods == practice_ods]
         earliest, latest = criteria.born_between(today)
         if earliest is not None:
             conds.append(p.c.date_of_birth >= earliest)
@@ -63,14 +57,98 @@ class CohortQueries:
             conds.append(p.c.imd_decile.in_(criteria.imd_deciles))
         if criteria.languages:
             conds.append(p.c.language.in_(criteria.languages))
-        ts = trial_statuses
-        conds.append(
-            ~exists().where(
-                ts.c.participant_id == p.c.id,
-                or_(ts.c.trial_id == trial_id, ts.c.status.in_(NEVER_AGAIN_STATUSES)),
-            )
-        )
         return conds
+
+    def exclusions(
+        self, trial_id: uuid.UUID, minimum_age: int, today: date
+    ) -> dict[str, ColumnElement[bool]]:
+        """domain.eligibility.exclusion in SQL: per reason, in its order, who it leaves out.
+        tests/integration/api/test_registry_cohorts.py holds the two to the same answers."""
+        ts = trial_statuses
+        in_trial = exists().where(
+            ts.c.participant_id == p.c.id, ts.c.trial_id == trial_id, ts.c.status != NOT_INVITED
+        )
+        said_no = exists().where(
+            ts.c.participant_id == p.c.id, ts.c.status.in_(NEVER_AGAIN_STATUSES)
+        )
+        reasons: dict[str, ColumnElement[bool]] = {
+            "already_in_trial": in_trial,
+            "under_age": p.c.date_of_birth > years_before(today, minimum_age),
+            "opted_out": p.c.opted_out,
+            "said_no_elsewhere": said_no,
+            "no_mobile": ~p.c.textable,
+        }
+        assert tuple(reasons) == tuple(REASONS), "one order for the rule and its SQL"
+        return reasons
+
+    def conditions(
+        self,
+        criteria: Criteria,
+        trial_id: uuid.UUID,
+        practice_ods: str,
+        today: date,
+        minimum_age: int = DEFAULT_MINIMUM_AGE,
+        *,
+        invitable: bool = False,
+    ) -> list[ColumnElement[bool]]:
+        """Whom the filter finds and the rule lets through. Without `invitable`, a cohort
+        that is not limited to mobiles keeps those without one (they are counted apart)."""
+        conds = self.filter_conditions(criteria, practice_ods, today)
+        for reason, excluded in self.exclusions(trial_id, minimum_age, today).items():
+            if reason != "no_mobile" or criteria.textable_only or invitable:
+                conds.append(~excluded)
+        return conds
+
+    def left_out(
+        self,
+        criteria: Criteria,
+        trial_id: uuid.UUID,
+        practice_ods: str,
+        today: date,
+        minimum_age: int,
+    ) -> dict[str, int]:
+        """Of those the filter finds, how many the rule leaves out, by first reason."""
+        reason = case(
+            *(
+                (excluded, literal(name))
+                for name, excluded in self.exclusions(trial_id, minimum_age, today).items()
+            ),
+            else_=None,
+        ).label("reason")
+        query = (
+            select(reason, func.count())
+            .where(*self.filter_conditions(criteria, practice_ods, today))
+            .group_by(reason)
+        )
+        found = {name: int(n) for name, n in self.session.execute(query) if name is not None}
+        return {name: found[name] for name in REASONS if found.get(name)}
+
+    def candidates(self, where: Sequence[ColumnElement[bool]]) -> list[Candidate]:
+        """Everyone who meets `where`, with their status in every trial, for the rule."""
+        # An alias, so the exclusions' own subqueries on trial_statuses stay correlated to
+        # the participant rather than to this join.
+        ts = trial_statuses.alias("their_statuses")
+        query = (
+            select(
+                p.c.id, p.c.date_of_birth, p.c.textable, p.c.opted_out, ts.c.trial_id, ts.c.status
+            )
+            .select_from(p.outerjoin(ts, ts.c.participant_id == p.c.id))
+            .where(*where)
+            .order_by(p.c.id)
+        )
+        found: dict[uuid.UUID, tuple[Any, bool, bool, dict[uuid.UUID, str]]] = {}
+        for pid, born, textable, opted_out, trial_id, status in self.session.execute(query):
+            facts = found.setdefault(pid, (born, bool(textable), bool(opted_out), {}))
+            if trial_id is not None:
+                facts[3][trial_id] = status
+        return [Candidate(pid, *facts) for pid, facts in found.items()]
+
+    def candidates_by_id(self, practice_ods: str, ids: Sequence[uuid.UUID]) -> list[Candidate]:
+        out: list[Candidate] = []
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            out += self.candidates([p.c.practice_ods == practice_ods, p.c.id.in_(chunk)])
+        return out
 
     def breakdown_counts(
         self, where: Sequence[ColumnElement[bool]], today: date
@@ -110,24 +188,49 @@ class CohortQueries:
         )
         return [p.c.id.in_(members)]
 
-    def freeze(self, cohort_id: uuid.UUID, where: Sequence[ColumnElement[bool]]) -> int:
-        chosen: Select[Any] = select(literal(cohort_id), p.c.id).where(*where)
-        self.session.execute(
-            insert(cohort_members).from_select(["cohort_id", "participant_id"], chosen)
-        )
-        # Counted, not taken from the rowcount, which the ORM session does not pass on.
-        count = select(func.count()).where(cohort_members.c.cohort_id == cohort_id)
-        return int(self.session.execute(count).scalar_one())
-
-    def mark_invited(self, cohort_id: uuid.UUID, trial_id: uuid.UUID, at: Any) -> None:
-        chosen = select(
-            cohort_members.c.participant_id, literal(trial_id), literal("invited"), literal(at)
-        ).where(cohort_members.c.cohort_id == cohort_id)
-        self.session.execute(
-            insert(trial_statuses).from_select(
-                ["participant_id", "trial_id", "status", "updated_at"], chosen
+    def add_members(self, cohort_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
+        for start in range(0, len(ids), 5000):
+            self.session.execute(
+                insert(cohort_members),
+                [{"cohort_id": cohort_id, "participant_id": i} for i in ids[start : start + 5000]],
             )
-        )
+
+    def mark_invited(self, ids: Sequence[uuid.UUID], trial_id: uuid.UUID, at: Any) -> None:
+        """Invited in the trial; someone whose earlier invitation was never sent (its batch
+        was cancelled) is invited again."""
+        ts = trial_statuses
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            self.session.execute(
+                delete(ts).where(
+                    ts.c.trial_id == trial_id,
+                    ts.c.participant_id.in_(chunk),
+                    ts.c.status == NOT_INVITED,
+                )
+            )
+            self.session.execute(
+                insert(ts),
+                [
+                    {
+                        "participant_id": i,
+                        "trial_id": trial_id,
+                        "status": "invited",
+                        "updated_at": at,
+                    }
+                    for i in chunk
+                ],
+            )
+
+    def forget_members(self, batch_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
+        """A cancelled batch's unsent members leave the cohort that was frozen for it."""
+        chosen = select(cohorts.c.id).where(cohorts.c.batch_id == batch_id)
+        for start in range(0, len(ids), 5000):
+            self.session.execute(
+                delete(cohort_members).where(
+                    cohort_members.c.cohort_id.in_(chosen),
+                    cohort_members.c.participant_id.in_(ids[start : start + 5000]),
+                )
+            )
 
     def member_ids(self, cohort_id: uuid.UUID, chunk: int) -> Iterator[list[uuid.UUID]]:
         """Members in id order, a chunk at a time (keyset pages, never all in memory)."""
@@ -146,11 +249,15 @@ class CohortQueries:
             yield ids
             after = ids[-1]
 
-    def unshared_members(self, cohort_id: uuid.UUID) -> list[uuid.UUID]:
-        query = select(p.c.id).where(
-            and_(*self.member_conditions(cohort_id), p.c.shared_at.is_(None))
-        )
-        return list(self.session.scalars(query))
+    def unshared_among(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Those of `ids` that messaging and consent have not heard of yet."""
+        found: list[uuid.UUID] = []
+        for start in range(0, len(ids), 5000):
+            query = select(p.c.id).where(
+                p.c.id.in_(ids[start : start + 5000]), p.c.shared_at.is_(None)
+            )
+            found += self.session.scalars(query)
+        return found
 
     def mark_shared(self, ids: Sequence[uuid.UUID], at: Any) -> None:
         for start in range(0, len(ids), 5000):

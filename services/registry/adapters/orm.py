@@ -24,6 +24,7 @@ from services.registry.domain.model import (
     Participant,
     Practice,
     Trial,
+    TrialSettingChange,
     TrialStatus,
 )
 from shared.db.tables import BigId, new_metadata
@@ -89,6 +90,22 @@ trials = Table(
     Column("response_deadline_days", Integer),
     Column("languages", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("minimum_age", Integer, nullable=False, server_default="18"),
+)
+
+# Every change to a trial's settings (the minimum age): who, when, why, from what to what.
+trial_setting_changes = Table(
+    "trial_setting_changes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("trial_id", ForeignKey("trials.id"), nullable=False),
+    Column("setting", String(40), nullable=False),
+    Column("old_value", String(200), nullable=False),
+    Column("new_value", String(200), nullable=False),
+    Column("changed_by", String(200), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_trial_setting_changes_trial_id_changed_at", "trial_id", "changed_at"),
 )
 
 trial_statuses = Table(
@@ -194,6 +211,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Participant, participants)
     mapper_registry.map_imperatively(Trial, trials)
     mapper_registry.map_imperatively(TrialStatus, trial_statuses)
+    mapper_registry.map_imperatively(TrialSettingChange, trial_setting_changes)
     mapper_registry.map_imperatively(ImportJob, imports)
     mapper_registry.map_imperatively(Cohort, cohorts)
     _mapped = True

@@ -18,6 +18,7 @@ from services.registry.adapters.orm import (
     invitation_batches,
     participants,
     practices,
+    trial_setting_changes,
     trial_statuses,
     trials,
 )
@@ -28,6 +29,7 @@ from services.registry.domain.model import (
     Participant,
     Practice,
     Trial,
+    TrialSettingChange,
     TrialStatus,
 )
 
@@ -138,6 +140,13 @@ class RegistryRepository:
 
     def trials(self) -> Sequence[Trial]:
         return self.session.scalars(select(Trial).order_by(trials.c.created_at)).all()
+
+    def add_setting_change(self, change: TrialSettingChange) -> None:
+        self.session.add(change)
+
+    def setting_changes(self, trial_id: uuid.UUID) -> Sequence[TrialSettingChange]:
+        query = select(TrialSettingChange).where(trial_setting_changes.c.trial_id == trial_id)
+        return self.session.scalars(query.order_by(trial_setting_changes.c.changed_at)).all()
 
     def trial_status(self, participant_id: uuid.UUID, trial_id: uuid.UUID) -> TrialStatus | None:
         return self.session.get(TrialStatus, (participant_id, trial_id))

@@ -10,13 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from services.registry.domain import demographics
+from services.registry.domain.eligibility import REASONS
 from services.registry.domain.identifiers import years_before
 from services.registry.domain.model import AGE_BANDS, now
 from shared import languages
 from shared.errors import Conflict, FieldError, InvalidInput
-
-# Someone who said no to any trial, or stopped texts, is not asked again by a new cohort.
-NEVER_AGAIN_STATUSES = ("declined", "opted_out", "withdrawn", "refused")
 
 
 @dataclass(frozen=True)
@@ -123,13 +121,18 @@ class Breakdown:
     by_language: dict[str, int]
     by_age_band: dict[str, int]
     by_sex: dict[str, int]
+    # Of those the filter finds, how many may not be invited, by reason as staff read it.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 DIMENSIONS = ("ethnic_category", "imd_decile", "language", "age_band", "sex", "textable")
 
 
-def summarise(counts: Mapping[str, Mapping[Any, int]]) -> Breakdown:
-    """Counts per value of each dimension in DIMENSIONS (None where nothing is recorded)."""
+def summarise(
+    counts: Mapping[str, Mapping[Any, int]], left_out: Mapping[str, int] | None = None
+) -> Breakdown:
+    """Counts per value of each dimension in DIMENSIONS (None where nothing is recorded),
+    and who was left out by reason (keys of eligibility.REASONS)."""
 
     def relabel(dimension: str, label: Callable[[Any], str]) -> dict[str, int]:
         out: Counter[str] = Counter()
@@ -148,6 +151,7 @@ def summarise(counts: Mapping[str, Mapping[Any, int]]) -> Breakdown:
             sorted(relabel("age_band", str).items(), key=lambda item: _band_order(item[0]))
         ),
         by_sex=_most_first(relabel("sex", lambda s: s or "not recorded")),
+        left_out={REASONS[reason]: n for reason, n in (left_out or {}).items()},
     )
 
 

@@ -144,6 +144,14 @@ def _parse_date(text: str, field: str) -> date:
         raise InvalidInput.for_field(field, _DATE_FORMATS) from exc
 
 
+# One answer for an NHS number this practice may not register, whatever the reason (held
+# by another practice, erased at the patient's request): a different answer per reason
+# would tell any staff token, row by row in a dry run, which NHS numbers exist elsewhere.
+NOT_REGISTRABLE = (
+    "could not be registered at this practice; contact support if this patient moved practice"
+)
+
+
 def erasure_key(key: str, nhs_number: str) -> str:
     """A keyed hash of an erased patient's NHS number: enough to keep them out of later
     imports, not enough to tell who they were."""

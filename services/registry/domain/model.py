@@ -20,6 +20,7 @@ TRIAL_STATUSES = (
     "withdrawn",
     "expired",
     "entered_in_error",
+    "not_invited",  # the batch was cancelled before the invitation went out
 )
 
 
@@ -99,6 +100,22 @@ class Trial:
     languages: list[str] = field(default_factory=lambda: ["en"])
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=now)
+    # Nobody younger is invited; only an admin changes it, and each change is kept.
+    minimum_age: int = 18
+
+
+@dataclass
+class TrialSettingChange:
+    """One change to a trial's setting, kept for audit."""
+
+    trial_id: uuid.UUID
+    setting: str
+    old_value: str
+    new_value: str
+    changed_by: str
+    reason: str
+    changed_at: datetime = field(default_factory=now)
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass

@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
+import ijson
+from ijson.common import ObjectBuilder
+
 from services.registry.domain.patient_columns import (
     Columns,
     FileProblem,
@@ -132,16 +135,73 @@ def json_records(
             yield _json_record(number, item)
         return
     _refuse_binary(stream)
-    try:
-        items = json.load(stream)
-    except (ValueError, RecursionError) as exc:
-        raise FileProblem(f"the body is not JSON: {exc}") from None
-    if isinstance(items, dict) and isinstance(items.get("patients"), list):
-        items = items["patients"]
-    if not isinstance(items, list):
-        raise FileProblem('send a JSON array of patients (or {"patients": [...]})')
-    for number, item in enumerate(items, 1):
+    for number, item in enumerate(_array_items(stream), 1):
         yield _json_record(number, item)
+
+
+_OPENS, _CLOSES = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
+MAX_JSON_DEPTH = 32  # a patient is a flat object; deeper is not a patient list
+
+
+def _array_items(stream: IO[bytes]) -> Iterator[Any]:
+    """The items of a top-level JSON array, or of {"patients": [...]}, one at a time.
+
+    Parsed incrementally (ijson), so memory holds one patient, not the file: a 50 MB array
+    read whole took about eight times its size. A syntax error anywhere raises FileProblem
+    when the parser reaches it (scan() reads the whole file before any import starts).
+    Basic events, without ijson's path prefixes: those grow with the nesting, and a
+    hostile file nested 100,000 deep would otherwise need gigabytes for them.
+    """
+    events = ijson.basic_parse(stream, use_float=True)
+    try:
+        first = next(events, None)
+        if first is None:
+            raise FileProblem("the body is not JSON: it is empty")
+        top = first[0]
+        if top not in _OPENS:
+            raise FileProblem(_NOT_AN_ARRAY)
+        # Where the patients are: depth 1 in an array, depth 2 under "patients" in an object.
+        items_at = 1 if top == "start_array" else 2
+        inside = found = top == "start_array"
+        depth, key = 1, None
+        builder: ObjectBuilder | None = None
+        for event, value in events:
+            if event in _OPENS:
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise FileProblem(f"the JSON is nested more than {MAX_JSON_DEPTH} deep")
+            elif event in _CLOSES:
+                depth -= 1
+            if builder is not None:
+                builder.event(event, value)
+                if depth == items_at:
+                    yield builder.value
+                    builder = None
+            elif inside and depth == items_at + 1 and event in _OPENS:
+                builder = ObjectBuilder()
+                builder.event(event, value)
+            elif inside and depth == items_at and event not in _CLOSES:
+                yield value  # a bare number or string: reported as not an object
+            elif inside and depth < items_at:
+                inside = False
+            elif event == "map_key" and depth == 1:
+                key = value
+            elif event == "start_array" and depth == 2 and key == "patients":
+                inside = found = True
+    except ijson.JSONError as exc:
+        raise FileProblem(f"the body is not JSON: {_first_line(exc)}") from None
+    if not found:
+        raise FileProblem(_NOT_AN_ARRAY)
+
+
+_NOT_AN_ARRAY = 'send a JSON array of patients (or {"patients": [...]})'
+
+
+def _first_line(exc: Exception) -> str:
+    """The parser's reason without the excerpt of the file it quotes (patient data)."""
+    raw = exc.args[0] if exc.args else str(exc)
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return text.strip().splitlines()[0] if text.strip() else "it cannot be parsed"
 
 
 def _json_record(number: int, item: Any) -> tuple[int, dict[str, str], list[RowError]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nhs_number
 
-from services.registry.service_layer import participants, practices, tokens, trials
+from services.registry.service_layer import invitations, participants, practices, tokens, trials
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import ADMIN, Principal
 
@@ -76,8 +76,8 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
         },
     }
     staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
-    requested = trials.request_invitations(
-        uow_factory(), staff, trial.id, PRACTICE[0], ids, dob_key
+    requested = invitations.request_invitations(
+        uow_factory(), staff, invitations.NamedParticipants(trial.id, PRACTICE[0], ids), dob_key
     )
     made["batch_id"] = str(requested.batch_id)
     state.parent.mkdir(parents=True, exist_ok=True)

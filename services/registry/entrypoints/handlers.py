@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.registry.service_layer import statuses
+from services.registry.service_layer import invitations, statuses
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.bus.worker import Handler
 from shared.events import Event
@@ -15,6 +15,11 @@ def on_consent_status_changed(event: Event, uow: RegistryUnitOfWork) -> None:
     statuses.record_trial_status(
         uow, data["participant_id"], data["trial_id"], data["status"], data["previous_status"]
     )
+
+
+def on_batch_cancelled(event: Event, uow: RegistryUnitOfWork) -> None:
+    data = event.data
+    invitations.return_unsent(uow, data["batch_id"], data["trial_id"], data["participant_ids"])
 
 
 def on_opted_out(event: Event, uow: RegistryUnitOfWork) -> None:
@@ -29,4 +34,5 @@ HANDLERS: Mapping[str, Handler] = {
     "consent.status.changed": on_consent_status_changed,
     "messaging.participant.opted_out": on_opted_out,
     "messaging.participant.opted_in": on_opted_in,
+    "messaging.batch.cancelled": on_batch_cancelled,
 }

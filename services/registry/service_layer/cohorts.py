@@ -1,34 +1,21 @@
-"""Cohorts: save an eligibility filter, preview who it finds, and invite them.
+"""Cohorts: save an eligibility filter and preview who it finds, and who it leaves out.
 
-Requesting invitations freezes the membership (cohort_members), marks each member
-invited in the trial, shares new participants with messaging and consent, and sends
-the members to messaging in chunks, all in one transaction.
+Inviting a cohort is service_layer/invitations.py (the same use case as inviting named
+participants); it freezes the membership (cohort_members) in the same transaction.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.registry.domain.cohorts import Breakdown, Cohort, Criteria, summarise
 from services.registry.domain.identifiers import parse_ods_code
-from services.registry.domain.model import InvitationBatch, Participant
-from services.registry.service_layer.sharing import share
+from services.registry.service_layer.invitations import today_at, visible_cohort
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
-from shared.errors import Conflict, InvalidInput, NotFound
-
-CHUNK_SIZE = 500
-
-
-def _today(uow: RegistryUnitOfWork, practice_ods: str) -> date:
-    practice = uow.registry.practice(practice_ods)
-    zone = practice.timezone if practice is not None else "Europe/London"
-    return datetime.now(ZoneInfo(zone)).date()
+from shared.errors import InvalidInput, NotFound
 
 
 def create_cohort(
@@ -53,16 +40,9 @@ def create_cohort(
     return cohort
 
 
-def _visible(uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID) -> Cohort:
-    cohort = uow.registry.cohort(cohort_id)
-    if cohort is None or not principal.may_see_practice(cohort.practice_ods):
-        raise NotFound(f"no cohort {cohort_id}")
-    return cohort
-
-
 def get_cohort(uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID) -> Cohort:
     with uow:
-        return _visible(uow, principal, cohort_id)
+        return visible_cohort(uow, principal, cohort_id)
 
 
 def cohorts_of_trial(
@@ -81,76 +61,16 @@ def cohorts_of_trial(
 
 
 def preview(uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID) -> Breakdown:
-    """Who the filter finds now; once invited, who was invited."""
+    """Who the filter finds now and whom the eligibility rule leaves out, by reason; once
+    invited, who was invited."""
     with uow:
-        cohort = _visible(uow, principal, cohort_id)
-        today = _today(uow, cohort.practice_ods)
+        cohort = visible_cohort(uow, principal, cohort_id)
+        today = today_at(uow, cohort.practice_ods)
         if cohort.frozen_at is not None:
             where = uow.cohorts.member_conditions(cohort.id)
-        else:
-            where = uow.cohorts.conditions(
-                cohort.filter, cohort.trial_id, cohort.practice_ods, today
-            )
-        return summarise(uow.cohorts.breakdown_counts(where, today))
-
-
-@dataclass(frozen=True)
-class CohortInvitation:
-    batch_id: uuid.UUID
-    invited: int
-    chunks: int
-
-
-def request_invitations(
-    uow: RegistryUnitOfWork,
-    principal: Principal,
-    cohort_id: uuid.UUID,
-    dob_key: str,
-    expected_count: int | None = None,
-) -> CohortInvitation:
-    """Freeze and invite. With `expected_count` (what staff saw in the preview), a cohort
-    that has changed since is refused, so nobody is invited whom staff did not see."""
-    with uow:
-        cohort = _visible(uow, principal, cohort_id)
-        today = _today(uow, cohort.practice_ods)
-        where = uow.cohorts.conditions(
-            cohort.filter, cohort.trial_id, cohort.practice_ods, today, invitable=True
-        )
-        size = uow.cohorts.freeze(cohort.id, where)
-        if size == 0:
-            raise InvalidInput.for_field("cohort", "nobody in this cohort can be invited now")
-        if expected_count is not None and size != expected_count:
-            # Nothing is committed: the freeze above rolls back with the unit of work.
-            raise Conflict(
-                f"the cohort now has {size} people who can be texted, not {expected_count}: "
-                "preview it again, then confirm the new figure"
-            )
-        batch_id = uuid.uuid4()
-        cohort.freeze(batch_id, size)
-        now = datetime.now(UTC)
-        uow.cohorts.mark_invited(cohort.id, cohort.trial_id, now)
-        uow.registry.add_batch(
-            InvitationBatch(cohort.trial_id, cohort.practice_ods, [], principal.name, id=batch_id),
-            size=size,
-        )
-        unshared = uow.cohorts.unshared_members(cohort.id)
-        for start in range(0, len(unshared), 1000):
-            people: list[Participant] = list(
-                uow.registry.participants_in(cohort.practice_ods, unshared[start : start + 1000])
-            )
-            share(uow, people, dob_key)
-        chunks = -(-size // CHUNK_SIZE)
-        for index, ids in enumerate(uow.cohorts.member_ids(cohort.id, CHUNK_SIZE)):
-            uow.publish(
-                "registry.invitations.requested",
-                {
-                    "batch_id": batch_id,
-                    "trial_id": cohort.trial_id,
-                    "practice_ods": cohort.practice_ods,
-                    "chunk": index,
-                    "chunks": chunks,
-                    "participant_ids": ids,
-                },
-            )
-        uow.commit()
-    return CohortInvitation(batch_id, size, chunks)
+            return summarise(uow.cohorts.breakdown_counts(where, today))
+        trial = uow.registry.trial(cohort.trial_id)
+        assert trial is not None, "a cohort's trial is never deleted"
+        args = (cohort.filter, trial.id, cohort.practice_ods, today, trial.minimum_age)
+        where = uow.cohorts.conditions(*args)
+        return summarise(uow.cohorts.breakdown_counts(where, today), uow.cohorts.left_out(*args))

@@ -13,7 +13,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from services.registry.domain import imports as jobs
-from services.registry.domain.identifiers import erasure_key, parse_ods_code
+from services.registry.domain.identifiers import NOT_REGISTRABLE, erasure_key, parse_ods_code
 from services.registry.domain.imports import ImportJob
 from services.registry.domain.patient_columns import FileProblem, map_columns
 from services.registry.domain.patient_list import csv_records, csv_rows, json_records
@@ -300,14 +300,17 @@ class _Importer:
             batch, erased = self._without_erased(uow, batch)
             elsewhere = self._store(uow, batch, now)
             lines = {row.nhs_number: row.line for row in batch}
-            errors.extend(
-                RowError(lines[nhs], self.nhs_label, "is registered at another practice")
-                for nhs in elsewhere
-            )
-            errors.extend(
-                RowError(row.line, self.nhs_label, "was erased at the patient's request")
-                for row in erased
-            )
+            # One reason for both, so the report cannot be used to probe other practices;
+            # the real reasons are counted in the log for support.
+            refused = sorted([lines[nhs] for nhs in elsewhere] + [row.line for row in erased])
+            errors.extend(RowError(line, self.nhs_label, NOT_REGISTRABLE) for line in refused)
+            if refused:
+                log.info(
+                    "import_rows_refused",
+                    import_id=str(self.import_id),
+                    registered_elsewhere=len(elsewhere),
+                    erased=len(erased),
+                )
             errors.sort(key=lambda e: e.line)
             stored = self.stored
             stored.elsewhere += len(elsewhere) + len(erased)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NoReturn
 
 from services.registry.adapters.repository import ParticipantFilter
 from services.registry.domain import identifiers
@@ -19,6 +20,9 @@ from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared import languages
 from shared.auth.principal import Principal
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.logs import get_logger
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def register_participant(
         if uow.registry.practice(practice_ods) is None:
             raise InvalidInput.for_field("practice_ods", f"no practice {practice_ods}")
         if uow.registry.erased_among([identifiers.erasure_key(dob_key, nhs_number)]):
-            raise Conflict("this patient was erased at their request and cannot be added again")
+            _refuse(principal, practice_ods, "erased")
         participant = uow.registry.participant_by_nhs_number(nhs_number)
         created = participant is None
         if participant is None:
@@ -66,10 +70,7 @@ def register_participant(
             )
             uow.registry.add(participant)
         elif not principal.may_see_practice(participant.practice_ods):
-            # Say no more than that: which practice holds this patient is not theirs to know.
-            raise Conflict(
-                "this NHS number is registered at another practice; an admin can move it"
-            )
+            _refuse(principal, practice_ods, "registered_elsewhere")
         participant.practice_ods = practice_ods
         participant.given_name = details.given_name.strip()
         participant.family_name = details.family_name.strip()
@@ -93,6 +94,13 @@ def _keep_stop(uow: RegistryUnitOfWork, participant: Participant, mobile: str | 
     opted out too (and the answer says so), until a START from the number lifts it."""
     if mobile and mobile != participant.mobile and uow.registry.mobile_opted_out(mobile):
         participant.opted_out = True
+
+
+def _refuse(principal: Principal, practice_ods: str, reason: str) -> NoReturn:
+    """The caller hears the one neutral answer; the real reason is logged for support,
+    without the NHS number."""
+    log.info("registration_refused", reason=reason, practice_ods=practice_ods, by=principal.name)
+    raise Conflict(identifiers.NOT_REGISTRABLE)
 
 
 def _language(raw: str, field: str = "language") -> str:

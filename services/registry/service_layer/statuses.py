@@ -32,6 +32,11 @@ def record_trial_status(
             uow.registry.add(TrialStatus(participant_id, trial_id, status))
         elif current.status == status:
             return  # already there
+        elif previous_status is None:
+            # Consent opening its record (None -> invited) says nothing the registry did
+            # not know: it marked them invited itself. Arriving late, after a cancelled
+            # batch returned them to not_invited, it must not make them invited again.
+            return
         elif previous_status is not None and current.status != previous_status:
             raise StatusOutOfOrder(
                 f"{previous_status} -> {status} arrived while the status is {current.status}"

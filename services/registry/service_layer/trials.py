@@ -1,20 +1,19 @@
-"""Use cases for trials and for asking messaging to invite participants."""
+"""Use cases for trials: create, read, statuses, and the audited minimum age."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from services.registry.domain.identifiers import parse_ods_code
-from services.registry.domain.model import InvitationBatch, Participant, Trial, TrialStatus
-from services.registry.service_layer.sharing import share
+from services.registry.domain.model import Participant, Trial, TrialSettingChange, TrialStatus
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared import languages
 from shared.auth.principal import Principal
-from shared.errors import Conflict, FieldError, InvalidInput, NotFound
+from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from shared.logs import get_logger
 
-CHUNK_SIZE = 500
+log = get_logger(__name__)
 
 
 def create_trial(
@@ -99,61 +98,51 @@ def visible_trials(uow: RegistryUnitOfWork, principal: Principal) -> Sequence[Tr
     return trials
 
 
-@dataclass(frozen=True)
-class InvitationOutcome:
-    batch_id: uuid.UUID
-    invited: list[uuid.UUID]
-    skipped: dict[str, str]  # participant id -> why
-
-
-def request_invitations(
+def set_minimum_age(
     uow: RegistryUnitOfWork,
     principal: Principal,
     trial_id: uuid.UUID,
-    practice_ods: str,
-    participant_ids: Sequence[uuid.UUID],
-    dob_key: str,
-) -> InvitationOutcome:
-    """Freeze who is invited and send them to messaging in chunks, in one transaction."""
-    practice_ods = parse_ods_code(practice_ods, "practice_ods")
-    principal.require_practice(practice_ods)
-    if not participant_ids:
-        raise InvalidInput.for_field("participant_ids", "name at least one participant")
+    minimum_age: int,
+    reason: str,
+) -> Trial:
+    """Only an admin changes who is old enough to be invited; each change is kept with who
+    made it, when and why (trial_setting_changes)."""
+    if not principal.is_admin:
+        raise Forbidden("only an admin may change a trial's minimum age")
+    if not 0 <= minimum_age <= 120:
+        raise InvalidInput.for_field("minimum_age", "must be from 0 to 120")
+    if not reason.strip():
+        raise InvalidInput.for_field("reason", "say why the minimum age changes")
     with uow:
-        if uow.registry.trial(trial_id) is None:
+        trial = uow.registry.trial(trial_id)
+        if trial is None:
             raise NotFound(f"no trial {trial_id}")
-        found = {p.id: p for p in uow.registry.participants_in(practice_ods, participant_ids)}
-        invited: list[uuid.UUID] = []
-        skipped: dict[str, str] = {}
-        for pid in dict.fromkeys(participant_ids):
-            participant = found.get(pid)
-            if participant is None:
-                skipped[str(pid)] = f"not a participant of practice {practice_ods}"
-            elif not participant.can_be_invited:
-                skipped[str(pid)] = "opted out" if participant.opted_out else "no mobile number"
-            elif uow.registry.trial_status(pid, trial_id) is not None:
-                skipped[str(pid)] = "already invited to this trial"
-            else:
-                invited.append(pid)
-        if not invited:
-            raise InvalidInput.for_field("participant_ids", "nobody here can be invited")
-        batch = InvitationBatch(trial_id, practice_ods, invited, requested_by=principal.name)
-        uow.registry.add_batch(batch)
-        for pid in invited:
-            uow.registry.add(TrialStatus(pid, trial_id, "invited"))
-        share(uow, [found[pid] for pid in invited], dob_key)
-        chunks = batch.chunks(CHUNK_SIZE)
-        for index, chunk in enumerate(chunks):
-            uow.publish(
-                "registry.invitations.requested",
-                {
-                    "batch_id": batch.id,
-                    "trial_id": trial_id,
-                    "practice_ods": practice_ods,
-                    "chunk": index,
-                    "chunks": len(chunks),
-                    "participant_ids": chunk,
-                },
+        if trial.minimum_age != minimum_age:
+            uow.registry.add_setting_change(
+                TrialSettingChange(
+                    trial.id,
+                    "minimum_age",
+                    str(trial.minimum_age),
+                    str(minimum_age),
+                    principal.name,
+                    reason.strip(),
+                )
             )
+            log.info(
+                "trial_minimum_age_changed",
+                trial_id=str(trial.id),
+                old=trial.minimum_age,
+                new=minimum_age,
+                by=principal.name,
+            )
+            trial.minimum_age = minimum_age
         uow.commit()
-    return InvitationOutcome(batch.id, invited, skipped)
+    return trial
+
+
+def setting_changes(
+    uow: RegistryUnitOfWork, principal: Principal, trial_id: uuid.UUID
+) -> Sequence[TrialSettingChange]:
+    get_trial(uow, principal, trial_id)
+    with uow:
+        return uow.registry.setting_changes(trial_id)

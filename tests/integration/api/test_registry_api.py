@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from services.registry.adapters.orm import participants, trial_statuses
+from services.registry.domain.eligibility import REASONS
 from services.registry.service_layer import practices, statuses
 from shared.events.contracts import CONTRACTS
 from shared.http.problems import PROBLEM_JSON
@@ -190,11 +191,11 @@ def test_invitations_skip_whoever_cannot_be_invited_and_say_why(
     outcome = response.get_json()
     assert outcome["invited"] == 1
     assert outcome["skipped"] == {
-        str(opted_out): "opted out",
-        str(landline): "no mobile number",
-        str(no_phone): "no mobile number",
+        str(opted_out): REASONS["opted_out"],
+        str(landline): REASONS["no_mobile"],
+        str(no_phone): REASONS["no_mobile"],
         str(elsewhere): f"not a participant of practice {ODS_A}",
-        str(invited_before): "already invited to this trial",
+        str(invited_before): REASONS["already_in_trial"],
         str(nobody): f"not a participant of practice {ODS_A}",
     }
     requested = [

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from services.registry.adapters.orm import trial_statuses
+from services.registry.domain.eligibility import REASONS
 from services.registry.entrypoints.handlers import HANDLERS
-from services.registry.service_layer import cohorts, practices, statuses
+from services.registry.service_layer import invitations, practices, statuses
 from services.registry.service_layer.participants import ParticipantDetails, register_participant
 from shared.events import Event
 from tests.integration.api.conftest import SEED, World, mobile, nhs_number, serial
@@ -117,13 +122,18 @@ def test_a_preview_counts_and_breaks_down_whoever_meets_the_filter(
         "by_language": {"Bengali": 1, "Urdu": 1},
         "by_age_band": {"50-59": 2},
         "by_sex": {"female": 1, "male": 1},
+        "left_out": {
+            "opted out of texts": 1,
+            "declined, refused, withdrew or opted out in another trial": 1,
+            "no mobile number that can be texted": 1,
+        },
     }
 
 
 def test_requesting_invitations_freezes_the_members_and_sends_them_in_chunks(
     admin: FlaskClient, registry_world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cohorts, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(invitations, "CHUNK_SIZE", 2)
     ods, trial = new_practice(registry_world), new_trial(admin)
     members = {person(registry_world, ods) for _ in range(5)}
     cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
@@ -368,3 +378,163 @@ def test_a_status_change_that_overtakes_the_one_before_it_waits_for_it(
 
     read = admin.get(f"/participants/{pid}").get_json()
     assert [t["status"] for t in read["trials"]] == ["link_sent"]
+
+
+def aged(years: int) -> str:
+    """A date of birth of someone `years` old (a few days past that birthday) today."""
+    return (date.today() - timedelta(days=years * 365 + 10)).isoformat()
+
+
+def people_who_may_not_be_invited(world: World, ods: str, admin: FlaskClient) -> dict[str, Any]:
+    """One adult who may be invited, and one person left out for each reason."""
+    other_trial = new_trial(admin)
+    said_no = {}
+    for status in ("withdrawn", "declined", "refused", "opted_out"):
+        said_no[status] = person(world, ods)
+        consent_says(world, said_no[status], other_trial, status)
+    child = person(world, ods, date_of_birth=aged(17))
+    opted_out = person(world, ods)
+    statuses.record_opt_out(world.service.uow(), opted_out, opted_out=True)
+    return {
+        "adult": person(world, ods),
+        "said_no": said_no,
+        "child": child,
+        "opted_out": opted_out,
+    }
+
+
+def invited_in(world: World, trial: str) -> set[uuid.UUID]:
+    with world.service.runtime.engine.connect() as conn:
+        found = conn.scalars(
+            select(trial_statuses.c.participant_id).where(
+                trial_statuses.c.trial_id == uuid.UUID(trial),
+                trial_statuses.c.status == "invited",
+            )
+        )
+        return set(found)
+
+
+def test_both_entrances_apply_one_rule_and_the_preview_counts_whom_it_leaves_out(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    """A cohort and a list of names invite the same people, and the preview's reasons
+    (counted in SQL) are the rule's reasons (decided in Python) for the same people."""
+    ods = new_practice(registry_world)
+    people = people_who_may_not_be_invited(registry_world, ods, admin)
+    everyone = [people["adult"], *people["said_no"].values(), people["child"], people["opted_out"]]
+
+    by_list, by_cohort = new_trial(admin), new_trial(admin)
+    listed = admin.post(
+        f"/trials/{by_list}/invitations",
+        json={"practice_ods": ods, "participant_ids": [str(i) for i in everyone]},
+    )
+    assert listed.status_code == 202, listed.get_data(as_text=True)
+    skipped = listed.get_json()["skipped"]
+    assert skipped == {
+        **{str(pid): REASONS["said_no_elsewhere"] for pid in people["said_no"].values()},
+        str(people["child"]): REASONS["under_age"],
+        str(people["opted_out"]): REASONS["opted_out"],
+    }
+
+    cohort = admin.post(f"/trials/{by_cohort}/cohorts", json={"practice_ods": ods, "name": "All"})
+    cohort_id = cohort.get_json()["id"]
+    preview = admin.get(f"/cohorts/{cohort_id}/preview").get_json()
+    assert preview["count"] == 1
+    assert preview["left_out"] == dict(Counter(skipped.values()))
+    response = admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 1})
+    assert response.status_code == 202, response.get_data(as_text=True)
+
+    assert invited_in(registry_world, by_list) == {people["adult"]}
+    assert invited_in(registry_world, by_cohort) == {people["adult"]}
+
+
+def test_a_cohort_with_no_age_limits_leaves_children_out_and_says_so(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    adult = person(registry_world, ods)
+    child = person(registry_world, ods, date_of_birth=aged(17))
+    cohort = admin.post(f"/trials/{trial}/cohorts", json={"practice_ods": ods, "name": "All"})
+    cohort_id = cohort.get_json()["id"]
+
+    preview = admin.get(f"/cohorts/{cohort_id}/preview").get_json()
+    assert (preview["count"], preview["left_out"]) == (1, {REASONS["under_age"]: 1})
+    assert (
+        admin.post(f"/cohorts/{cohort_id}/invitations", json={"expected_count": 1}).status_code
+        == 202
+    )
+    assert invited_in(registry_world, trial) == {adult}
+    assert child not in invited_in(registry_world, trial)
+
+
+def test_only_an_admin_lowers_a_trials_minimum_age_and_the_change_is_kept(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    assert admin.get(f"/trials/{trial}").get_json()["minimum_age"] == 18
+    teenager = person(registry_world, ods, date_of_birth=aged(16))
+    staff = client_for(registry_world, "staff_a")
+    body = {"minimum_age": 16, "reason": "ethics approval for 16 and over, ref 24/WM/0001"}
+    assert staff.put(f"/trials/{trial}/minimum-age", json=body).status_code == 403
+    assert admin.put(f"/trials/{trial}/minimum-age", json={"minimum_age": 16}).status_code == 422
+
+    changed = admin.put(f"/trials/{trial}/minimum-age", json=body)
+
+    assert changed.status_code == 200 and changed.get_json()["minimum_age"] == 16
+    [change] = admin.get(f"/trials/{trial}/setting-changes").get_json()
+    assert (change["setting"], change["old_value"], change["new_value"]) == (
+        "minimum_age",
+        "18",
+        "16",
+    )
+    assert change["reason"] == body["reason"] and change["changed_by"]
+    listed = admin.post(
+        f"/trials/{trial}/invitations",
+        json={"practice_ods": ods, "participant_ids": [str(teenager)]},
+    )
+    assert listed.status_code == 202 and listed.get_json()["invited"] == 1
+
+
+def test_a_returned_patient_stays_not_invited_when_consents_opening_event_arrives_late(
+    admin: FlaskClient, registry_world: World
+) -> None:
+    ods, trial = new_practice(registry_world), new_trial(admin)
+    patient = person(registry_world, ods)
+    listed = admin.post(
+        f"/trials/{trial}/invitations",
+        json={"practice_ods": ods, "participant_ids": [str(patient)]},
+    )
+    batch_id = uuid.UUID(listed.get_json()["batch_id"])
+    cancelled = Event(
+        type="messaging.batch.cancelled",
+        producer="messaging",
+        data={
+            "batch_id": batch_id,
+            "trial_id": uuid.UUID(trial),
+            "practice_ods": ods,
+            "participant_ids": [patient],
+        },
+    )
+    HANDLERS["messaging.batch.cancelled"](cancelled, registry_world.service.uow())
+    opening = Event(
+        type="consent.status.changed",
+        producer="consent",
+        data={
+            "participant_id": patient,
+            "trial_id": uuid.UUID(trial),
+            "status": "invited",
+            "previous_status": None,
+            "form_version": None,
+        },
+    )
+
+    HANDLERS["consent.status.changed"](opening, registry_world.service.uow())
+
+    with registry_world.service.runtime.engine.connect() as conn:
+        status = conn.scalar(
+            select(trial_statuses.c.status).where(
+                trial_statuses.c.trial_id == uuid.UUID(trial),
+                trial_statuses.c.participant_id == patient,
+            )
+        )
+    assert status == "not_invited"

@@ -16,7 +16,7 @@ import pytest
 
 from services.consent.entrypoints.handlers import HANDLERS as CONSENT_HANDLERS
 from services.messaging.entrypoints.handlers import HANDLERS as MESSAGING_HANDLERS
-from services.registry.service_layer import cohorts, participants, practices, trials
+from services.registry.service_layer import cohorts, invitations, participants, practices, trials
 from shared.auth.principal import Principal
 from shared.events import Event, decode
 from shared.events.contracts import CONTRACTS
@@ -66,8 +66,11 @@ def invited(registry_service: Service) -> tuple[uuid.UUID, uuid.UUID, str]:
         registry_service.uow(), ADMIN, details, registry_service.settings.dob_hash_key
     )
     cohort = cohorts.create_cohort(registry_service.uow(), ADMIN, trial.id, ods, "All", {})
-    cohorts.request_invitations(
-        registry_service.uow(), ADMIN, cohort.id, registry_service.settings.dob_hash_key
+    invitations.request_invitations(
+        registry_service.uow(),
+        ADMIN,
+        invitations.WholeCohort(cohort.id),
+        registry_service.settings.dob_hash_key,
     )
     return person.id, trial.id, details.nhs_number
 

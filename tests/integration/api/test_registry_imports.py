@@ -18,7 +18,8 @@ from sqlalchemy import func, select, update
 
 from services.registry.adapters.orm import imports as imports_table
 from services.registry.adapters.orm import participants
-from services.registry.service_layer import practices, trials
+from services.registry.domain.identifiers import NOT_REGISTRABLE
+from services.registry.service_layer import invitations, practices
 from shared.auth.principal import Principal
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import ODS_A, ODS_B, World, nhs_number, serial
@@ -194,7 +195,7 @@ def test_a_patient_registered_at_another_practice_is_reported_and_left_there(
 
     assert (job["created"], job["rejected"]) == (1, 1)
     assert report(clients["staff_a"], job) == [
-        {"line": "2", "column": "NHS Number", "reason": "is registered at another practice"}
+        {"line": "2", "column": "NHS Number", "reason": NOT_REGISTRABLE}
     ]
     [kept] = stored(registry_world, row["nhs"])
     assert kept.practice_ods == ODS_B
@@ -287,6 +288,8 @@ def test_a_malformed_file_is_a_clear_problem_and_starts_no_import(
     name: str, staff: FlaskClient, registry_world: World
 ) -> None:
     before = staff.get(f"/practices/{ODS_A}/imports").get_json()
+    folder = registry_world.service.settings.import_dir
+    files_before = set(folder.glob("*.upload"))
     response = upload(staff, (MALFORMED / name).read_bytes())
 
     assert response.status_code == 422, response.get_data(as_text=True)
@@ -295,6 +298,7 @@ def test_a_malformed_file_is_a_clear_problem_and_starts_no_import(
     assert problem["title"] == "Unreadable patient list"
     assert MALFORMED_EXPECTED[name] in problem["detail"]
     assert staff.get(f"/practices/{ODS_A}/imports").get_json() == before
+    assert set(folder.glob("*.upload")) <= files_before, "the refused file was removed"
 
 
 def test_an_unknown_content_type_is_a_415_problem(staff: FlaskClient) -> None:
@@ -310,8 +314,11 @@ def test_an_import_of_a_shared_participant_announces_the_change_and_others_stay_
     finished(staff, upload(staff, as_csv([invited, quiet])))
     [row] = stored(registry_world, invited["nhs"])
     admin = Principal(uuid.uuid4(), "seed", "admin")
-    trials.request_invitations(
-        service.uow(), admin, registry_world.trial_y, ODS_A, [row.id], service.settings.dob_hash_key
+    invitations.request_invitations(
+        service.uow(),
+        admin,
+        invitations.NamedParticipants(registry_world.trial_y, ODS_A, [row.id]),
+        service.settings.dob_hash_key,
     )
 
     finished(
@@ -405,9 +412,7 @@ def test_an_erased_patient_is_not_brought_back_by_the_next_import(
     job = finished(staff, upload(staff, as_csv([kept, erased])))
 
     assert (job["unchanged"], job["created"], job["rejected"]) == (1, 0, 1)
-    assert report(staff, job) == [
-        {"line": "3", "column": "NHS Number", "reason": "was erased at the patient's request"}
-    ]
+    assert report(staff, job) == [{"line": "3", "column": "NHS Number", "reason": NOT_REGISTRABLE}]
     assert stored(registry_world, erased["nhs"]) == []
     body = {
         "practice_ods": ODS_A,
@@ -417,3 +422,39 @@ def test_an_erased_patient_is_not_brought_back_by_the_next_import(
         "date_of_birth": "1970-01-01",
     }
     assert staff.post("/participants", json=body).status_code == 409
+
+
+def test_a_dry_run_tells_nothing_of_other_practices_or_erasures(registry_world: World) -> None:
+    """The error report and the register endpoint give one neutral answer for a patient
+    held by another practice and for one erased at their request: neither is an oracle."""
+    clients = {}
+    for caller in ("staff_a", "staff_b"):
+        client = registry_world.service.client()
+        client.environ_base["HTTP_AUTHORIZATION"] = registry_world.headers(caller)["Authorization"]
+        clients[caller] = client
+    staff_a, staff_b = clients["staff_a"], clients["staff_b"]
+    theirs, erased = a_row(), a_row()
+    finished(staff_b, upload(staff_b, as_csv([theirs]), ods=ODS_B))
+    finished(staff_a, upload(staff_a, as_csv([erased])))
+    [row] = stored(registry_world, erased["nhs"])
+    assert staff_a.delete(f"/participants/{row.id}").status_code == 204
+
+    job = finished(staff_a, upload(staff_a, as_csv([theirs, erased, a_row()]), dry_run=True))
+
+    reasons = [(r["line"], r["reason"]) for r in report(staff_a, job)]
+    assert reasons == [("2", NOT_REGISTRABLE), ("3", NOT_REGISTRABLE)]
+    answers = []
+    for number in (theirs["nhs"], erased["nhs"]):
+        body = {
+            "practice_ods": ODS_A,
+            "nhs_number": number,
+            "given_name": "A",
+            "family_name": "B",
+            "date_of_birth": "1970-01-01",
+        }
+        response = staff_a.post("/participants", json=body)
+        assert response.status_code == 409
+        answers.append(response.get_json()["detail"])
+    assert answers == [NOT_REGISTRABLE, NOT_REGISTRABLE]
+    for text in answers:
+        assert "another practice" not in text and "erased" not in text

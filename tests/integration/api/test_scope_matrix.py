@@ -317,6 +317,19 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         {"staff_a": 200, "staff_b": 200, "coordinator_x": 200, "coordinator_y": 404, "admin": 200},
         lambda w: Call("GET", f"/trials/{w.trial_x}"),
     ),
+    ("registry", "PUT", "/trials/<uuid:trial_id>/minimum-age"): Case(
+        ADMIN,
+        {"admin": 200},
+        # The value it has already: the shared world's trial stays adults only.
+        lambda w: Call(
+            "PUT",
+            f"/trials/{w.trial_x}/minimum-age",
+            json={"minimum_age": 18, "reason": "matrix"},
+        ),
+    ),
+    ("registry", "GET", "/trials/<uuid:trial_id>/setting-changes"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", f"/trials/{w.trial_x}/setting-changes")
+    ),
     ("registry", "GET", "/trials/<uuid:trial_id>/statuses"): Case(
         STAFF_AND_ADMIN,
         staff_of_a(200, 403),

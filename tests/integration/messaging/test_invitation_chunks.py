@@ -12,7 +12,8 @@ from sqlalchemy import select
 from services.messaging.adapters.orm import batches, messages
 from services.messaging.domain.screening import LOOP_LIMIT, STOPPED
 from services.messaging.service_layer import batches as batch_use_cases
-from services.messaging.service_layer import contacts, invitations
+from services.messaging.service_layer import cancellation, contacts, invitations
+from services.messaging.service_layer.cancellation import BATCH_CANCELLED
 from services.messaging.service_layer.invitations import NotYetKnown
 from services.messaging.service_layer.outbound import STATUS_CHANGED
 from services.messaging.service_layer.sending import suppress_number
@@ -204,3 +205,48 @@ def statements_for_a_chunk(runtime: Runtime, size: int) -> int:
 
 def test_a_chunk_costs_the_same_statements_whatever_its_size(runtime: Runtime) -> None:
     assert statements_for_a_chunk(runtime, 2) == statements_for_a_chunk(runtime, 40)
+
+
+def cancellations(runtime: Runtime) -> list[dict[str, Any]]:
+    outbox = runtime.tables.outbox
+    with runtime.engine.connect() as conn:
+        rows = conn.scalars(select(outbox.c.payload).order_by(outbox.c.id))
+        return [e.data for e in map(decode, rows) if e.type == BATCH_CANCELLED]
+
+
+def test_cancelling_names_only_those_whose_invitation_was_never_sent(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cancellation, "CHUNK_SIZE", 2)
+    trial_id, batch_id = a_trial(runtime), uuid.uuid4()
+    people = [a_contact(runtime) for _ in range(4)]
+    sent = a_contact(runtime)
+    a_chunk(runtime, trial_id, [*people, sent], batch_id)
+    admin = Principal(uuid.uuid4(), "test admin", "admin")
+    batch_use_cases.approve(uow(runtime), admin, batch_id, send_at=None, allow_unreviewed=True)
+    with runtime.engine.begin() as conn:  # the sender handed this one to the provider
+        conn.execute(
+            messages.update().where(messages.c.participant_id == sent).values(status="accepted")
+        )
+
+    batch_use_cases.cancel(uow(runtime), STAFF, batch_id)
+
+    announced = cancellations(runtime)
+    assert [len(e["participant_ids"]) for e in announced] == [2, 2]  # in chunks
+    assert {pid for e in announced for pid in e["participant_ids"]} == set(people)
+    assert {(e["batch_id"], e["trial_id"], e["practice_ods"]) for e in announced} == {
+        (batch_id, trial_id, "M85001")
+    }
+
+
+def test_a_chunk_that_arrives_after_the_cancellation_is_announced_as_never_sent(
+    runtime: Runtime,
+) -> None:
+    trial_id, batch_id = a_trial(runtime), uuid.uuid4()
+    first, late = a_contact(runtime), a_contact(runtime)
+    a_chunk(runtime, trial_id, [first], batch_id, index=0, chunks=2)
+    batch_use_cases.cancel(uow(runtime), STAFF, batch_id)
+
+    a_chunk(runtime, trial_id, [late], batch_id, index=1, chunks=2)
+
+    assert [e["participant_ids"] for e in cancellations(runtime)] == [[first], [late]]

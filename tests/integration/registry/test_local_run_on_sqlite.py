@@ -9,7 +9,7 @@ import pytest
 
 from services.registry.bootstrap import build_runtime
 from services.registry.domain.imports import DONE
-from services.registry.service_layer import cohorts, imports, practices, trials
+from services.registry.service_layer import cohorts, imports, invitations, practices, trials
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
 from tests.support import settings
@@ -56,6 +56,8 @@ def test_an_import_then_a_cohort_work_on_sqlite(tmp_path: Path) -> None:
         uow(), ADMIN, trial.id, "M85001", "Urdu speakers", {"languages": ["ur"]}
     )
     assert cohorts.preview(uow(), ADMIN, cohort.id).count == 1
-    invited = cohorts.request_invitations(uow(), ADMIN, cohort.id, settings.DOB_KEY)
-    assert invited.invited == 1
+    invited = invitations.request_invitations(
+        uow(), ADMIN, invitations.WholeCohort(cohort.id), settings.DOB_KEY
+    )
+    assert len(invited.invited) == 1
     runtime.engine.dispose()

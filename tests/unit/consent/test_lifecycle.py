@@ -188,3 +188,26 @@ def test_entered_in_error_is_final() -> None:
     with pytest.raises(InvalidTransition):
         record.move_to(lifecycle.INVITED, actor="c", channel="web")
     assert record.last_seq == 2
+
+
+def test_an_invitation_whose_batch_was_cancelled_is_undone_by_an_entry_and_can_be_redone() -> None:
+    record = ConsentRecord(uuid.uuid4(), uuid.uuid4())
+    entries = [record.move_to(lifecycle.INVITED, actor="registry", channel="system")]
+
+    entries.append(
+        record.move_to(
+            lifecycle.NOT_INVITED, actor="messaging", channel="system", reason="batch cancelled"
+        )
+    )
+    assert record.status == lifecycle.NOT_INVITED
+    assert not record.can_move_to(lifecycle.INTERESTED)  # nobody was asked: no answer fits
+    assert not record.can_move_to(lifecycle.EXPIRED)
+    entries.append(record.move_to(lifecycle.INVITED, actor="registry", channel="system"))
+
+    assert [e.to_status for e in entries] == ["invited", "not_invited", "invited"]
+    assert first_broken(entries, (record.last_seq, record.last_hash)) is None
+
+
+def test_only_an_unanswered_invitation_can_be_undone() -> None:
+    for status in (lifecycle.INTERESTED, lifecycle.DECLINED, lifecycle.CONSENTED):
+        assert lifecycle.NOT_INVITED not in NEXT[status]

@@ -137,3 +137,46 @@ def test_a_refused_approval_shows_the_batch_with_the_reason(client: FlaskClient)
     assert response.status_code == 409
     assert "have not been reviewed" in page
     assert "Invitation batch: draft" in page  # the batch itself, not a bare error page
+
+
+class RecordingMessaging(FakeMessaging):
+    """Also answers a cancellation, and remembers which batch calls were posted."""
+
+    def __init__(self) -> None:
+        self.posted: list[str] = []
+
+    def request(self, method: str, url: str, **kwargs: Any) -> FakeResponse:
+        if method == "POST":
+            self.posted.append(url)
+            if url.endswith("/cancel"):
+                return FakeResponse(200, {"id": BATCH, "status": "cancelled"})
+        return super().request(method, url, **kwargs)
+
+
+def test_cancelling_a_batch_asks_first_and_says_what_happens_to_the_patients(
+    app: Flask, client: FlaskClient
+) -> None:
+    messaging = RecordingMessaging()
+    app.extensions["console.http"] = messaging
+    staff = signed_in_as(client, "staff")
+
+    batch_page = staff.get(f"/practice/batches/{BATCH}").get_data(True)
+    assert f'href="/practice/batches/{BATCH}/cancel"' in batch_page  # a link, not a POST
+    confirm = staff.get(f"/practice/batches/{BATCH}/cancel")
+    page = confirm.get_data(True)
+    assert confirm.status_code == 200
+    assert "Are you sure you want to cancel this batch?" in page
+    assert "2 invitations not yet sent" in page and "not invited" in page
+    assert 'name="confirm" value="yes"' in page
+    assert messaging.posted == []
+
+    unconfirmed = staff.post(f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: "c" * 40})
+    assert unconfirmed.status_code == 302
+    assert unconfirmed.headers["Location"].endswith(f"/practice/batches/{BATCH}/cancel")
+    assert messaging.posted == [], "one click cancels nothing"
+
+    confirmed = staff.post(
+        f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: "c" * 40, "confirm": "yes"}
+    )
+    assert confirmed.status_code == 302
+    assert [url.rsplit("/", 2)[-2:] for url in messaging.posted] == [[BATCH, "cancel"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import phonenumbers
 import pytest
@@ -222,6 +223,79 @@ def test_a_json_array_may_be_wrapped_in_patients_and_numbers_become_text() -> No
     [(line, values, errors)] = list(json_records(io.BytesIO(body), lines=False))
     assert (line, errors) == (1, [])
     assert values == {"nhs_number": "9434765919", "interpreter_needed": "yes"}
+
+
+class CountingStream(io.BytesIO):
+    """Records how far the reader had read when each record was handed out."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.furthest = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.furthest = max(self.furthest, self.tell())
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        n = super().readinto(buffer)
+        self.furthest = max(self.furthest, self.tell())
+        return n
+
+
+def test_a_json_array_is_read_a_patient_at_a_time_not_whole() -> None:
+    patient = b'{"NHS Number": "9434765919", "Surname": "Begum", "Forename": "Amina"}'
+    body = b"[" + b",".join([patient] * 20_000) + b"]"  # about 1.4 MB
+    stream = CountingStream(body)
+
+    found = json_records(stream, lines=False)
+    first = next(found)
+
+    assert first == (
+        1,
+        {"nhs_number": "9434765919", "family_name": "Begum", "given_name": "Amina"},
+        [],
+    )
+    assert stream.furthest < len(body) / 4, "the first patient came before the file was read"
+    assert sum(1 for _ in found) == 19_999  # and item numbers go on as before
+    assert stream.furthest == len(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"", "not JSON"),
+        (b'[{"a": 1},', "not JSON: parse error"),
+        (b'[{"a": 1}] trailing', "not JSON: parse error"),
+        (b'{"others": [{"a": 1}]}', "send a JSON array"),
+        (b'{"patients": 3}', "send a JSON array"),
+        (b"42", "send a JSON array"),
+        (b"[" * 100_000, "nested more than"),
+    ],
+    ids=["empty", "cut-short", "trailing", "no-patients", "patients-not-a-list", "number", "deep"],
+)
+def test_a_json_body_that_is_not_a_list_of_patients_is_a_file_problem(
+    body: bytes, problem: str
+) -> None:
+    with pytest.raises(FileProblem, match=problem):
+        list(json_records(io.BytesIO(body), lines=False))
+
+
+def test_a_json_syntax_error_does_not_quote_the_file_back() -> None:
+    with pytest.raises(FileProblem) as raised:
+        list(json_records(io.BytesIO(b'[{"NHS Number": "9434765919" oops}]'), lines=False))
+    assert "9434765919" not in raised.value.detail
+
+
+def test_items_of_an_array_that_are_not_objects_are_row_errors_with_their_number() -> None:
+    body = b'{"x": [1], "patients": [{"Surname": "B"}, 4, [1], {"Surname": "C"}]}'
+    found = list(json_records(io.BytesIO(body), lines=False))
+    assert [(line, bool(errors)) for line, _, errors in found] == [
+        (1, False),
+        (2, True),
+        (3, True),
+        (4, False),
+    ]
 
 
 # Properties: the fast path for UK numbers agrees with the full phonenumbers parse.

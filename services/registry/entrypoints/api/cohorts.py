@@ -16,7 +16,7 @@ from services.registry.entrypoints.api.schemas import (
     CohortOut,
     CohortQuery,
 )
-from services.registry.service_layer import cohorts
+from services.registry.service_layer import cohorts, invitations
 from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
@@ -67,10 +67,14 @@ def preview(cohort_id: uuid.UUID) -> Any:
 @blp.arguments(CohortInvitationIn)
 @blp.response(202, CohortInvitationOut)
 def invite(body: dict[str, Any], cohort_id: uuid.UUID) -> Any:
-    return cohorts.request_invitations(
+    outcome = invitations.request_invitations(
         unit_of_work(),
         current_principal(),
-        cohort_id,
+        invitations.WholeCohort(cohort_id, body["expected_count"]),
         settings().dob_hash_key,
-        expected_count=body["expected_count"],
     )
+    return {
+        "batch_id": outcome.batch_id,
+        "invited": len(outcome.invited),
+        "chunks": outcome.chunks,
+    }

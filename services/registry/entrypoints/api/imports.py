@@ -73,12 +73,13 @@ def upload(query: dict[str, Any], ods_code: str) -> Any:
     upload_ = uploads.spool(settings().import_dir, settings().import_max_bytes)
     try:
         job = imports.start_import(unit_of_work(), principal, ods_code, upload_, query["dry_run"])
-    except Exception:
+        # From here the job owns the file and removes it when it ends, however it ends.
+        background_jobs().submit(
+            imports.run_import, registry_uow_factory(), job.id, upload_, settings().dob_hash_key
+        )
+    except BaseException:
         upload_.path.unlink(missing_ok=True)
         raise
-    background_jobs().submit(
-        imports.run_import, registry_uow_factory(), job.id, upload_, settings().dob_hash_key
-    )
     return job, 202, {"Location": f"/imports/{job.id}"}
 
 

@@ -67,6 +67,23 @@ class TrialOut(Schema):
     sponsor = fields.String()
     response_deadline_days = fields.Integer(allow_none=True)
     languages = fields.List(fields.String())
+    minimum_age = fields.Integer(
+        metadata={"description": "nobody younger is invited (18 unless an admin changed it)"}
+    )
+
+
+class MinimumAgeIn(Schema):
+    minimum_age = fields.Integer(required=True, validate=validate.Range(min=0, max=120))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class SettingChangeOut(Schema):
+    setting = fields.String()
+    old_value = fields.String()
+    new_value = fields.String()
+    changed_by = fields.String()
+    reason = fields.String()
+    changed_at = UtcDateTime()
 
 
 class ParticipantIn(Schema):
@@ -243,6 +260,14 @@ class BreakdownOut(Schema):
     by_language = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_age_band = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_sex = fields.Dict(keys=fields.String(), values=fields.Integer())
+    left_out = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": "of those the filter finds, how many cannot be invited, by reason "
+            "(under the trial's minimum age, opted out, said no in another trial, no mobile...)"
+        },
+    )
 
 
 class CohortInvitationIn(Schema):

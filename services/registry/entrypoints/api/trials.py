@@ -10,12 +10,14 @@ from flask_smorest import Blueprint
 from services.registry.entrypoints.api.schemas import (
     InvitationRequestIn,
     InvitationRequestOut,
+    MinimumAgeIn,
+    SettingChangeOut,
     StatusQuery,
     TrialIn,
     TrialOut,
     TrialStatusPage,
 )
-from services.registry.service_layer import trials
+from services.registry.service_layer import invitations, trials
 from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
@@ -49,6 +51,24 @@ def list_() -> Any:
 @blp.response(200, TrialOut)
 def read(trial_id: uuid.UUID) -> Any:
     return trials.get_trial(unit_of_work(), current_principal(), trial_id)
+
+
+@blp.put("/<uuid:trial_id>/minimum-age")
+@require("admin")
+@blp.arguments(MinimumAgeIn)
+@blp.response(200, TrialOut)
+def set_minimum_age(body: dict[str, Any], trial_id: uuid.UUID) -> Any:
+    """Who is old enough to be invited; each change is kept with who, when and why."""
+    return trials.set_minimum_age(
+        unit_of_work(), current_principal(), trial_id, body["minimum_age"], body["reason"]
+    )
+
+
+@blp.get("/<uuid:trial_id>/setting-changes")
+@require("admin")
+@blp.response(200, SettingChangeOut(many=True))
+def setting_changes(trial_id: uuid.UUID) -> Any:
+    return trials.setting_changes(unit_of_work(), current_principal(), trial_id)
 
 
 @blp.get("/<uuid:trial_id>/statuses")
@@ -87,12 +107,10 @@ def statuses(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
 @blp.arguments(InvitationRequestIn)
 @blp.response(202, InvitationRequestOut)
 def request_invitations(body: dict[str, Any], trial_id: uuid.UUID) -> Any:
-    outcome = trials.request_invitations(
+    outcome = invitations.request_invitations(
         unit_of_work(),
         current_principal(),
-        trial_id,
-        body["practice_ods"],
-        body["participant_ids"],
+        invitations.NamedParticipants(trial_id, body["practice_ods"], body["participant_ids"]),
         settings().dob_hash_key,
     )
     return {

@@ -19,14 +19,25 @@ JSON_TYPES = {
     "application/jsonl": "jsonl",
 }
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-# A JSON array is read whole; bigger lists go as CSV or JSON Lines, which stream.
+# A JSON array streams (one patient at a time), but the parser holds each string whole
+# however long it is; CSV and JSON Lines cap each line, so bigger lists go as those.
 MAX_JSON_ARRAY_BYTES = 50 * 1024 * 1024
 
 
 def spool(folder: Path, max_bytes: int) -> Upload:
+    """The body on disk; on any failure (too big, the client gone, a refused type) the
+    part already written is removed, so that failed uploads cannot fill the disk."""
     request.max_content_length = max_bytes
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4()}.upload"
+    try:
+        return _write(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _write(path: Path) -> Upload:
     mimetype = request.mimetype
     filename: str | None = None
     if mimetype == "multipart/form-data":
@@ -46,7 +57,6 @@ def spool(folder: Path, max_bytes: int) -> Upload:
             "or a multipart form with a 'file' field"
         )
     if fmt == "json" and path.stat().st_size > MAX_JSON_ARRAY_BYTES:
-        path.unlink()
         raise RequestEntityTooLarge(
             "a JSON array is limited to 50 MB; send bigger lists as CSV or JSON Lines"
         )
