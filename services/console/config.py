@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from environs import Env
 from marshmallow.validate import Length, Range
 
-from shared.config import default_sqlite_url, sealed
+from shared.config import default_sqlite_url, optional_secret, sealed
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ConsoleSettings:
     database_url: str = "sqlite://"
     session_idle_minutes: int = 30
     sign_in_per_minute: int = 10
+    metrics_token: str | None = None  # the bearer token Prometheus sends for /metrics
 
 
 def load_settings() -> ConsoleSettings:
@@ -45,6 +46,7 @@ def load_settings() -> ConsoleSettings:
             "CONSOLE_SESSION_IDLE_MINUTES", 30, validate=Range(min=5, max=24 * 60)
         ),
         sign_in_per_minute=env.int("CONSOLE_SIGN_IN_PER_MINUTE", 10, validate=Range(min=1)),
+        metrics_token=env.str("METRICS_TOKEN", None, validate=optional_secret) or None,
     )
     sealed(env)
     return settings
