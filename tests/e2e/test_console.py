@@ -235,7 +235,7 @@ def test_pages_answer_promptly_while_the_browser_keeps_connections_idle(
     )
     assert len(paths) >= 2
     blocked: list[str] = []
-    times: list[float] = []
+    times: list[tuple[str, float]] = []
     for path in [*paths, *paths]:
         idle = [socket.create_connection((host, port)) for _ in range(6)]
         context = browser.new_context()
@@ -247,7 +247,7 @@ def test_pages_answer_promptly_while_the_browser_keeps_connections_idle(
             )
             started = time.perf_counter()
             tab.goto(f"{console}{path}", wait_until="load")
-            times.append(time.perf_counter() - started)
+            times.append((path, round(time.perf_counter() - started, 2)))
             assert "/sign-in" not in tab.url
             # The layout's inline script ran under the CSP (its nonce), and so did initAll.
             assert tab.evaluate("document.body.classList.contains('js-enabled')")
@@ -255,5 +255,7 @@ def test_pages_answer_promptly_while_the_browser_keeps_connections_idle(
             context.close()
             for sock in idle:
                 sock.close()
-    assert max(times) < 2.5, times
-    assert blocked == []
+    # A stall is 5 s or more (gunicorn's wait for a new connection's first bytes); a page on
+    # this shared machine may take a few seconds under load without stalling.
+    assert max(seconds for _, seconds in times) < 4.5, times
+    assert sorted(set(blocked)) == []
