@@ -41,7 +41,9 @@ def _in_session() -> bool:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key or "", salt=SALT)
+    if not current_app.secret_key:
+        raise RuntimeError("CSRF tokens need the app's SECRET_KEY")  # never sign with ""
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
 
 
 def _secret() -> str:
