@@ -52,6 +52,7 @@ bench: venv ## Run the benchmarks (see bench/README.md)
 	$(PY) -m bench.sending throughput
 	$(PY) -m bench.sending paced
 	$(PY) -m bench.webhooks
+	$(PY) -m bench.idle_connections
 
 clean: ## Remove local data (var/) and caches
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache test-artifacts

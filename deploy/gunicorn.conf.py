@@ -29,7 +29,9 @@ bind: str = f"0.0.0.0:{_env_int('PORT', 8000)}"
 # Requests mostly wait on PostgreSQL, so a few processes with threads each go further
 # than many processes; capped so each process's connection pool fits the database.
 workers: int = _env_int("WEB_CONCURRENCY", min(2 * _cores() + 1, 8))
-worker_class: str = "gthread"
+# gthread, except that a connection a browser opened and left idle does not hold a thread
+# (it held one for 5 s, stalling the next page of a one-process app: issue 14, item 5).
+worker_class: str = "shared.http.gunicorn_worker.PollingThreadWorker"
 threads: int = _env_int("GUNICORN_THREADS", 4)
 
 # A request slower than this is stuck (every handler is a few queries); kill and replace.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from environs import Env, EnvError
+from marshmallow import ValidationError
 from marshmallow.validate import Range
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ class CommonSettings:
     log_level: str
     log_format: str
     testing: bool = False
+    # A bearer token Prometheus sends to read /metrics (admins' API tokens also may).
+    metrics_token: str | None = None
 
 
 def read_common(service: str, env: Env) -> CommonSettings:
@@ -80,4 +83,12 @@ def read_common(service: str, env: Env) -> CommonSettings:
         bus=bus,
         log_level=env.str("LOG_LEVEL", "INFO").upper(),
         log_format=env.str("LOG_FORMAT", "json"),
+        metrics_token=env.str("METRICS_TOKEN", None, validate=optional_secret) or None,
     )
+
+
+def optional_secret(value: str | None) -> bool:
+    """A secret that may be unset (empty), but not short."""
+    if value and len(value) < 32:
+        raise ValidationError("must be at least 32 characters")
+    return True

@@ -6,13 +6,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from flask import Flask, Response, g, request
+from flask import Flask, g, request
 
+from services.console.adapters.sessions import SessionStore
 from services.console.config import ConsoleSettings, load_settings
 from services.console.domain.navigation import Section, sections_for
 from services.console.entrypoints import admin, coordinator, errors, session, staff
+from services.console.entrypoints.server_session import ServerSessionInterface
 from shared import web
-from shared.http import observability
+from shared.http import observability, security
 from shared.logs import configure
 from shared.web import csrf
 
@@ -31,7 +33,16 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=200 * 1024 * 1024,  # patient lists pass through to the registry
+        CSRF_IN_SESSION=True,
     )
+    # The session (user, API token, CSRF secret) stays on the server; the cookie is an id.
+    store = SessionStore(
+        settings.database_url,
+        lifetime=timedelta(hours=settings.session_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
+    app.extensions["console.sessions"] = store
+    app.session_interface = ServerSessionInterface(store)
     app.extensions["console.settings"] = settings
     app.extensions["console.http"] = requests.Session()
     web.install(app, Path(__file__).parent / "templates")
@@ -54,17 +65,12 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
             ("consent", settings.consent_url),
         )
     }
-    observability.install(app, "console", checks)
-
-    @app.after_request
-    def _headers(response: Response) -> Response:
-        # The pages show patient data: never cached, never framed.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    # No token store here: only the metrics token reads the console's /metrics.
+    observability.install(
+        app, "console", checks, observability.metrics_access(settings.metrics_token)
+    )
+    # The pages show patient data: never cached, never framed, a CSP (shared/http/security).
+    security.install(app)
     return app
 
 

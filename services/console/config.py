@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from environs import Env
 from marshmallow.validate import Length, Range
 
-from shared.config import sealed
+from shared.config import default_sqlite_url, optional_secret, sealed
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class ConsoleSettings:
     log_level: str
     log_format: str
     testing: bool = False
+    # Sessions live on the server (docs/decisions/0018): an in-memory SQLite unless set.
+    database_url: str = "sqlite://"
+    session_idle_minutes: int = 30
+    sign_in_per_minute: int = 10
+    metrics_token: str | None = None  # the bearer token Prometheus sends for /metrics
 
 
 def load_settings() -> ConsoleSettings:
@@ -36,6 +41,12 @@ def load_settings() -> ConsoleSettings:
         api_timeout=env.float("CONSOLE_API_TIMEOUT", 15.0),
         log_level=env.str("LOG_LEVEL", "INFO").upper(),
         log_format=env.str("LOG_FORMAT", "json"),
+        database_url=env.str("CONSOLE_DATABASE_URL", default_sqlite_url("console")),
+        session_idle_minutes=env.int(
+            "CONSOLE_SESSION_IDLE_MINUTES", 30, validate=Range(min=5, max=24 * 60)
+        ),
+        sign_in_per_minute=env.int("CONSOLE_SIGN_IN_PER_MINUTE", 10, validate=Range(min=1)),
+        metrics_token=env.str("METRICS_TOKEN", None, validate=optional_secret) or None,
     )
     sealed(env)
     return settings

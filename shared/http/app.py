@@ -11,7 +11,7 @@ from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared.errors import DomainError
-from shared.http import observability, unavailable, whoami
+from shared.http import observability, security, unavailable, whoami
 from shared.http.auth import BEARER_SCHEME
 from shared.http.problems import (
     PROBLEM_JSON,
@@ -95,7 +95,15 @@ def build_app(
         # In tests a real exception shows itself instead of becoming a tidy 500.
         app.register_error_handler(Exception, _unexpected)
     checks = {"database": runtime.check_database, "bus": runtime.check_bus}
-    observability.install(app, settings.service, checks)
+    tokens = app.extensions["trialreach.tokens"]
+
+    def is_admin(token: str) -> bool:
+        principal = tokens.principal_for(token)
+        return principal is not None and principal.is_admin
+
+    access = observability.metrics_access(settings.metrics_token, is_admin)
+    observability.install(app, settings.service, checks, access)
+    security.install(app)
     return app
 
 

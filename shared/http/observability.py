@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 
@@ -22,6 +23,19 @@ log = get_logger("http")
 CORRELATION_HEADER = "X-Correlation-ID"
 
 Check = Callable[[], None]
+# Whether a bearer token may read /metrics (the metrics token, or an admin's API token).
+MetricsAccess = Callable[[str], bool]
+
+
+def metrics_access(
+    metrics_token: str | None, admin: Callable[[str], bool] | None = None
+) -> MetricsAccess:
+    def allowed(token: str) -> bool:
+        if metrics_token and hmac.compare_digest(token.encode(), metrics_token.encode()):
+            return True
+        return admin is not None and admin(token)
+
+    return allowed
 
 
 class Metrics:
@@ -42,7 +56,9 @@ class Metrics:
         self.service = service
 
 
-def install(app: Flask, service: str, checks: dict[str, Check]) -> Metrics:
+def install(
+    app: Flask, service: str, checks: dict[str, Check], may_read_metrics: MetricsAccess
+) -> Metrics:
     metrics = Metrics(service)
     blueprint = Blueprint("observability", __name__)
 
@@ -65,6 +81,16 @@ def install(app: Flask, service: str, checks: dict[str, Check]) -> Metrics:
 
     @blueprint.get("/metrics")
     def metrics_view() -> Response:
+        # Request counts per endpoint and status say what is used and what fails: not public.
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip() or not may_read_metrics(token.strip()):
+            return problem(
+                401,
+                "Unauthorized",
+                "send the metrics token (METRICS_TOKEN) or an admin's API token as "
+                "'Authorization: Bearer <token>'",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
         return Response(generate_latest(metrics.registry), mimetype=CONTENT_TYPE_LATEST)
 
     app.register_blueprint(blueprint)

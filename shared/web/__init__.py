@@ -13,6 +13,7 @@ from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared import languages
+from shared.http.security import csp_nonce
 from shared.web import csrf
 
 HERE = Path(__file__).parent
@@ -35,6 +36,7 @@ def install(app: Flask, templates: Path | None = None) -> None:
     app.jinja_env.globals.update(
         csrf_token=csrf.token,
         csrf_field=csrf.FIELD,
+        csp_nonce=csp_nonce,
         is_rtl=languages.is_rtl,
         languages=languages.LANGUAGES,
     )

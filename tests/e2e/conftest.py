@@ -108,6 +108,8 @@ def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[
         "FAKE_TWILIO_STATUS_DELAY": "0.05",
         "CONSOLE_SECRET_KEY": uuid.uuid4().hex * 2,
         "CONSOLE_SECURE_COOKIES": "false",
+        # Every test signs in from 127.0.0.1; the limit itself has its own tests.
+        "CONSOLE_SIGN_IN_PER_MINUTE": "10000",
         "REGISTRY_URL": urls["registry"],
         "MESSAGING_URL": urls["messaging"],
         "CONSENT_URL": urls["consent"],

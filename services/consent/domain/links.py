@@ -56,9 +56,16 @@ class ConsentLink:
     ) -> bool:
         """True when the date matches and the link is not locked; failures count."""
         now = now or _now()
+        if self.locked_until is not None and not self.is_locked(now):
+            self.locked_until = None  # the lockout is over: a fresh count
+            self.dob_failures = 0
+        # The same work whether locked or not (a comparison, a count written back), so
+        # the answer's timing does not tell a locked link from a live one (issue 14, 18).
+        matches = expected_hash is not None and hmac.compare_digest(given_hash, expected_hash)
         if self.is_locked(now):
+            self.dob_failures += 1  # tries during the lockout: counted, never accepted
             return False
-        if expected_hash is not None and hmac.compare_digest(given_hash, expected_hash):
+        if matches:
             self.dob_failures = 0
             return True
         self.dob_failures += 1

@@ -29,7 +29,13 @@ cli = service_cli("registry", load_settings, build_runtime)
 @click.option("--role", required=True, type=click.Choice(["staff", "coordinator", "admin"]))
 @click.option("--practice", "practices_", multiple=True, help="ODS code (staff); repeatable.")
 @click.option("--trial", "trials", multiple=True, type=click.UUID, help="Trial id; repeatable.")
-@click.option("--valid-days", default=365, show_default=True, type=int)
+@click.option(
+    "--valid-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(1, tokens.MAX_VALID_DAYS),
+    help=f"Days until it expires, 1 to {tokens.MAX_VALID_DAYS}; every token expires.",
+)
 def create_token(
     name: str,
     role: str,

@@ -13,6 +13,8 @@ from shared.auth.principal import ROLE_NAMES, hash_token, new_token
 from shared.auth.store import list_tokens, revoke_token, save_token
 from shared.errors import InvalidInput, NotFound
 
+MAX_VALID_DAYS = 730
+
 
 def issue_token(
     uow: RegistryUnitOfWork,
@@ -20,11 +22,16 @@ def issue_token(
     role: str,
     practices: Sequence[str] = (),
     trials: Sequence[uuid.UUID] = (),
-    valid_days: int | None = 365,
+    valid_days: int = 365,
 ) -> tuple[uuid.UUID, str]:
     """Returns (token id, token). The token is shown once and never stored."""
     if role not in ROLE_NAMES:
         raise InvalidInput.for_field("role", f"must be one of {', '.join(ROLE_NAMES)}")
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        # Every token ends: 0 once meant "never expires".
+        raise InvalidInput.for_field(
+            "valid_days", f"must be a number of days from 1 to {MAX_VALID_DAYS}"
+        )
     token = new_token()
     now = datetime.now(UTC)
     data = {
@@ -35,7 +42,7 @@ def issue_token(
         "practices": [parse_ods_code(p, "practices") for p in practices],
         "trials": list(trials),
         "created_at": now,
-        "expires_at": now + timedelta(days=valid_days) if valid_days else None,
+        "expires_at": now + timedelta(days=valid_days),
     }
     with uow:
         save_token(uow, data)

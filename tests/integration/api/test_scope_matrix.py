@@ -50,7 +50,8 @@ from tests.support import settings
 
 pytestmark = pytest.mark.integration
 
-# Not behind a bearer token by design: probes, metrics, the API's own description,
+# Not behind an API token's role check by design: probes, metrics (their own token, see
+# test_security_headers.py), the API's own description,
 # Twilio's webhooks (signature-checked instead, see test_webhooks.py) and the patient's
 # consent pages (a signed link and a date-of-birth check, see test_consent_page.py).
 UNGUARDED = (

@@ -110,8 +110,14 @@ def signed_in_as(client: FlaskClient, role: str) -> FlaskClient:
             "trials": [],
             "token": "trt_x",
         }
-    client.set_cookie(csrf.COOKIE, "c" * 40)
+        session[csrf.SESSION_KEY] = "c" * 40
     return client
+
+
+def csrf_field(client: FlaskClient) -> str:
+    """The signed form value for the session's CSRF secret set by signed_in_as."""
+    with client.application.test_request_context():
+        return csrf.signed("c" * 40)
 
 
 def test_staff_are_not_offered_a_send_they_may_not_make_and_are_told_who_can(
@@ -131,7 +137,7 @@ def test_admins_may_send_unreviewed_texts_knowingly(client: FlaskClient) -> None
 
 def test_a_refused_approval_shows_the_batch_with_the_reason(client: FlaskClient) -> None:
     response = signed_in_as(client, "staff").post(
-        f"/practice/batches/{BATCH}/approve", data={csrf.FIELD: "c" * 40}
+        f"/practice/batches/{BATCH}/approve", data={csrf.FIELD: csrf_field(client)}
     )
     page = response.get_data(True)
     assert response.status_code == 409

@@ -7,6 +7,8 @@ this link's path, stands for the check. Logs never see the token.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from contextlib import suppress
 from datetime import date
 from pathlib import Path
@@ -204,5 +206,10 @@ def install(app: Any) -> None:
     """Called by the app factory: the pages' blueprint and their templates."""
     from shared import web
 
+    service_settings: ConsentSettings = app.extensions["trialreach.settings"]
+    # Signs the forms' CSRF tokens; derived, so the date-of-birth key signs nothing itself.
+    app.secret_key = hmac.new(
+        service_settings.dob_hash_key.encode(), b"consent-pages-csrf-v1", hashlib.sha256
+    ).hexdigest()
     web.install(app, TEMPLATES)
     app.register_blueprint(bp)

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.registry.service_layer.tokens import MAX_VALID_DAYS
 from shared.auth.principal import ROLE_NAMES
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
@@ -16,7 +17,9 @@ class TokenIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLE_NAMES))
     practices = fields.List(fields.String(validate=ODS), load_default=list)
     trials = fields.List(fields.UUID(), load_default=list)
-    valid_days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=730))
+    valid_days = fields.Integer(
+        load_default=365, validate=validate.Range(min=1, max=MAX_VALID_DAYS)
+    )
 
     @validates_schema
     def scoped(self, data: dict[str, Any], **_: Any) -> None:
