@@ -21,6 +21,7 @@ import marshmallow as ma
 from flask import Flask, Response, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from shared.http.problems import problem
@@ -77,11 +78,14 @@ class SafeParser(FlaskParser):
     def pre_load(
         self, location_data: Mapping[str, Any], *, schema: ma.Schema, req: Any, location: str
     ) -> Mapping[str, Any]:
-        data = location_data
-        if location in ("query", "querystring", "form") and hasattr(data, "to_dict"):
-            data = data.to_dict(flat=False)  # every value of a repeated parameter
         found: dict[str, list[str]] = {}
-        for field, reason in _problems(data):
+        raw = getattr(location_data, "data", location_data)  # webargs wraps a MultiDict
+        if isinstance(raw, MultiDict):  # query or form: every value of each name
+            pairs = raw.items(multi=True)
+            problems = (p for name, value in pairs for p in _problems(value, name))
+        else:
+            problems = _problems(location_data)
+        for field, reason in problems:
             found.setdefault(field, []).append(reason)
         if found:
             raise ma.ValidationError(found)

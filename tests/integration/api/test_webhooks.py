@@ -466,3 +466,12 @@ def test_start_removes_the_suppression(service: Service, patient: Patient) -> No
     assert len(sent) == 2  # the START confirmation and the new invitation
     statuses = {m.kind: m.status for m in messages_to(service, patient.mobile)}
     assert statuses["start_ack"] == "accepted"
+
+
+def test_a_signed_text_from_a_number_longer_than_its_column_is_a_422_naming_it(
+    service: Service,
+) -> None:
+    response = text_from(service, "+44" + "7" * 20, "yes")
+
+    assert response.status_code == 422
+    assert response.get_json(force=True)["errors"][0]["field"] == "From"
