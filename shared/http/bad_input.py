@@ -80,6 +80,7 @@ class SafeParser(FlaskParser):
     ) -> Mapping[str, Any]:
         found: dict[str, list[str]] = {}
         raw = getattr(location_data, "data", location_data)  # webargs wraps a MultiDict
+        problems: Iterator[tuple[str, str]]
         if isinstance(raw, MultiDict):  # query or form: every value of each name
             pairs = raw.items(multi=True)
             problems = (p for name, value in pairs for p in _problems(value, name))
