@@ -106,6 +106,11 @@ RULES: list[Rule] = [
         r"Not a valid (?:aware |naive )?datetime",
         lambda m, n: f"{_cap(n)} must be a date and time, like 2026-03-15T09:30:00+00:00",
     ),
+    _rule(
+        r"Not a valid URL",
+        lambda m, n: f"{_cap(n)} must be a web address, like https://example.org/study",
+    ),
+    _rule(r"Not a valid email address", lambda m, n: f"{_cap(n)} must be an email address"),
     _rule(r"Not a valid list", lambda m, n: f"{_cap(n)} must be a list"),
     _rule(r"Not a valid mapping type", lambda m, n: f"{_cap(n)} must be an object"),
     _rule(r"Invalid input type", lambda m, n: f"{_cap(n)} is the wrong type of value"),

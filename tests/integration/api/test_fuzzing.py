@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.config import SchemathesisConfig
 
 from tests.integration.api.conftest import World
 
@@ -21,6 +22,19 @@ pytestmark = pytest.mark.integration
 
 ROLES = ("staff_a", "coordinator_x", "admin", "no_token")
 EXAMPLES = 6
+# Every check, as schemathesis configures it, with one addition: a request that fits the
+# schema may still break a rule JSON Schema cannot state (an NHS number's check digit, a
+# language or time zone we know, a coordinator token needs a trial, a consent form needs a
+# mandatory item), and that refusal is a 422 naming the field, which is right.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
+            }
+        }
+    }
+)
 
 
 @pytest.mark.parametrize("service", ["registry", "messaging", "consent"])
@@ -28,7 +42,7 @@ def test_no_operation_fails_any_check_for_any_caller(
     service: str, request: pytest.FixtureRequest
 ) -> None:
     world: World = request.getfixturevalue(f"{service}_world")
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", world.service.app)
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", world.service.app, config=CONFIG)
     findings: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
