@@ -137,3 +137,12 @@ def test_a_refused_approval_shows_the_batch_with_the_reason(client: FlaskClient)
     assert response.status_code == 409
     assert "have not been reviewed" in page
     assert "Invitation batch: draft" in page  # the batch itself, not a bare error page
+
+
+def test_a_page_refused_by_the_console_says_so_in_plain_words(client: FlaskClient) -> None:
+    response = signed_in_as(client, "staff").get("/practice/patients?practice=M85002")
+
+    page = response.get_data(True)
+    assert response.status_code == 403
+    assert "Not allowed" in page
+    assert "the requested resource" not in page, "not the framework's default text"
