@@ -8,6 +8,7 @@ Every operation is tried even when one fails, and the test lists each finding.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from tests.integration.api.conftest import World
 pytestmark = pytest.mark.integration
 
 ROLES = ("staff_a", "coordinator_x", "admin", "no_token")
-EXAMPLES = 6
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))  # more for a deeper run by hand
 # Every check, as schemathesis configures it, with one addition: a request that fits the
 # schema may still break a rule JSON Schema cannot state (an NHS number's check digit, a
 # language or time zone we know, a coordinator token needs a trial, a consent form needs a
