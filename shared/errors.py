@@ -43,7 +43,7 @@ class InvalidTransition(Conflict):
 
 
 class Forbidden(DomainError):
-    title = "Forbidden"
+    title = "Not allowed"
 
 
 class Unauthorized(DomainError):

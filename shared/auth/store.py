@@ -88,9 +88,15 @@ def on_token_issued(event: Event, uow: SqlUnitOfWork) -> None:
         uow.commit()
 
 
+class TokenNotYetKnown(Exception):
+    """A revocation overtook its token's issue (a retried event): retried, never skipped,
+    or the token would be stored afterwards as live."""
+
+
 def on_token_revoked(event: Event, uow: SqlUnitOfWork) -> None:
     with uow:
-        revoke_token(uow, event.data["token_id"], event.data["revoked_at"])
+        if not revoke_token(uow, event.data["token_id"], event.data["revoked_at"]):
+            raise TokenNotYetKnown(f"token {event.data['token_id']} not known yet")
         uow.commit()
 
 

@@ -11,7 +11,7 @@ from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from shared.errors import DomainError
-from shared.http import observability, security, unavailable, whoami
+from shared.http import bad_input, observability, security, unavailable, whoami
 from shared.http.auth import BEARER_SCHEME
 from shared.http.problems import (
     PROBLEM_JSON,
@@ -85,6 +85,7 @@ def build_app(
     app.extensions["trialreach.settings"] = service_settings
 
     api = ProblemApi(app)
+    bad_input.install(app, api)
     for blueprint in (whoami.blp, *blueprints):
         api.register_blueprint(blueprint)
     app.extensions["trialreach.api"] = api

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import errors
+from shared.http.messages import HTTP_TITLES, plain
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://trialreach.example/problems/"
@@ -94,11 +95,16 @@ def from_http_exception(error: HTTPException) -> Response:
     field_errors: list[dict[str, str]] = []
     for location, messages in (data.get("messages") or {}).items():
         for item in flatten_messages(messages):
-            field_errors.append({**item, "in": str(location)})
-    detail = data.get("message") or error.description
+            reason = plain(item["field"], item["reason"])
+            field_errors.append({**item, "reason": reason, "in": str(location)})
+    # The framework's own titles and texts ("Forbidden", "You don't have the permission to
+    # access the requested resource...") are replaced by plain words.
+    title, detail = HTTP_TITLES.get(status, (error.name, error.description or ""))
+    detail = data.get("message") or detail
     if field_errors:
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in field_errors[:5])
-    title = error.name if status != 422 else "Invalid input"
+    if status == 422:
+        title = "Invalid input"
     response = problem(
         status, title, detail, field_errors=field_errors, headers=data.get("headers")
     )

@@ -135,4 +135,4 @@ def test_a_coordinator_of_another_trial_cannot_read_the_record(system: System) -
         what="the token to reach consent and be refused",
     )
     assert problem["status"] == 403
-    assert problem["title"] == "Forbidden"
+    assert problem["title"] == "Not allowed"

@@ -17,6 +17,15 @@ from shared.logs import get_logger
 
 log = get_logger(__name__)
 
+
+class RecordNotYetKnown(Exception):
+    """An event about a consent record that has not been created yet (its invitation is late).
+
+    Raised so the bus retries the event; if the invitation never comes it ends in the dead
+    letters where it can be seen (docs/decisions/0002 and 0021), never a silent no-op.
+    """
+
+
 REPLY_STATUS = {
     "yes": lifecycle.INTERESTED,
     "no": lifecycle.DECLINED,
@@ -104,20 +113,33 @@ def record_reply(
         return  # help and unclear replies change nothing here
     with uow:
         record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
-        if record is not None:
-            if record.status == lifecycle.CONSENTED and intent == "stop":
-                outreach.withdraw_record(uow, record, channel="sms")
-            elif _move(uow, record, status, actor="participant", channel="sms") and (
-                status == lifecycle.INTERESTED
-            ):
-                outreach.offer_link(uow, record)
+        if record is None:
+            raise RecordNotYetKnown(f"no consent record yet for {participant_id} in {trial_id}")
+        if record.status == lifecycle.CONSENTED and intent == "stop":
+            outreach.withdraw_record(uow, record, channel="sms")
+        elif _move(uow, record, status, actor="participant", channel="sms") and (
+            status == lifecycle.INTERESTED
+        ):
+            outreach.offer_link(uow, record)
         uow.commit()
 
 
 def record_opt_out(uow: ConsentUnitOfWork, participant_id: uuid.UUID) -> None:
-    """STOP covers every trial: before consent it opts out, after consent it withdraws."""
+    """STOP covers every trial: before consent it opts out, after consent it withdraws.
+
+    Messaging only knows people the registry shared on their first invitation, so a
+    participant with no record yet has an invitation on its way: retry until it lands.
+    An erased participant's opt-out has nothing left to change.
+    """
     with uow:
-        for record in uow.consent.records_of(participant_id):
+        records = uow.consent.records_of(participant_id)
+        if not records:
+            participant = uow.consent.participant(participant_id)
+            if participant is not None and participant.erased:
+                log.info("opt_out_of_erased_participant")
+                return
+            raise RecordNotYetKnown(f"no consent record yet for {participant_id}")
+        for record in records:
             if record.status == lifecycle.CONSENTED:
                 outreach.withdraw_record(uow, record, channel="sms")
             else:

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from services.console.adapters.api_client import ApiProblem
 from shared.errors import DomainError
+from shared.http.messages import HTTP_TITLES
 from shared.http.problems import status_for
 from shared.logs import get_logger
 
@@ -42,7 +43,10 @@ def _from_service(problem: ApiProblem) -> tuple[str, int]:
 
 def _from_console(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
-    return _page(status, error.name, error.description or "", [])
+    title, detail = error.name, error.description or ""
+    if detail == type(error).description:  # the framework's own words: plain ones instead
+        title, detail = HTTP_TITLES.get(status, (title, detail))
+    return _page(status, title, detail, [])
 
 
 def _from_rule(error: DomainError) -> tuple[str, int]:

@@ -187,8 +187,13 @@ def cohort_options() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+def _int(value: str | None) -> int | str | None:
+    """A number as a number; anything else typed is sent as it is, for the API to refuse
+    by name ("forty" was silently dropped, widening the cohort)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
 
 
 @bp.get("/cohorts/<uuid:cohort_id>")

@@ -154,8 +154,9 @@ def approve(
         )
         if unreviewed and not allow_unreviewed:
             reason = (
-                f"the texts in {', '.join(unreviewed)} have not been reviewed; review the "
-                "templates, or an admin may approve with allow_unreviewed"
+                f"Nobody has reviewed the texts in {', '.join(unreviewed)} yet. Ask someone "
+                "other than their author to review those templates, or ask an admin to "
+                "approve the batch with texts nobody has reviewed"
             )
             raise Conflict(reason, [FieldError("allow_unreviewed", reason)])
         batch.move("approve")

@@ -424,3 +424,19 @@ def test_records_that_never_answered_expire_after_the_trials_deadline(
 
     assert waiting.record().status == "expired"
     assert answered.record().status == "declined"
+
+
+def test_a_twenty_digit_year_is_answered_as_any_wrong_date_in_the_patients_language(
+    consent_service: Service,
+) -> None:
+    patient = interested_patient(consent_service, language="ur")
+    client = consent_service.client()
+    link = patient.link()
+
+    response = client.post(
+        link,
+        data={FIELD: csrf(client, link), "lang": "ur", "day": "4", "month": "3", "year": "9" * 20},
+    )
+
+    assert response.status_code == 200
+    assert "ہم آپ کی معلومات کی تصدیق نہیں کر سکے" in response.get_data(as_text=True)

@@ -87,6 +87,8 @@ def test_staff_cannot_send_unreviewed_translations_and_are_told_which_and_why(
     problem = refused.get_json()
     assert problem["errors"][0]["field"] == "allow_unreviewed"
     assert "ur" in problem["errors"][0]["reason"]
+    assert "allow_unreviewed" not in problem["errors"][0]["reason"], "plain words, not a field"
+    assert "ask an admin" in problem["errors"][0]["reason"]
     override = call(
         messaging_world,
         "staff_a",

@@ -290,7 +290,7 @@ def test_a_bad_cursor_is_a_422(admin: FlaskClient) -> None:
     assert response.status_code == 422
     assert response.get_json(force=True)["errors"][0] == {
         "field": "cursor",
-        "reason": "Not a valid UUID.",
+        "reason": "Cursor must be an id like 3f0c8a52-6a4e-4a8e-9b1d-2f6f0e8d1c7a",
         "in": "query",
     }
 

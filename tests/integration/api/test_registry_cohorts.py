@@ -332,7 +332,7 @@ def test_a_sending_window_is_refused_with_where_to_set_it(admin: FlaskClient) ->
     assert other.status_code == 422
     assert other.get_json(force=True)["errors"][0] == {
         "field": "sending_hours",
-        "reason": "Unknown field.",
+        "reason": "Sending hours is not something we accept here: remove it or check its spelling",
         "in": "json",
     }, "any other unknown field is refused as before"
     trials = admin.get("/trials").get_json()

@@ -568,3 +568,12 @@ def test_a_reply_signed_for_the_fallback_url_is_accepted_when_one_is_configured(
     assert refused.status_code == 403
     assert accepted.status_code == 200
     assert [row.intent for row in inbound_rows(service, sid)] == ["no"]
+
+
+def test_a_signed_text_from_a_number_longer_than_its_column_is_a_422_naming_it(
+    service: Service,
+) -> None:
+    response = text_from(service, "+44" + "7" * 20, "yes")
+
+    assert response.status_code == 422
+    assert response.get_json(force=True)["errors"][0]["field"] == "From"

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from services.console import create_app
 from services.console.config import ConsoleSettings
 from shared.web import csrf
+from tests.unit.console.signing_in import csrf_field, signed_in_as
 
 BATCH = "5ca50849-39e3-4c3a-aa95-941186e3a4fc"
 PREVIEW = {
@@ -101,25 +102,6 @@ def app() -> Iterator[Flask]:
     yield app
 
 
-def signed_in_as(client: FlaskClient, role: str) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["user"] = {
-            "name": "Sam",
-            "role": role,
-            "practices": ["M85001"],
-            "trials": [],
-            "token": "trt_x",
-        }
-        session[csrf.SESSION_KEY] = "c" * 40
-    return client
-
-
-def csrf_field(client: FlaskClient) -> str:
-    """The signed form value for the session's CSRF secret set by signed_in_as."""
-    with client.application.test_request_context():
-        return csrf.signed("c" * 40)
-
-
 def test_staff_are_not_offered_a_send_they_may_not_make_and_are_told_who_can(
     client: FlaskClient,
 ) -> None:
@@ -176,13 +158,24 @@ def test_cancelling_a_batch_asks_first_and_says_what_happens_to_the_patients(
     assert 'name="confirm" value="yes"' in page
     assert messaging.posted == []
 
-    unconfirmed = staff.post(f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: "c" * 40})
+    unconfirmed = staff.post(
+        f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: csrf_field(client)}
+    )
     assert unconfirmed.status_code == 302
     assert unconfirmed.headers["Location"].endswith(f"/practice/batches/{BATCH}/cancel")
     assert messaging.posted == [], "one click cancels nothing"
 
     confirmed = staff.post(
-        f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: "c" * 40, "confirm": "yes"}
+        f"/practice/batches/{BATCH}/cancel", data={csrf.FIELD: csrf_field(client), "confirm": "yes"}
     )
     assert confirmed.status_code == 302
     assert [url.rsplit("/", 2)[-2:] for url in messaging.posted] == [[BATCH, "cancel"]]
+
+
+def test_a_page_refused_by_the_console_says_so_in_plain_words(client: FlaskClient) -> None:
+    response = signed_in_as(client, "staff").get("/practice/patients?practice=M85002")
+
+    page = response.get_data(True)
+    assert response.status_code == 403
+    assert "Not allowed" in page
+    assert "the requested resource" not in page, "not the framework's default text"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from services.console import create_app
 from services.console.config import ConsoleSettings
-from shared.web import csrf
+from tests.unit.console.signing_in import signed_in_as
 
 COHORT = "0c0f6e3a-9d4e-4a57-8d0f-2a4b7cb7d001"
 TRIAL = "7a1e0b4c-1f0e-4d7a-9a55-6d2b3c1a9e02"
@@ -79,15 +79,7 @@ def app() -> Iterator[Flask]:
 
 
 def test_the_preview_says_how_many_were_left_out_and_why(client: FlaskClient) -> None:
-    with client.session_transaction() as session:
-        session["user"] = {
-            "name": "Sam",
-            "role": "staff",
-            "practices": ["M85001"],
-            "trials": [],
-            "token": "trt_x",
-        }
-    client.set_cookie(csrf.COOKIE, "c" * 40)
+    signed_in_as(client, "staff")
 
     page = client.get(f"/practice/cohorts/{COHORT}").get_data(True)
 

@@ -16,6 +16,7 @@ from services.console import create_app
 from services.console.config import ConsoleSettings
 from services.console.domain.review_inbox import card, nhs_number, uk_time
 from shared.web import csrf
+from tests.unit.console.signing_in import csrf_field, signed_in_as
 
 OURS, THEIRS = "7d3c8a1e-0b7f-4a43-9c57-1d2f3e4a5b6c", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 REPLY_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
@@ -140,21 +141,8 @@ def app(services: FakeServices) -> Iterator[Flask]:
     yield app
 
 
-def staff(client: FlaskClient) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["user"] = {
-            "name": "Sam",
-            "role": "staff",
-            "practices": ["M85001"],
-            "trials": [],
-            "token": "trt_x",
-        }
-    client.set_cookie(csrf.COOKIE, "c" * 40)
-    return client
-
-
 def test_a_card_shows_the_patient_trial_conversation_and_flags(client: FlaskClient) -> None:
-    page = staff(client).get("/practice/replies").get_data(True)
+    page = signed_in_as(client, "staff").get("/practice/replies").get_data(True)
     assert "Nasreen Akhtar" in page and "401 023 2137" in page
     assert "AF-SCREEN" in page and "Urdu" in page
     assert "Your GP practice is inviting you..." in page and "(this reply)" in page
@@ -168,9 +156,9 @@ def test_a_card_shows_the_patient_trial_conversation_and_flags(client: FlaskClie
 def test_call_back_flags_the_reply_with_the_note(
     client: FlaskClient, services: FakeServices
 ) -> None:
-    response = staff(client).post(
+    response = signed_in_as(client, "staff").post(
         f"/practice/replies/{REPLY_ID}",
-        data={"intent": "callback", "note": "Mornings, in Urdu", csrf.FIELD: "c" * 40},
+        data={"intent": "callback", "note": "Mornings, in Urdu", csrf.FIELD: csrf_field(client)},
     )
     assert response.status_code == 302
     assert services.posts == [
@@ -181,7 +169,7 @@ def test_call_back_flags_the_reply_with_the_note(
 def test_the_filter_asks_messaging_for_call_backs_only(
     client: FlaskClient, services: FakeServices
 ) -> None:
-    page = staff(client).get("/practice/replies?callback=true").get_data(True)
+    page = signed_in_as(client, "staff").get("/practice/replies?callback=true").get_data(True)
     assert services.queries == [{"callback": "true"}]
     assert "Call-back requests only" in page
 
@@ -201,5 +189,5 @@ def test_without_the_patient_a_card_names_nobody() -> None:
 def test_the_patient_page_says_a_stopped_number_is_not_texted_and_what_lifts_it(
     client: FlaskClient,
 ) -> None:
-    page = staff(client).get(f"/practice/patients/{STOPPED['id']}").get_data(True)
+    page = signed_in_as(client, "staff").get(f"/practice/patients/{STOPPED['id']}").get_data(True)
     assert "Opted out." in page and "replied STOP" in page and "START" in page

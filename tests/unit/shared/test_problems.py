@@ -13,11 +13,13 @@ from marshmallow import Schema, fields, validate
 
 from shared import errors
 from shared.http.app import ProblemApi
+from shared.http.messages import plain
 from shared.http.problems import (
     PROBLEM_JSON,
     TYPE_BASE,
     flatten_messages,
     from_domain_error,
+    from_http_exception,
     status_for,
 )
 
@@ -28,7 +30,7 @@ class NoSuchConsentForm(errors.NotFound):
 
 ERRORS: dict[str, tuple[errors.DomainError, int, str]] = {
     "unauthorized": (errors.Unauthorized("send a token"), 401, "Unauthorized"),
-    "forbidden": (errors.Forbidden("not your practice"), 403, "Forbidden"),
+    "forbidden": (errors.Forbidden("not your practice"), 403, "Not allowed"),
     "not_found": (errors.NotFound("no participant 1"), 404, "Not found"),
     "subclass": (NoSuchConsentForm("no form v3"), 404, "No such consent form"),
     "conflict": (errors.Conflict("exists already"), 409, "Conflict"),
@@ -129,11 +131,15 @@ def test_a_bad_body_is_422_with_one_entry_per_field(client: FlaskClient) -> None
     response = client.post("/things", json={"tags": ["ok", "toolong"], "extra": 1})
     body = assert_problem(response, 422, "Invalid input")
     assert sorted(body["errors"], key=lambda e: e["field"]) == [
-        {"field": "extra", "reason": "Unknown field.", "in": "json"},
-        {"field": "name", "reason": "Missing data for required field.", "in": "json"},
-        {"field": "tags.1", "reason": "Longer than maximum length 3.", "in": "json"},
+        {
+            "field": "extra",
+            "reason": "Extra is not something we accept here: remove it or check its spelling",
+            "in": "json",
+        },
+        {"field": "name", "reason": "Enter a name", "in": "json"},
+        {"field": "tags.1", "reason": "Tags must be 3 characters or fewer", "in": "json"},
     ]
-    assert "name: Missing data for required field." in body["detail"]
+    assert "name: Enter a name" in body["detail"]
 
 
 def test_a_good_body_passes(client: FlaskClient) -> None:
@@ -143,18 +149,18 @@ def test_a_good_body_passes(client: FlaskClient) -> None:
 
 
 def test_an_unknown_path_is_a_404_problem(client: FlaskClient) -> None:
-    assert_problem(client.get("/nowhere"), 404, "Not Found")
+    assert_problem(client.get("/nowhere"), 404, "Not found")
 
 
 def test_a_wrong_method_is_a_405_problem_that_says_what_is_allowed(client: FlaskClient) -> None:
     response = client.delete("/things")
-    assert_problem(response, 405, "Method Not Allowed")
+    assert_problem(response, 405, "Method not allowed")
     assert "POST" in response.headers["Allow"]
 
 
 def test_a_body_that_is_not_json_is_a_problem(client: FlaskClient) -> None:
     response = client.post("/things", data="{not json", content_type="application/json")
-    assert_problem(response, 400, "Bad Request")
+    assert_problem(response, 400, "Bad request")
 
 
 @pytest.mark.parametrize(
@@ -194,3 +200,43 @@ def test_flatten_messages_gives_one_entry_per_field_and_reason(
     messages: Any, flat: list[dict[str, str]]
 ) -> None:
     assert flatten_messages(messages) == flat
+
+
+@pytest.mark.parametrize(
+    ("field", "library", "plain_words"),
+    [
+        ("name", "Length must be between 1 and 200.", "Enter a name of 200 characters or fewer"),
+        ("name", "Shorter than minimum length 1.", "Enter a name"),
+        ("name", "Longer than maximum length 200.", "Name must be 200 characters or fewer"),
+        (
+            "intent",
+            "Must be one of: yes, no, stop, help, start.",
+            "Choose yes, no, stop, help or start",
+        ),
+        ("age_min", "Not a valid integer.", "Age min must be a whole number, like 40"),
+        (
+            "age",
+            "Unknown field.",
+            "Age is not something we accept here: remove it or check its spelling",
+        ),
+        (
+            "x",
+            "must be a letter followed by five digits",
+            "must be a letter followed by five digits",
+        ),
+    ],
+)
+def test_library_messages_are_rewritten_in_plain_words(
+    field: str, library: str, plain_words: str
+) -> None:
+    assert plain(field, library) == plain_words
+
+
+def test_the_frameworks_403_text_is_replaced_by_plain_words() -> None:
+    from werkzeug.exceptions import Forbidden
+
+    app = Flask("plain")
+    with app.app_context():
+        body = from_http_exception(Forbidden()).get_json()
+    assert body["title"] == "Not allowed"
+    assert "permission to access the requested resource" not in body["detail"]

@@ -123,7 +123,7 @@ def confirm_identity(token: str) -> BaseResponse:
 def _date(day: str | None, month: str | None, year: str | None) -> date | None:
     try:
         return date(int(year or ""), int(month or ""), int(day or ""))
-    except ValueError:
+    except (ValueError, OverflowError):  # a twenty-digit year overflows, it is not a date
         return None
 
 

@@ -34,8 +34,9 @@ class StatusCallbackForm(TwilioForm):
 
 class InboundForm(TwilioForm):
     MessageSid = fields.String(required=True, validate=validate.Length(min=2, max=64))
-    From = fields.String(required=True, validate=validate.Length(min=3, max=30))
-    To = fields.String(required=True, validate=validate.Length(min=3, max=30))
+    # As long as the columns they go into (an E.164 number is at most 16 characters).
+    From = fields.String(required=True, validate=validate.Length(min=3, max=20))
+    To = fields.String(required=True, validate=validate.Length(min=3, max=20))
     Body = fields.String(load_default="", validate=validate.Length(max=1600))
 
 
