@@ -120,11 +120,17 @@ def field_label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def field_label_in_text(name: str) -> str:
+    """The label inside a sentence ('By IMD quintile', 'By ethnic group')."""
+    label = field_label(name)
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 def field_value(name: str, value: object) -> str:
     """A value under its field's heading, in the form its heading promises."""
     if value is None or value == "":
         return NOT_RECORDED
-    if name == "language":
+    if name == "language" and value != "not known":
         return language_name(str(value))
     if name == "ethnic_category":
         return ethnic_category(str(value))

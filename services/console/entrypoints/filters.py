@@ -14,6 +14,7 @@ FILTERS = {
     "language_name": formats.language_name,
     "ethnic_category": formats.ethnic_category,
     "field_label": formats.field_label,
+    "field_label_in_text": formats.field_label_in_text,
     "field_value": formats.field_value,
     "sending_window": formats.sending_window,
 }

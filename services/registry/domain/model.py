@@ -21,6 +21,10 @@ TRIAL_STATUSES = (
     "expired",
     "entered_in_error",
 )
+# Staff can list who has no status yet (in one trial, or in any).
+NOT_INVITED = "not_invited"
+# What a participant list can be sorted by ("-" first for the reverse).
+PARTICIPANT_ORDERS = ("name", "date_of_birth", "added")
 
 
 def now() -> datetime:

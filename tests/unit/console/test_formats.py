@@ -103,3 +103,9 @@ def test_every_format_is_a_registered_filter() -> None:
         "6 Dec 2026, 14:05 | 2 July 1961 | 999 100 0003 | Urdu"
         " | Asian or Asian British: Pakistani | Practice (ODS code)"
     )
+
+
+def test_labels_read_inside_a_sentence() -> None:
+    assert formats.field_label_in_text("imd_quintile") == "IMD quintile"
+    assert formats.field_label_in_text("ethnic_group") == "ethnic group"
+    assert formats.field_value("language", "not known") == "not known"
