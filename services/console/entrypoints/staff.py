@@ -10,7 +10,16 @@ from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
 from services.console.domain.error_report import RowProblem, first_problems
+from services.console.domain.form_errors import FormErrors
+from services.console.domain.patient_search import (
+    PATIENT_SEARCH_FIELDS,
+    PATIENT_SORTS,
+    PATIENT_STATUSES,
+    PATIENTS_PER_PAGE,
+    patient_search,
+)
 from services.console.entrypoints.downloads import passed_on
+from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, current_user, signed_in
 from shared.ethnicity import ETHNIC_CATEGORIES
 from shared.languages import LANGUAGES
@@ -34,17 +43,46 @@ def chosen_practice() -> str:
 
 @bp.get("/patients")
 @signed_in
-def participants() -> str:
+def participants() -> str | tuple[str, int]:
+    """Search, filter, sort and page through the practice's patients: a GET form, so it works
+    without JavaScript and a search can be bookmarked or shared with a colleague."""
     practice = chosen_practice()
-    page = client("registry").get(
-        "/participants", practice_ods=practice, cursor=request.args.get("cursor"), limit=50
-    )
-    return render_template(
-        "console/staff/participants.html",
-        practice=practice,
-        page=page,
-        trial_names=_trial_names(),
-    )
+    search = patient_search(request.args)
+    trial_names = _trial_names()
+    try:
+        page = client("registry").get(
+            "/participants", practice_ods=practice, limit=PATIENTS_PER_PAGE, **search
+        )
+    except ApiProblem as problem:
+        errors = refused(problem, PATIENT_SEARCH_FIELDS)
+        empty = {"items": [], "total": 0, "next_page": None}
+        context = _patients_context(practice, search, empty, trial_names, errors)
+        return render_template("console/staff/participants.html", **context), problem.status
+    context = _patients_context(practice, search, page, trial_names, None)
+    return render_template("console/staff/participants.html", **context)
+
+
+def _patients_context(
+    practice: str,
+    search: dict[str, Any],
+    page: dict[str, Any],
+    trial_names: dict[str, str],
+    errors: FormErrors | None,
+) -> dict[str, Any]:
+    number = search["page"] if isinstance(search["page"], int) else 1
+    return {
+        "practice": practice,
+        "search": search,
+        "page": page,
+        "first": (number - 1) * PATIENTS_PER_PAGE + 1,
+        "page_number": number,
+        "trial_names": trial_names,
+        "errors": errors,
+        "status_options": PATIENT_STATUSES,
+        "sort_options": PATIENT_SORTS,
+        "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
+        "searching": any(search[k] for k in ("q", "status", "language", "trial_id")),
+    }
 
 
 @bp.get("/patients/<uuid:participant_id>")
