@@ -37,5 +37,7 @@ def place(
         label = labels.get(target) or (
             target.replace("_", " ").capitalize() if target != GENERAL else "The form"
         )
-        placed.summary.append((target, f"{label}: {reason}"))
+        # A message that names its field already reads whole in the summary.
+        message = reason if reason.lower().startswith(label.lower()) else f"{label}: {reason}"
+        placed.summary.append((target, message))
     return placed

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain.cohort_form import COHORT_FIELDS, cohort_body
 from services.console.domain.error_report import RowProblem, first_problems
 from services.console.domain.form_errors import FormErrors
 from services.console.domain.patient_search import (
@@ -113,7 +114,11 @@ def upload() -> Response | tuple[str, int]:
     practice = chosen_practice()
     upload_ = request.files.get("file")
     if upload_ is None or not upload_.filename:
-        problem = ApiProblem(400, "Choose a file", "Select the CSV or JSON file to upload.")
+        problem = ApiProblem(
+            400,
+            "Choose a file",
+            errors=[{"field": "file", "reason": "Select the patient list file (CSV or JSON)"}],
+        )
         jobs = client("registry").get(f"/practices/{practice}/imports")
         page = render_template(
             "console/staff/imports.html", practice=practice, jobs=jobs, problem=problem
@@ -187,37 +192,26 @@ def new_cohort(trial_id: uuid.UUID) -> str:
 @signed_in
 def create_cohort(trial_id: uuid.UUID) -> Response | tuple[str, int]:
     practice = chosen_practice()
-    form = request.form
-    body: dict[str, Any] = {
-        "practice_ods": practice,
-        "name": form.get("name", "").strip(),
-        "criteria": {
-            "age_min": _int(form.get("age_min")),
-            "age_max": _int(form.get("age_max")),
-            "sexes": form.getlist("sexes"),
-            "ethnic_categories": form.getlist("ethnic_categories"),
-            "imd_deciles": [int(d) for d in form.getlist("imd_deciles") if d.isdigit()],
-            "languages": form.getlist("languages"),
-            "textable_only": bool(form.get("textable_only")),
-        },
-    }
+    body, errors = cohort_body(practice, request.form.get, request.form.getlist)
     registry = client("registry")
-    try:
-        cohort = registry.post(f"/trials/{trial_id}/cohorts", body)
-    except ApiProblem as problem:
-        if problem.status not in (400, 409, 422):
-            raise
-        trial = registry.get(f"/trials/{trial_id}")
-        page = render_template(
-            "console/staff/cohort_form.html",
-            practice=practice,
-            trial=trial,
-            form=body,
-            problem=problem,
-            **cohort_options(),
-        )
-        return page, problem.status
-    return redirect(url_for("staff.cohort", cohort_id=cohort["id"]))
+    status = 400
+    if not errors:
+        try:
+            cohort = registry.post(f"/trials/{trial_id}/cohorts", body)
+        except ApiProblem as problem:
+            errors, status = refused(problem, COHORT_FIELDS), problem.status
+        else:
+            return redirect(url_for("staff.cohort", cohort_id=cohort["id"]))
+    page = render_template(
+        "console/staff/cohort_form.html",
+        practice=practice,
+        trial=registry.get(f"/trials/{trial_id}"),
+        form=body,
+        typed=request.form,
+        errors=errors,
+        **cohort_options(),
+    )
+    return page, status
 
 
 def cohort_options() -> dict[str, list[tuple[str, str]]]:
@@ -229,10 +223,6 @@ def cohort_options() -> dict[str, list[tuple[str, str]]]:
         "imd_options": [(str(d), str(d)) for d in range(1, 11)],
         "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
     }
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
 
 
 @bp.get("/cohorts/<uuid:cohort_id>")

@@ -3,17 +3,13 @@ query, values are shown as people read them, and a refused search is shown by it
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from services.console import create_app
-from services.console.config import ConsoleSettings
+from tests.unit.console.fakes import FakeServices, console_over, signed_in_as
 
 TRIAL = "0b7d6a5e-3f31-4bb4-8d3c-9d2c1e0f4a11"
 PATIENT = {
@@ -33,82 +29,34 @@ PATIENT = {
 }
 
 
-class Answer:
-    def __init__(self, status: int, body: Any) -> None:
-        self.status_code = status
-        self.content = json.dumps(body).encode()
-        self.reason = "fake"
+@pytest.fixture
+def registry() -> FakeServices:
+    fake = FakeServices()
 
-    def json(self) -> Any:
-        return json.loads(self.content)
+    def participants(query: dict[str, Any]) -> tuple[int, Any]:
+        page = query.get("page", 1)
+        return 200, {"items": [PATIENT], "total": 120, "next_page": page + 1, "next_cursor": None}
 
-
-class FakeRegistry:
-    """Stands in for requests.Session; keeps each query the console sent."""
-
-    def __init__(self) -> None:
-        self.asked: list[dict[str, Any]] = []
-        self.refuse: dict[str, Any] | None = None
-
-    def request(self, method: str, url: str, params: Any = None, **_: Any) -> Answer:
-        path = urlsplit(url).path
-        if path == "/trials":
-            return Answer(200, [{"id": TRIAL, "short_name": "DAYS"}])
-        if path == "/participants":
-            self.asked.append(dict(params or {}))
-            if self.refuse:
-                return Answer(422, self.refuse)
-            page = params.get("page", 1)
-            return Answer(
-                200,
-                {"items": [PATIENT], "total": 120, "next_page": page + 1, "next_cursor": None},
-            )
-        return Answer(404, {"title": "Not Found"})
+    fake.routes[("GET", "/trials")] = lambda _: (200, [{"id": TRIAL, "short_name": "DAYS"}])
+    fake.routes[("GET", "/participants")] = participants
+    return fake
 
 
 @pytest.fixture
-def registry() -> FakeRegistry:
-    return FakeRegistry()
+def staff(registry: FakeServices) -> FlaskClient:
+    return signed_in_as(console_over(registry).test_client(), "staff")
 
 
-@pytest.fixture
-def app(registry: FakeRegistry) -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
-    app = create_app(settings)
-    app.extensions["console.http"] = registry
-    yield app
-
-
-@pytest.fixture
-def staff(client: FlaskClient) -> FlaskClient:
-    with client.session_transaction() as session:
-        session["user"] = {
-            "name": "Sam",
-            "role": "staff",
-            "practices": ["M85001"],
-            "trials": [],
-            "token": "trt_x",
-        }
-    return client
+def asked(registry: FakeServices) -> list[dict[str, Any]]:
+    return [query for _, path, query in registry.sent if path == "/participants"]
 
 
 def test_the_search_form_asks_the_registry_and_shows_people_not_codes(
-    staff: FlaskClient, registry: FakeRegistry
+    staff: FlaskClient, registry: FakeServices
 ) -> None:
     query = "q=999+100+0038&status=link_sent&trial_id=" + TRIAL + "&language=ur&sort=-added"
     page = staff.get(f"/practice/patients?{query}").get_data(True)
-    assert registry.asked == [
+    assert asked(registry) == [
         {
             "practice_ods": "M85001",
             "limit": 50,
@@ -127,9 +75,9 @@ def test_the_search_form_asks_the_registry_and_shows_people_not_codes(
     assert 'value="999 100 0038"' in page  # the form keeps what was typed
 
 
-def test_by_default_patients_are_sorted_by_name(staff: FlaskClient, registry: FakeRegistry) -> None:
+def test_by_default_patients_are_sorted_by_name(staff: FlaskClient, registry: FakeServices) -> None:
     staff.get("/practice/patients")
-    assert registry.asked[0]["sort"] == "name"
+    assert asked(registry)[0]["sort"] == "name"
 
 
 def test_the_next_page_keeps_the_search(staff: FlaskClient) -> None:
@@ -145,9 +93,9 @@ def test_the_next_page_keeps_the_search(staff: FlaskClient) -> None:
 
 
 def test_a_refused_search_is_shown_by_its_field_with_a_summary_that_links_to_it(
-    staff: FlaskClient, registry: FakeRegistry
+    staff: FlaskClient, registry: FakeServices
 ) -> None:
-    registry.refuse = {
+    refusal = {
         "title": "Unprocessable Entity",
         "status": 422,
         "errors": [
@@ -158,6 +106,7 @@ def test_a_refused_search_is_shown_by_its_field_with_a_summary_that_links_to_it(
             }
         ],
     }
+    registry.routes[("GET", "/participants")] = lambda _: (422, refusal)
     response = staff.get("/practice/patients?q=jade+0740")
     page = response.get_data(True)
     assert response.status_code == 422
