@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.unit.console.fakes import FakeServices, console_over, signed_in_as
+from tests.support.console_fakes import FakeServices, console_over, signed_in_as
 
 TRIAL = "0b7d6a5e-3f31-4bb4-8d3c-9d2c1e0f4a11"
 PATIENT = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.console.fakes import FakeServices, console_over, signed_in_as
+from tests.support.console_fakes import FakeServices, console_over, signed_in_as
 
 TRIAL = "0b7d6a5e-3f31-4bb4-8d3c-9d2c1e0f4a11"
 WEEKDAYS = {"days": "mon,tue,wed,thu,fri", "start": "08:00", "end": "20:00"}
