@@ -64,7 +64,8 @@ def services() -> FakeServices:
     job = {
         "id": JOB,
         "practice_ods": PRACTICE,
-        "filename": "sparkbrook-health-centre-emis-search-export-2026-12-06-final-v2.csv",
+        # As GP systems name their exports: one long word, nowhere to break it.
+        "filename": "Sparkbrook_Health_Centre_EMIS_Search_Export_20261206_final_v2.csv",
         "dry_run": False,
         "status": "done",
         "requested_at": WHEN,
@@ -73,12 +74,15 @@ def services() -> FakeServices:
         "created": 2490,
         "updated": 0,
         "unchanged": 0,
-        "rejected": 0,
+        "rejected": 10,
         "duplicates": 0,
         "ignored_columns": ["Registered GP Usual Name", "Preferred Contact Method Description"],
     }
     routes[("GET", f"/practices/{PRACTICE}/imports")] = lambda _: (200, [job] * 3)
     routes[("GET", f"/imports/{JOB}")] = lambda _: (200, job)
+    reason = "Mobile Telephone: +44 (0)7400-665529 ext. 1234 is not a valid phone number"
+    report = "line,column,reason\n" + "".join(f"{n},Mobile Telephone,{reason}\n" for n in range(10))
+    routes[("GET", f"/imports/{JOB}/errors.csv")] = lambda _: (200, report)
     patient = {
         "id": PATIENT,
         "practice_ods": PRACTICE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,13 +18,24 @@ CSRF = "c" * 40
 
 
 class Answer:
+    """A JSON answer, or a text one (a CSV download) when the body is a string."""
+
     def __init__(self, status: int, body: Any) -> None:
         self.status_code = status
-        self.content = json.dumps(body).encode()
+        self.content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.reason = "fake"
+        self.encoding = "utf-8"
+        self.headers = {"Content-Type": "text/csv" if isinstance(body, str) else "application/json"}
 
     def json(self) -> Any:
         return json.loads(self.content)
+
+    def iter_lines(self, decode_unicode: bool = False) -> Iterator[Any]:
+        text = self.content.decode(self.encoding)
+        yield from (text.splitlines() if decode_unicode else self.content.splitlines())
+
+    def close(self) -> None:
+        pass
 
 
 class FakeServices:
