@@ -58,7 +58,6 @@ def services() -> FakeServices:
         "languages": ["en", "ur", "pa", "bn"],
         "response_deadline_days": 30,
     }
-    routes[("GET", "/whoami")] = lambda _: (200, {})  # replaced per role below
     routes[("GET", "/trials")] = lambda _: (200, [trial])
     routes[("GET", f"/trials/{TRIAL}")] = lambda _: (200, trial)
     job = {
@@ -192,7 +191,7 @@ def services() -> FakeServices:
     return fake
 
 
-ROLES = {
+ROLES: dict[str, dict[str, list[str]]] = {
     "staff": {"practices": [PRACTICE], "trials": []},
     "admin": {"practices": [], "trials": []},
     "coordinator": {"practices": [], "trials": [TRIAL]},
@@ -213,18 +212,11 @@ PAGES = [
 @pytest.fixture(scope="module")
 def console() -> Iterator[str]:
     fake = services()
-    original = fake.request
-
-    def request(method: str, url: str, **kwargs: Any) -> Any:
-        if url.endswith("/whoami"):
-            role = kwargs["headers"]["Authorization"].removeprefix("Bearer ")
-            fake.routes[("GET", "/whoami")] = lambda _: (
-                200,
-                {"name": f"A {role}", "role": role, **ROLES[role]},
-            )
-        return original(method, url, **kwargs)
-
-    fake.request = request  # type: ignore[method-assign]
+    # Signing in with a token named after a role signs in as that role.
+    fake.routes[("GET", "/whoami")] = lambda _: (
+        200,
+        {"name": f"A {fake.token}", "role": fake.token, **ROLES[fake.token]},
+    )
     port = free_port()
     server = make_server("127.0.0.1", port, console_over(fake), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

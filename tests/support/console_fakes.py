@@ -45,11 +45,13 @@ class FakeServices:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Callable[[Any], tuple[int, Any]]] = {}
         self.sent: list[tuple[str, str, Any]] = []
+        self.token = ""  # the bearer token of the request being answered
 
     def request(
         self, method: str, url: str, params: Any = None, json: Any = None, **_: Any
     ) -> Answer:
         path = urlsplit(url).path
+        self.token = str(_.get("headers", {}).get("Authorization", "")).removeprefix("Bearer ")
         given = json if json is not None else dict(params or {})
         self.sent.append((method, path, given))
         route = self.routes.get((method, path))
