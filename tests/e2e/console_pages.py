@@ -104,3 +104,12 @@ def laid_out_at(page: Any, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     fits_the_screen(page)
     tables_show_their_last_column(page, at_a_glance=width >= 1280)
+
+
+def at_phone_and_desktop(page: Any, request: pytest.FixtureRequest, name: str) -> None:
+    """The page as it is, checked and screenshotted at 390 px and at 1280 px, then back at the
+    laptop width the days run at."""
+    for width in (390, 1280):
+        laid_out_at(page, width)
+        shot(page, request, f"{name}-{width}")
+    page.set_viewport_size({"width": 900, "height": 900})
