@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,7 +74,14 @@ TABLES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
 
 
 def fits_the_screen(page: Any) -> None:
-    """The page never scrolls sideways: wide content scrolls inside its own region."""
+    """The page never scrolls sideways: wide content scrolls inside its own region. After a
+    resize the header's script moves links that no longer fit under "More" (debounced), so
+    the page is given a moment to settle before it is measured."""
+    with contextlib.suppress(Exception):  # a page that never settles is measured below
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            timeout=3000,
+        )
     wide = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
