@@ -145,6 +145,19 @@ def field_value(name: str, value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def from_uk_time(typed: str) -> str:
+    """A date and time typed on the UK wall clock ('2026-07-02T09:30', as a datetime-local
+    field sends it) as UTC ISO 8601 for the APIs; text that is not one is passed on as typed,
+    for the service to refuse by its field."""
+    try:
+        local = datetime.fromisoformat(typed.strip())
+    except ValueError:
+        return typed
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=LONDON)
+    return local.astimezone(UTC).isoformat()
+
+
 def _datetime(value: str | datetime) -> datetime | None:
     if isinstance(value, datetime):
         moment = value

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain import formats
 from services.console.domain.cohort_form import COHORT_FIELDS, cohort_body
 from services.console.domain.error_report import RowProblem, first_problems
 from services.console.domain.form_errors import FormErrors
@@ -281,7 +282,7 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]
     if action == "approve":
         send_at = request.form.get("send_at", "").strip()
         if send_at:
-            body["send_at"] = send_at + ":00+00:00" if len(send_at) == 16 else send_at
+            body["send_at"] = formats.from_uk_time(send_at)
         if request.form.get("allow_unreviewed"):
             body["allow_unreviewed"] = True
     try:

@@ -109,3 +109,15 @@ def test_labels_read_inside_a_sentence() -> None:
     assert formats.field_label_in_text("imd_quintile") == "IMD quintile"
     assert formats.field_label_in_text("ethnic_group") == "ethnic group"
     assert formats.field_value("language", "not known") == "not known"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("2026-07-02T09:30", "2026-07-02T08:30:00+00:00"),  # BST
+        ("2026-12-06T09:30", "2026-12-06T09:30:00+00:00"),  # GMT
+        ("tomorrow", "tomorrow"),  # left for the service to refuse by its field
+    ],
+)
+def test_a_time_typed_on_the_uk_clock_is_sent_as_utc(typed: str, sent: str) -> None:
+    assert formats.from_uk_time(typed) == sent
