@@ -185,8 +185,13 @@ def test_a_practice_staff_members_day(
 
     # The batch: each language's text as the phone shows it, its parts and cost.
     page.get_by_text("invitations are being prepared").wait_for()
+    # It appears by itself: the page follows until the batch has arrived whole, then
+    # reloads once; it is checked after that, not while it is reloading.
+    page.wait_for_function("!document.querySelector('[data-live]')", timeout=30_000)
+    page.wait_for_load_state("load")
     seen(page, request, "08-batches")
-    page.get_by_role("link", name=re.compile("^Open")).click()  # it appears by itself
+    at_phone_and_desktop(page, request, "08-batches")
+    page.get_by_role("link", name=re.compile("^Open")).click()
     batch_url = page.url
     page.get_by_text("4 patients,").wait_for()
     urdu = page.locator(".nhsuk-card", has_text="Urdu: 1 patient")
