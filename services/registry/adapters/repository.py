@@ -39,7 +39,6 @@ class ParticipantFilter:
 
     practices: Sequence[str] | None
     nhs_number: str | None = None
-    family_name: str | None = None
     language: str | None = None
     ethnic_category: str | None = None
     textable: bool | None = None
@@ -123,8 +122,6 @@ class RegistryRepository:
             query = query.where(p.nhs_number == found.nhs_number)
         if found.mobile is not None:
             query = query.where(p.mobile == found.mobile)
-        if found.family_name is not None:
-            query = query.where(func.lower(p.family_name).startswith(found.family_name.lower()))
         for word in found.name_words:
             # Prefix matches, with % and _ in the word taken literally.
             query = query.where(
