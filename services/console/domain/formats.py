@@ -140,6 +140,8 @@ def field_value(name: str, value: object) -> str:
         return nhs_number(str(value))
     if name.endswith("_at"):
         return uk_time(str(value))
+    if name == "sex":
+        return str(value).capitalize()
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return str(value).replace("_", " ")

@@ -67,6 +67,7 @@ def test_values_take_the_form_their_field_promises() -> None:
     assert formats.field_value("imd_decile", None) == "Not recorded"
     assert formats.field_value("created_at", "2026-12-06T14:05:00Z") == "6 Dec 2026, 14:05"
     assert formats.field_value("interpreter_needed", True) == "Yes"
+    assert formats.field_value("sex", "female") == "Female"
 
 
 @pytest.mark.parametrize(
