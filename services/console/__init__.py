@@ -11,7 +11,7 @@ from flask import Flask, g, request
 from services.console.adapters.sessions import SessionStore
 from services.console.config import ConsoleSettings, load_settings
 from services.console.domain.navigation import Section, sections_for
-from services.console.entrypoints import admin, coordinator, errors, session, staff
+from services.console.entrypoints import admin, coordinator, errors, filters, session, staff
 from services.console.entrypoints.server_session import ServerSessionInterface
 from shared import web
 from shared.http import observability, security
@@ -46,6 +46,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
     app.extensions["console.settings"] = settings
     app.extensions["console.http"] = requests.Session()
     web.install(app, Path(__file__).parent / "templates")
+    filters.install(app)
 
     @app.before_request
     def _forms_carry_their_csrf_token() -> None:

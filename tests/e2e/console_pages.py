@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,3 +54,70 @@ def accessible(page: Any) -> None:
     page.wait_for_load_state("load")
     found = violations(page)
     assert found == [], f"{page.url}: {found}"
+
+
+# What a page is measured by at each width, in the browser's own layout.
+TABLES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
+    const row = t.tHead ? t.tHead.rows[0] : t.rows[0];
+    const last = row.cells[row.cells.length - 1];
+    const region = t.closest('.trialreach-scroll');
+    const box = region ? region.getBoundingClientRect() : null;
+    return {
+        table: (t.caption && t.caption.innerText) || row.innerText.slice(0, 60),
+        last: last.innerText,
+        right: last.getBoundingClientRect().right,
+        viewport: document.documentElement.clientWidth,
+        region_right: box ? box.right : null,
+        focusable: region ? region.tabIndex === 0 : false,
+    };
+})"""
+
+
+def fits_the_screen(page: Any) -> None:
+    """The page never scrolls sideways: wide content scrolls inside its own region. After a
+    resize the header's script moves links that no longer fit under "More" (debounced), so
+    the page is given a moment to settle before it is measured."""
+    with contextlib.suppress(Exception):  # a page that never settles is measured below
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            timeout=3000,
+        )
+    wide = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide[0] <= wide[1], f"{page.url} is {wide[0]} px wide on a {wide[1]} px screen"
+
+
+def tables_show_their_last_column(page: Any, at_a_glance: bool) -> None:
+    """At desktop width (`at_a_glance`) every table's last column is in view without
+    scrolling; on a phone it is in view or reachable by scrolling the table's own region,
+    which keyboard users can focus."""
+    for table in page.evaluate(TABLES):
+        in_view = table["right"] <= table["viewport"] + 1 and (
+            table["region_right"] is None or table["right"] <= table["region_right"] + 1
+        )
+        if at_a_glance:
+            assert in_view, f"{page.url}: the last column of {table} is out of view"
+        else:
+            reachable = (
+                table["region_right"] is not None
+                and table["region_right"] <= table["viewport"] + 1
+                and table["focusable"]
+            )
+            assert in_view or reachable, f"{page.url}: {table} cannot be scrolled to"
+
+
+def laid_out_at(page: Any, width: int) -> None:
+    """The page at a phone's width (390 px) or a desktop's (1280 px)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    fits_the_screen(page)
+    tables_show_their_last_column(page, at_a_glance=width >= 1280)
+
+
+def at_phone_and_desktop(page: Any, request: pytest.FixtureRequest, name: str) -> None:
+    """The page as it is, checked and screenshotted at 390 px and at 1280 px, then back at the
+    laptop width the days run at."""
+    for width in (390, 1280):
+        laid_out_at(page, width)
+        shot(page, request, f"{name}-{width}")
+    page.set_viewport_size({"width": 900, "height": 900})

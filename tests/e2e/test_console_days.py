@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.conftest import System
-from tests.e2e.console_pages import nav, seen, sign_in
+from tests.e2e.console_pages import at_phone_and_desktop, nav, seen, sign_in
 from tests.support.api import ApiClient, eventually
 from tests.support.axe import violations
 
@@ -150,12 +150,29 @@ def test_a_practice_staff_members_day(
         page.get_by_role("link", name="Download the error report (CSV)").click()
     report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert [(r["line"], r["column"]) for r in report] == [("6", "NHS Number")]
+    at_phone_and_desktop(page, request, "04-upload-done")
+    page.get_by_role("link", name="Back to uploads").click()
+    uploaded = page.get_by_role("row", name=re.compile("^sparkbrook.csv"))
+    # UK wall-clock time, to the minute: "6 Dec 2026, 14:05", never "2026-12-06T14:05:31.123456".
+    assert re.search(r"\t\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\t", uploaded.inner_text())
+    at_phone_and_desktop(page, request, "04-uploads")
 
     # A cohort: adults only, so the child is left out; its breakdown before anyone is asked.
     nav(page, "Cohorts")
     seen(page, request, "05-cohorts")
     page.get_by_role("link", name="Build a cohort for DAYS").click()
     page.get_by_label("Name", exact=True).fill("Adults, first wave")
+    # An age in words is not dropped (which would make a cohort of any age, children too):
+    # it is an error by its field, linked from a summary at the top.
+    page.get_by_label("From").fill("forty")
+    page.get_by_role("button", name="Save and preview").click()
+    summary = page.locator(".nhsuk-error-summary")
+    summary.get_by_role("link", name="Age from must be a whole number of years, like 18").wait_for()
+    assert page.locator("#age-error").is_visible()
+    assert page.get_by_label("From").input_value() == "forty"
+    seen(page, request, "06-cohort-form-error")
+    at_phone_and_desktop(page, request, "06-cohort-form-error")
+    assert summary.get_by_role("link").get_attribute("href") == "#age_min"
     page.get_by_label("From").fill("18")
     seen(page, request, "06-cohort-form")
     page.get_by_role("button", name="Save and preview").click()
@@ -168,8 +185,13 @@ def test_a_practice_staff_members_day(
 
     # The batch: each language's text as the phone shows it, its parts and cost.
     page.get_by_text("invitations are being prepared").wait_for()
+    # It appears by itself: the page follows until the batch has arrived whole, then
+    # reloads once; it is checked after that, not while it is reloading.
+    page.wait_for_function("!document.querySelector('[data-live]')", timeout=30_000)
+    page.wait_for_load_state("load")
     seen(page, request, "08-batches")
-    page.get_by_role("link", name=re.compile("^Open")).click()  # it appears by itself
+    at_phone_and_desktop(page, request, "08-batches")
+    page.get_by_role("link", name=re.compile("^Open")).click()
     batch_url = page.url
     page.get_by_text("4 patients,").wait_for()
     urdu = page.locator(".nhsuk-card", has_text="Urdu: 1 patient")
@@ -187,6 +209,11 @@ def test_a_practice_staff_members_day(
 
     # The admin reads the same preview and sends the unreviewed translations knowingly.
     sign_in(page, system, day["admin"])
+    # The trial has no hours of its own: the page says which apply, the deployment's
+    # SEND_WINDOW (every hour in these tests).
+    page.goto(f"{system.urls['console']}/admin/trials/{day['trial']['id']}")
+    window = page.locator("#effective-window").inner_text()
+    assert "At any time, every day (this deployment's usual hours" in window
     page.goto(batch_url)
     page.get_by_label("Send the unreviewed translations anyway").check()
     seen(page, request, "10-batch-preview-admin")
@@ -247,7 +274,7 @@ def test_a_practice_staff_members_day(
         nav(page, "Patients")
         rows = page.locator("tbody tr").all()
         return {
-            row.locator("td").nth(0).inner_text(): row.locator("td").nth(3).inner_text()
+            row.locator("td").nth(0).inner_text(): row.locator("td").nth(5).inner_text()
             for row in rows
         }
 
@@ -260,13 +287,49 @@ def test_a_practice_staff_members_day(
     except AssertionError:
         assert seen_statuses[-1] == statuses
     seen(page, request, "17-patients")
+    at_phone_and_desktop(page, request, "17-patients")
+    assert patients_found(page, q="999 100 0038") == ["Hussain, Imran"]  # NHS number, spaced
+    imran = page.get_by_role("row", name=re.compile("^Hussain, Imran"))
+    assert imran.locator("td").nth(1).inner_text() == "999 100 0038"
+    assert imran.locator("td").nth(2).inner_text() == "2 July 1961"
+    assert imran.locator("td").nth(3).inner_text() == "Urdu"
+    assert patients_found(page, q="07400 665531") == ["Nowak, Ewa"]  # mobile, as staff write it
+    assert patients_found(page, q="campbell JADE") == ["Campbell, Jade"]
+    assert patients_found(page, status="not_invited") == ["Walker, Sophie"]
+    assert patients_found(page, language="en", sort="-date_of_birth") == [
+        "Walker, Sophie",
+        "Campbell, Jade",
+        "Smith, George",
+    ]
+    assert page.get_by_label("Sort by").input_value() == "-date_of_birth"  # the form remembers
+    seen(page, request, "17-patients-searched")
+    at_phone_and_desktop(page, request, "17-patients-searched")
+    page.get_by_role("link", name="Clear the search").click()
     page.get_by_role("link", name="Campbell, Jade").click()
     page.wait_for_url(re.compile(r"/practice/patients/[0-9a-f-]+$"))  # not the list still
     consented = page.get_by_role("row", name="DAYS consented")
     consented.wait_for(timeout=10_000)
     assert consented.is_visible()
+    details = page.locator(".nhsuk-summary-list").inner_text()
+    assert "999 100 0003" in details and "22 September 1951" in details
+    assert "07400 665529" in details and "English" in details
     seen(page, request, "18-patient")
+    at_phone_and_desktop(page, request, "18-patient")
     day["staff_day_done"] = True
+
+
+def patients_found(page: Any, **search: str) -> list[str]:
+    """Search the patients page as staff do, with its GET form (no script needed)."""
+    nav(page, "Patients")
+    fields = {"q": "Search by name, NHS number or mobile", "status": "Trial status"}
+    for name, value in search.items():
+        if name in ("q",):
+            page.get_by_label(fields[name]).fill(value)
+        else:
+            page.locator(f"select#{name}").select_option(value)
+    page.get_by_role("button", name="Search").click()
+    page.locator("#patients-count").wait_for()
+    return [str(row.locator("td").first.inner_text()) for row in page.locator("tbody tr").all()]
 
 
 def consent_on_phone(browser: Any, link: str) -> None:
@@ -311,14 +374,18 @@ def test_a_trial_coordinators_day(
     practice_row = page.get_by_role("row", name=re.compile(f"^{PRACTICE} "))
     assert practice_row.locator("td").last.inner_text() == "4"
     seen(page, request, "03-trial")
-    # A laptop at a reception desk: the wide table scrolls in its own region, the page not.
+    # A laptop at a reception desk: the wide table scrolls in its own region, the page not;
+    # on a phone the same; on a desktop the whole table shows, its Total column too.
     width = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    at_phone_and_desktop(page, request, "03-trial")
 
     page.get_by_role("link", name=re.compile("^Equity report")).click()
     page.get_by_role("heading", name="By ethnic group").wait_for()
     assert page.locator("svg rect").count() > 0, "each group's consent rate is drawn"
     seen(page, request, "04-equity")
+    at_phone_and_desktop(page, request, "04-equity")
+    assert page.get_by_role("heading", name="By IMD quintile").is_visible()
     page.get_by_role("link", name="Back to the trial").click()
 
     page.get_by_role("link", name="consented").first.click()  # the funnel's count, by status
@@ -334,6 +401,14 @@ def test_a_trial_coordinators_day(
         "link sent → consented",
     ]
     seen(page, request, "05-record")
+    at_phone_and_desktop(page, request, "05-record")
+    bands = page.locator(".nhsuk-summary-list").inner_text()
+    assert "Practice (ODS code)" in bands and "IMD decile" in bands
+    assert "Imd decile" not in bands and "Practice ods" not in bands
+    assert "Black or Black British: Caribbean" in bands and "English" in bands
+    when = page.locator("table", has_text="Change").locator("tbody tr td:nth-child(2)")
+    for shown in when.all_inner_texts():
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", shown), shown
     page.get_by_role("link", name="Back to the trial").click()
 
     with page.expect_download() as download:
@@ -369,6 +444,8 @@ def test_a_trial_coordinators_day(
 
     # Errors say what to do next, and are accessible too.
     assert page.goto(f"{system.urls['console']}/practice/patients").status == 403
+    page.get_by_role("heading", name="You cannot open this page").wait_for()
+    assert "requested resource" not in page.content()
     page.get_by_text("What to do next").wait_for()
     seen(page, request, "06-refused")
     missing = f"{system.urls['console']}/trials/{day['trial']['id']}/downloads/nothing.txt"

@@ -20,9 +20,13 @@ class FormErrors:
         return self.by_field.get(name, [])
 
 
-def place(errors: Iterable[Mapping[str, str]], form_fields: Iterable[str]) -> FormErrors:
+def place(
+    errors: Iterable[Mapping[str, str]], form_fields: Iterable[str] | Mapping[str, str]
+) -> FormErrors:
     """Each error goes to the form field named by the rightmost part of its path that the form
-    has ("translations.ur.title" to "title", "window.days" to "days"); else to the form."""
+    has ("translations.ur.title" to "title", "window.days" to "days"); else to the form.
+    `form_fields` may map each field to its label as the form shows it."""
+    labels = dict(form_fields) if isinstance(form_fields, Mapping) else {}
     known = set(form_fields)
     placed = FormErrors()
     for error in errors:
@@ -30,6 +34,10 @@ def place(errors: Iterable[Mapping[str, str]], form_fields: Iterable[str]) -> Fo
         reason = str(error.get("reason", ""))
         target = next((part for part in reversed(path.split(".")) if part in known), GENERAL)
         placed.by_field.setdefault(target, []).append(reason)
-        label = target.replace("_", " ").capitalize() if target != GENERAL else "The form"
-        placed.summary.append((target, f"{label}: {reason}"))
+        label = labels.get(target) or (
+            target.replace("_", " ").capitalize() if target != GENERAL else "The form"
+        )
+        # A message that names its field already reads whole in the summary.
+        message = reason if reason.lower().startswith(label.lower()) else f"{label}: {reason}"
+        placed.summary.append((target, message))
     return placed

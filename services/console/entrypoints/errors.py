@@ -7,7 +7,6 @@ from werkzeug.exceptions import HTTPException
 
 from services.console.adapters.api_client import ApiProblem
 from shared.errors import DomainError
-from shared.http.messages import HTTP_TITLES
 from shared.http.problems import status_for
 from shared.logs import get_logger
 
@@ -24,6 +23,30 @@ NEXT_STEP = {
     429: "Too many requests. Wait a minute and try again.",
 }
 FALLBACK = "Try again in a minute. If it keeps happening, tell your administrator."
+# What happened, in plain words: never the framework's own text ("Forbidden", "You don't
+# have the permission to access the requested resource...").
+HEADING = {
+    400: "There is a problem with what was sent",
+    401: "You need to sign in again",
+    403: "You cannot open this page",
+    404: "Page not found",
+    405: "This page cannot do that",
+    409: "This has changed since you opened it",
+    413: "The file is too large",
+    422: "There is a problem with what was entered",
+    429: "Too many requests",
+    503: "A service is not available",
+}
+HAPPENED = {
+    400: "The page sent something the console could not read.",
+    401: "Your sign-in has ended or your token is no longer valid.",
+    403: "Your access token does not cover this page, practice or trial.",
+    404: "There is nothing at this address. It may have been moved or deleted.",
+    405: "This address does not accept that kind of request.",
+    413: "The file is larger than the console accepts.",
+    429: "There have been too many requests from you in a short time.",
+}
+FALLBACK_HEADING = "Sorry, there is a problem with the service"
 
 
 def install(app: Flask) -> None:
@@ -38,26 +61,31 @@ def _from_service(problem: ApiProblem) -> tuple[str, int]:
     if problem.status >= 500:
         log.warning("service_problem", status=problem.status, title=problem.title)
     status = problem.status if 400 <= problem.status < 600 else 502
-    return _page(status, problem.title, problem.detail, problem.errors)
+    # The service's own detail says what happened; its title is an HTTP reason phrase.
+    detail = problem.detail or HAPPENED.get(status, "")
+    return _page(status, HEADING.get(status, FALLBACK_HEADING), detail, problem.errors)
 
 
 def _from_console(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
-    title, detail = error.name, error.description or ""
+    detail = error.description or ""
     if detail == type(error).description:  # the framework's own words: plain ones instead
-        title, detail = HTTP_TITLES.get(status, (title, detail))
-    return _page(status, title, detail, [])
+        detail = HAPPENED.get(status, "")
+    return _page(status, HEADING.get(status, FALLBACK_HEADING), detail, [])
 
 
 def _from_rule(error: DomainError) -> tuple[str, int]:
-    return _page(status_for(error), error.title, str(error), [])
+    status = status_for(error)
+    return _page(status, HEADING.get(status, FALLBACK_HEADING), str(error), [])
 
 
 def _unexpected(error: Exception) -> tuple[str, int]:
     if isinstance(error, HTTPException):
         return _from_console(error)
     log.exception("unhandled_error")
-    return _page(500, "Something went wrong", "It has been logged.", [])
+    return _page(
+        500, FALLBACK_HEADING, "Something went wrong on our side and it has been logged.", []
+    )
 
 
 def _page(status: int, title: str, detail: str, errors: list[dict[str, str]]) -> tuple[str, int]:

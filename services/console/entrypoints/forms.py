@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from services.console.adapters.api_client import ApiProblem
 from services.console.domain.form_errors import FormErrors, place
@@ -11,7 +11,7 @@ from services.console.domain.form_errors import FormErrors, place
 CORRECTABLE = (400, 409, 422)
 
 
-def refused(problem: ApiProblem, form_fields: Iterable[str]) -> FormErrors:
+def refused(problem: ApiProblem, form_fields: Iterable[str] | Mapping[str, str]) -> FormErrors:
     """The problem's errors by field, or re-raise a problem the form cannot fix."""
     if problem.status not in CORRECTABLE:
         raise problem

@@ -9,8 +9,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain import formats
+from services.console.domain.cohort_form import COHORT_FIELDS, cohort_body
 from services.console.domain.error_report import RowProblem, first_problems
+from services.console.domain.form_errors import FormErrors
+from services.console.domain.patient_search import (
+    PATIENT_SEARCH_FIELDS,
+    PATIENT_SORTS,
+    PATIENT_STATUSES,
+    PATIENTS_PER_PAGE,
+    patient_search,
+)
 from services.console.entrypoints.downloads import passed_on
+from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, current_user, signed_in
 from shared.ethnicity import ETHNIC_CATEGORIES
 from shared.languages import LANGUAGES
@@ -28,17 +39,46 @@ def chosen_practice() -> str:
 
 @bp.get("/patients")
 @signed_in
-def participants() -> str:
+def participants() -> str | tuple[str, int]:
+    """Search, filter, sort and page through the practice's patients: a GET form, so it works
+    without JavaScript and a search can be bookmarked or shared with a colleague."""
     practice = chosen_practice()
-    page = client("registry").get(
-        "/participants", practice_ods=practice, cursor=request.args.get("cursor"), limit=50
-    )
-    return render_template(
-        "console/staff/participants.html",
-        practice=practice,
-        page=page,
-        trial_names=_trial_names(),
-    )
+    search = patient_search(request.args)
+    trial_names = _trial_names()
+    try:
+        page = client("registry").get(
+            "/participants", practice_ods=practice, limit=PATIENTS_PER_PAGE, **search
+        )
+    except ApiProblem as problem:
+        errors = refused(problem, PATIENT_SEARCH_FIELDS)
+        empty = {"items": [], "total": 0, "next_page": None}
+        context = _patients_context(practice, search, empty, trial_names, errors)
+        return render_template("console/staff/participants.html", **context), problem.status
+    context = _patients_context(practice, search, page, trial_names, None)
+    return render_template("console/staff/participants.html", **context)
+
+
+def _patients_context(
+    practice: str,
+    search: dict[str, Any],
+    page: dict[str, Any],
+    trial_names: dict[str, str],
+    errors: FormErrors | None,
+) -> dict[str, Any]:
+    number = search["page"] if isinstance(search["page"], int) else 1
+    return {
+        "practice": practice,
+        "search": search,
+        "page": page,
+        "first": (number - 1) * PATIENTS_PER_PAGE + 1,
+        "page_number": number,
+        "trial_names": trial_names,
+        "errors": errors,
+        "status_options": PATIENT_STATUSES,
+        "sort_options": PATIENT_SORTS,
+        "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
+        "searching": any(search[k] for k in ("q", "status", "language", "trial_id")),
+    }
 
 
 @bp.get("/patients/<uuid:participant_id>")
@@ -69,7 +109,11 @@ def upload() -> Response | tuple[str, int]:
     practice = chosen_practice()
     upload_ = request.files.get("file")
     if upload_ is None or not upload_.filename:
-        problem = ApiProblem(400, "Choose a file", "Select the CSV or JSON file to upload.")
+        problem = ApiProblem(
+            400,
+            "Choose a file",
+            errors=[{"field": "file", "reason": "Select the patient list file (CSV or JSON)"}],
+        )
         jobs = client("registry").get(f"/practices/{practice}/imports")
         page = render_template(
             "console/staff/imports.html", practice=practice, jobs=jobs, problem=problem
@@ -143,37 +187,26 @@ def new_cohort(trial_id: uuid.UUID) -> str:
 @signed_in
 def create_cohort(trial_id: uuid.UUID) -> Response | tuple[str, int]:
     practice = chosen_practice()
-    form = request.form
-    body: dict[str, Any] = {
-        "practice_ods": practice,
-        "name": form.get("name", "").strip(),
-        "criteria": {
-            "age_min": _int(form.get("age_min")),
-            "age_max": _int(form.get("age_max")),
-            "sexes": form.getlist("sexes"),
-            "ethnic_categories": form.getlist("ethnic_categories"),
-            "imd_deciles": [int(d) for d in form.getlist("imd_deciles") if d.isdigit()],
-            "languages": form.getlist("languages"),
-            "textable_only": bool(form.get("textable_only")),
-        },
-    }
+    body, errors = cohort_body(practice, request.form.get, request.form.getlist)
     registry = client("registry")
-    try:
-        cohort = registry.post(f"/trials/{trial_id}/cohorts", body)
-    except ApiProblem as problem:
-        if problem.status not in (400, 409, 422):
-            raise
-        trial = registry.get(f"/trials/{trial_id}")
-        page = render_template(
-            "console/staff/cohort_form.html",
-            practice=practice,
-            trial=trial,
-            form=body,
-            problem=problem,
-            **cohort_options(),
-        )
-        return page, problem.status
-    return redirect(url_for("staff.cohort", cohort_id=cohort["id"]))
+    status = 400
+    if not errors:
+        try:
+            cohort = registry.post(f"/trials/{trial_id}/cohorts", body)
+        except ApiProblem as problem:
+            errors, status = refused(problem, COHORT_FIELDS), problem.status
+        else:
+            return redirect(url_for("staff.cohort", cohort_id=cohort["id"]))
+    page = render_template(
+        "console/staff/cohort_form.html",
+        practice=practice,
+        trial=registry.get(f"/trials/{trial_id}"),
+        form=body,
+        typed=request.form,
+        errors=errors,
+        **cohort_options(),
+    )
+    return page, status
 
 
 def cohort_options() -> dict[str, list[tuple[str, str]]]:
@@ -185,15 +218,6 @@ def cohort_options() -> dict[str, list[tuple[str, str]]]:
         "imd_options": [(str(d), str(d)) for d in range(1, 11)],
         "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
     }
-
-
-def _int(value: str | None) -> int | str | None:
-    """A number as a number; anything else typed is sent as it is, for the API to refuse
-    by name ("forty" was silently dropped, widening the cohort)."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text
 
 
 @bp.get("/cohorts/<uuid:cohort_id>")
@@ -267,7 +291,7 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]
     if action == "approve":
         send_at = request.form.get("send_at", "").strip()
         if send_at:
-            body["send_at"] = send_at + ":00+00:00" if len(send_at) == 16 else send_at
+            body["send_at"] = formats.from_uk_time(send_at)
         if request.form.get("allow_unreviewed"):
             body["allow_unreviewed"] = True
     try:

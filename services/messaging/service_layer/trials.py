@@ -41,3 +41,8 @@ def update_settings(
         retext_held_invitations(uow, trial_id)
         uow.commit()
     return updated
+
+
+def effective_window(found: TrialSettings, default: SendingWindow) -> tuple[SendingWindow, str]:
+    """The window the sender uses for this trial, and whose it is: "trial" or "deployment"."""
+    return (found.window, "trial") if found.window is not None else (default, "deployment")

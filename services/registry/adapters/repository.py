@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import (
@@ -25,6 +25,7 @@ from services.registry.adapters.orm import (
 from services.registry.domain.cohorts import Cohort
 from services.registry.domain.imports import ImportJob
 from services.registry.domain.model import (
+    NOT_INVITED,
     InvitationBatch,
     Participant,
     Practice,
@@ -40,13 +41,22 @@ class ParticipantFilter:
 
     practices: Sequence[str] | None
     nhs_number: str | None = None
-    family_name: str | None = None
     language: str | None = None
     ethnic_category: str | None = None
     textable: bool | None = None
     opted_out: bool | None = None
     trial_id: uuid.UUID | None = None
-    trial_status: str | None = None
+    trial_status: str | None = None  # NOT_INVITED: no status (in trial_id, or in any trial)
+    mobile: str | None = None  # E.164
+    name_words: Sequence[str] = ()  # each starts the given or the family name
+
+
+# Each order ends on the id, so pages never repeat or skip a participant of equal name or age.
+SORTS = {
+    "name": ("family_name", "given_name"),
+    "date_of_birth": ("date_of_birth",),
+    "added": ("created_at",),
+}
 
 
 class RegistryRepository:
@@ -91,16 +101,49 @@ class RegistryRepository:
         ).all()
 
     def list_participants(
-        self, found: ParticipantFilter, after: uuid.UUID | None, limit: int
+        self,
+        found: ParticipantFilter,
+        after: uuid.UUID | None,
+        limit: int,
+        sort: str | None = None,
+        offset: int = 0,
     ) -> Sequence[Participant]:
+        """A page in id order from `after` (a keyset cursor), or in `sort` order ("name",
+        "-name", "date_of_birth", "added" ...) from `offset`."""
         p = participants.c
-        query = select(Participant).order_by(p.id)
+        query = self._matching(found)
+        if sort:
+            key = sort.lstrip("-")
+            columns = [func.lower(p[c]) if c.endswith("_name") else p[c] for c in SORTS[key]]
+            order = [c.desc() if sort.startswith("-") else c.asc() for c in columns]
+            query = query.order_by(*order, p.id).offset(offset)
+        else:
+            query = query.order_by(p.id)
+            if after is not None:
+                query = query.where(p.id > after)
+        return self.session.scalars(query.limit(limit)).all()
+
+    def count_participants(self, found: ParticipantFilter) -> int:
+        counted = self._matching(found).with_only_columns(func.count()).order_by(None)
+        return int(self.session.scalar(counted) or 0)
+
+    def _matching(self, found: ParticipantFilter) -> Select[Participant]:
+        p = participants.c
+        query = select(Participant)
         if found.practices is not None:
             query = query.where(p.practice_ods.in_(found.practices))
         if found.nhs_number is not None:
             query = query.where(p.nhs_number == found.nhs_number)
-        if found.family_name is not None:
-            query = query.where(func.lower(p.family_name).startswith(found.family_name.lower()))
+        if found.mobile is not None:
+            query = query.where(p.mobile == found.mobile)
+        for word in found.name_words:
+            # Prefix matches, with % and _ in the word taken literally.
+            query = query.where(
+                or_(
+                    func.lower(p.given_name).startswith(word.lower(), autoescape=True),
+                    func.lower(p.family_name).startswith(word.lower(), autoescape=True),
+                )
+            )
         if found.language is not None:
             query = query.where(p.language == found.language)
         if found.ethnic_category is not None:
@@ -109,15 +152,18 @@ class RegistryRepository:
             query = query.where(p.textable == found.textable)
         if found.opted_out is not None:
             query = query.where(p.opted_out == found.opted_out)
-        if found.trial_id is not None:
+        if found.trial_id is not None or found.trial_status is not None:
             ts = trial_statuses.c
-            in_trial = select(ts.participant_id).where(ts.trial_id == found.trial_id)
-            if found.trial_status is not None:
-                in_trial = in_trial.where(ts.status == found.trial_status)
-            query = query.where(p.id.in_(in_trial))
-        if after is not None:
-            query = query.where(p.id > after)
-        return self.session.scalars(query.limit(limit)).all()
+            in_trial = select(ts.participant_id)
+            if found.trial_id is not None:
+                in_trial = in_trial.where(ts.trial_id == found.trial_id)
+            if found.trial_status == NOT_INVITED:
+                query = query.where(p.id.not_in(in_trial))
+            else:
+                if found.trial_status is not None:
+                    in_trial = in_trial.where(ts.status == found.trial_status)
+                query = query.where(p.id.in_(in_trial))
+        return query
 
     def delete_participant(self, participant: Participant) -> None:
         self.session.delete(participant)

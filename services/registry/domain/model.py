@@ -22,6 +22,10 @@ TRIAL_STATUSES = (
     "entered_in_error",
     "not_invited",  # the batch was cancelled before the invitation went out
 )
+# Staff can list who has no status yet (in one trial, or in any).
+NOT_INVITED = "not_invited"
+# What a participant list can be sorted by ("-" first for the reverse).
+PARTICIPANT_ORDERS = ("name", "date_of_birth", "added")
 
 
 def now() -> datetime:

@@ -6,11 +6,12 @@ service_layer/sharing.py); after that every change, and the erasure, is announce
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from services.registry.adapters.repository import ParticipantFilter
 from services.registry.domain import identifiers
@@ -186,13 +187,21 @@ def get_participant(
 @dataclass(frozen=True)
 class Search:
     practice_ods: str | None = None
-    q: str | None = None  # an NHS number, or the start of a family name
+    q: str | None = None  # an NHS number, a mobile, or the start of given or family names
     language: str | None = None
     ethnic_category: str | None = None
     textable: bool | None = None
     opted_out: bool | None = None
     trial_id: uuid.UUID | None = None
-    trial_status: str | None = None
+    trial_status: str | None = None  # or "not_invited"
+    sort: str | None = None  # name, date_of_birth, added; "-" first for the reverse
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[tuple[Participant, list[TrialStatus]]]
+    more: bool  # another page follows
+    total: int  # every participant the search matches, on every page
 
 
 def list_participants(
@@ -201,37 +210,51 @@ def list_participants(
     search: Search,
     after: uuid.UUID | None,
     limit: int,
-) -> list[tuple[Participant, list[TrialStatus]]]:
+    offset: int = 0,
+) -> Page:
     """A page of participants, each with its status in every trial (staff see both on one
-    page)."""
+    page): in id order after a cursor, or in `search.sort` order from `offset`."""
     if search.practice_ods is not None:
         principal.require_practice(search.practice_ods)
         scope: list[str] | None = [search.practice_ods]
     else:
         # Whatever else is asked, staff only ever see their own practices.
         scope = None if principal.is_admin else sorted(principal.practices)
-    nhs = family = None
-    if search.q is not None and search.q.strip():
-        digits = search.q.replace(" ", "").replace("-", "")
-        if digits.isdigit():
-            nhs = identifiers.parse_nhs_number(search.q, "q")
-        else:
-            family = search.q.strip()
     language = _language(search.language) if search.language is not None else None
     found = ParticipantFilter(
         practices=scope,
-        nhs_number=nhs,
-        family_name=family,
         language=language,
         ethnic_category=search.ethnic_category,
         textable=search.textable,
         opted_out=search.opted_out,
         trial_id=search.trial_id,
         trial_status=search.trial_status,
+        **_what_was_typed(search.q or ""),
     )
     with uow:
-        page = uow.registry.list_participants(found, after, limit)
-        statuses: dict[uuid.UUID, list[TrialStatus]] = {p.id: [] for p in page}
+        page = uow.registry.list_participants(found, after, limit + 1, search.sort, offset)
+        total = uow.registry.count_participants(found)
+        shown = page[:limit]
+        statuses: dict[uuid.UUID, list[TrialStatus]] = {p.id: [] for p in shown}
         for status in uow.registry.trial_statuses_of_many(list(statuses)):
             statuses[status.participant_id].append(status)
-        return [(p, statuses[p.id]) for p in page]
+        return Page([(p, statuses[p.id]) for p in shown], len(page) > limit, total)
+
+
+def _what_was_typed(q: str) -> dict[str, Any]:
+    """Staff type one search box: an NHS number (with or without spaces), a mobile (07..., or
+    +44...), or names ("jade", "Campbell, Jade", "jade camp")."""
+    text = q.strip()
+    if not text:
+        return {}
+    compact = re.sub(r"[\s\-()]", "", text)
+    if compact.isdigit() and len(compact) == 10:
+        return {"nhs_number": identifiers.parse_nhs_number(compact, "q")}
+    if re.fullmatch(r"\+?\d{7,15}", compact):
+        mobile, _ = identifiers.parse_mobile(compact, "q")
+        return {"mobile": mobile}
+    if any(c.isdigit() for c in text):
+        raise InvalidInput.for_field(
+            "q", "Enter a name, a 10-digit NHS number or a mobile number, not a mix"
+        )
+    return {"name_words": tuple(w for w in re.split(r"[\s,]+", text) if w)}

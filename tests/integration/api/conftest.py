@@ -278,15 +278,17 @@ def install_callers(world: World) -> None:
 def register(
     service: Service, practice: str = ODS_A, mobile_number: str | None = None, **extra: Any
 ) -> uuid.UUID:
+    fields: dict[str, Any] = {
+        "given_name": "Amina",
+        "family_name": f"Begum{serial()}",
+        "date_of_birth": "1970-03-04",
+        "language": "bn",
+    }
     details = ParticipantDetails(
         practice_ods=practice,
         nhs_number=nhs_number(),
-        given_name="Amina",
-        family_name=f"Begum{serial()}",
-        date_of_birth="1970-03-04",
-        language="bn",
         mobile=mobile_number if mobile_number is not None else mobile(),
-        **extra,
+        **{**fields, **extra},
     )
     participant, _ = register_participant(
         service.uow(), SEED, details, service.settings.dob_hash_key

@@ -469,3 +469,22 @@ def test_a_signature_over_the_internal_url_is_refused_behind_a_proxy(
             inbound_messages.c.provider_sid == params["MessageSid"]
         )
         assert conn.execute(query).first() is None
+
+
+def test_the_trial_settings_say_which_sending_window_applies_and_whose_it_is(
+    messaging_world: World,
+) -> None:
+    trial = messaging_world.trial_x
+    path = f"/trials/{trial}/messaging-settings"
+    deployment = messaging_world.service.settings.default_window.describe()
+    shown = call(messaging_world, "admin", "GET", path).get_json()
+    assert shown["window"] is None
+    assert shown["effective_window"] == {**deployment, "source": "deployment"}
+
+    own = {"days": "mon,wed", "start": "10:00", "end": "12:00"}
+    try:
+        patched = call(messaging_world, "admin", "PATCH", path, {"window": own}).get_json()
+        assert patched["effective_window"] == {**own, "source": "trial"}
+    finally:
+        cleared = call(messaging_world, "admin", "PATCH", path, {"window": None}).get_json()
+    assert cleared["effective_window"] == {**deployment, "source": "deployment"}

@@ -665,6 +665,45 @@ def test_staff_listing_all_participants_see_only_their_own_practices(
     assert str(registry_world.participant_a) not in {item["id"] for item in items}
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "amina"},
+        {"q": "nhs"},
+        {"q": "mobile"},
+        {"sort": "name", "limit": 500},
+        {"sort": "-added", "page": 1, "limit": 500},
+        {"status": "not_invited", "language": "bn", "sort": "date_of_birth", "limit": 500},
+    ],
+)
+def test_staff_searching_sorting_or_paging_see_only_their_own_practices(
+    registry_world: World, query: dict[str, Any]
+) -> None:
+    client = registry_world.service.client()
+    with registry_world.service.uow() as uow:
+        theirs = uow.registry.participant(registry_world.participant_a)
+        assert theirs is not None and theirs.mobile
+        typed = {"nhs": theirs.nhs_number, "mobile": theirs.mobile}
+    asked = {**query, "q": typed.get(query.get("q", ""), query.get("q"))}
+    asked = {k: v for k, v in asked.items() if v is not None}
+    response = client.get(
+        "/participants", query_string=asked, headers=registry_world.headers("staff_b")
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {item["practice_ods"] for item in body["items"]} <= {"M85002"}
+    assert str(registry_world.participant_a) not in {item["id"] for item in body["items"]}
+    # The count is of their own practice too: it tells nothing of another's patients.
+    assert body["total"] == len(body["items"])
+    # Naming another practice in the same search is refused outright.
+    refused = client.get(
+        "/participants",
+        query_string={**asked, "practice_ods": ODS_A},
+        headers=registry_world.headers("staff_b"),
+    )
+    assert refused.status_code == 403
+
+
 def test_coordinators_see_only_their_own_trials(registry_world: World) -> None:
     client = registry_world.service.client()
     listed = client.get("/trials", headers=registry_world.headers("coordinator_y")).get_json()

@@ -128,11 +128,3 @@ def test_a_new_trial_passes_on_what_is_not_a_number_for_the_registry_to_name() -
     body = new_trial_body({"short_name": " X1 ", "response_deadline_days": "ten"}, [])
     assert body["short_name"] == "X1" and body["response_deadline_days"] == "ten"
     assert body["languages"] == ["en"]
-
-
-def test_an_age_typed_in_words_is_sent_for_the_api_to_refuse_not_dropped() -> None:
-    from services.console.entrypoints.staff import _int
-
-    assert _int("forty") == "forty"
-    assert _int(" 40 ") == 40
-    assert _int("") is None and _int(None) is None

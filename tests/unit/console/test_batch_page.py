@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from services.console import create_app
 from services.console.config import ConsoleSettings
 from shared.web import csrf
-from tests.unit.console.signing_in import csrf_field, signed_in_as
+from tests.support.console_fakes import csrf_field, signed_in_as
 
 BATCH = "5ca50849-39e3-4c3a-aa95-941186e3a4fc"
 PREVIEW = {
@@ -177,5 +177,5 @@ def test_a_page_refused_by_the_console_says_so_in_plain_words(client: FlaskClien
 
     page = response.get_data(True)
     assert response.status_code == 403
-    assert "Not allowed" in page
+    assert "You cannot open this page" in page
     assert "the requested resource" not in page, "not the framework's default text"

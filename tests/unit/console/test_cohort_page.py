@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from services.console import create_app
 from services.console.config import ConsoleSettings
-from tests.unit.console.signing_in import signed_in_as
+from tests.support.console_fakes import signed_in_as
 
 COHORT = "0c0f6e3a-9d4e-4a57-8d0f-2a4b7cb7d001"
 TRIAL = "7a1e0b4c-1f0e-4d7a-9a55-6d2b3c1a9e02"

@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from services.console.entrypoints.filters import FILTERS
 from shared.web import TEMPLATES as SHARED
 
 CONSOLE = Path(__file__).resolve().parents[3] / "services" / "console" / "templates"
@@ -14,6 +15,7 @@ ENV = jinja2.Environment(
     loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(CONSOLE), jinja2.FileSystemLoader(SHARED)]),
     autoescape=True,
 )
+ENV.filters.update(FILTERS)
 
 
 @pytest.mark.parametrize(

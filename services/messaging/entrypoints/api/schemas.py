@@ -248,10 +248,16 @@ class TrialSettingsOut(Schema):
     info_url = fields.String()
     reminder_days = fields.Integer(allow_none=True)
     window = fields.Method("_window", allow_none=True)
+    effective_window = fields.Dict(
+        metadata={
+            "description": "The hours texts go out in (days, start, end, Europe/London): the "
+            "trial's window, or else this deployment's (SEND_WINDOW); source: trial or deployment"
+        },
+    )
     smart_encoding = fields.Boolean()
 
     def _window(self, settings: object) -> dict[str, str] | None:
-        window = getattr(settings, "window", None)
+        window = settings.get("window") if isinstance(settings, dict) else None
         return window.describe() if window is not None else None
 
 

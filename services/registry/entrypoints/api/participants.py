@@ -40,6 +40,8 @@ def register(body: dict[str, Any]) -> Any:
 @blp.arguments(ParticipantQuery, location="query")
 @blp.response(200, ParticipantPage)
 def list_(query: dict[str, Any]) -> Any:
+    """Search, filter and sort the practice's patients: id order page by page after a cursor,
+    or sorted and paged by number."""
     limit = query["limit"]
     search = participants.Search(
         practice_ods=query["practice_ods"],
@@ -50,14 +52,18 @@ def list_(query: dict[str, Any]) -> Any:
         opted_out=query["opted_out"],
         trial_id=query["trial_id"],
         trial_status=query["status"],
+        sort=query["sort"],
     )
+    offset = (query["page"] - 1) * limit
     found = participants.list_participants(
-        unit_of_work(), current_principal(), search, query["cursor"], limit + 1
+        unit_of_work(), current_principal(), search, query["cursor"], limit, offset
     )
-    items = found[:limit]
+    last = found.items[-1][0].id if found.items else None
     return {
-        "items": [{**asdict(p), "trials": statuses} for p, statuses in items],
-        "next_cursor": str(items[-1][0].id) if len(found) > limit else None,
+        "items": [{**asdict(p), "trials": statuses} for p, statuses in found.items],
+        "next_cursor": str(last) if found.more and not query["sort"] else None,
+        "next_page": query["page"] + 1 if found.more and query["sort"] else None,
+        "total": found.total,
     }
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.registry.domain.demographics import ETHNIC_CATEGORIES, SEXES
 from services.registry.domain.imports import FORMATS
+from services.registry.domain.model import NOT_INVITED, PARTICIPANT_ORDERS, TRIAL_STATUSES
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
+
+PARTICIPANT_SORTS = tuple(s for key in PARTICIPANT_ORDERS for s in (key, f"-{key}"))
+MAX_PARTICIPANT_OFFSET = 10_000  # deeper pages cost the database more than they help anyone
 
 
 class PracticeIn(Schema):
@@ -134,6 +138,7 @@ class ParticipantOut(Schema):
     imd_edition = fields.Integer(allow_none=True)
     opted_out = fields.Boolean()
     texts = fields.Method("_texts", metadata={"description": "whether texts go, and why not"})
+    created_at = UtcDateTime(metadata={"description": "when the registry first had them"})
     trials = fields.List(fields.Nested(TrialStatusOut), dump_default=list)
 
     def _texts(self, participant: Any) -> str:
@@ -152,24 +157,69 @@ class ParticipantOut(Schema):
 
 class ParticipantPage(Schema):
     items = fields.List(fields.Nested(ParticipantOut))
-    next_cursor = fields.String(allow_none=True)
+    next_cursor = fields.String(allow_none=True, metadata={"description": "id order only"})
+    next_page = fields.Integer(allow_none=True, metadata={"description": "with sort only"})
+    total = fields.Integer(metadata={"description": "matches on every page together"})
 
 
 class ParticipantQuery(Schema):
     practice_ods = fields.String(load_default=None, validate=ODS)
     q = fields.String(
         load_default=None,
-        validate=validate.Length(min=1, max=40),
-        metadata={"description": "An NHS number, or the start of a family name"},
+        validate=validate.Length(min=1, max=60),
+        metadata={
+            "description": "An NHS number (spaces allowed), a mobile number (07... or +44...), "
+            "or the starts of given and family names, in any order"
+        },
     )
     language = fields.String(load_default=None, validate=validate.Length(max=40))
     ethnic_category = fields.String(load_default=None, validate=validate.OneOf(ETHNIC_CATEGORIES))
     textable = fields.Boolean(load_default=None)
     opted_out = fields.Boolean(load_default=None)
     trial_id = fields.UUID(load_default=None)
-    status = fields.String(load_default=None, validate=validate.Length(max=30))
-    cursor = fields.UUID(load_default=None)
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            (*TRIAL_STATUSES, NOT_INVITED),
+            error="Choose a status from the list: " + ", ".join((*TRIAL_STATUSES, NOT_INVITED)),
+        ),
+        metadata={
+            "description": "In trial_id, or in any trial when no trial is given; "
+            "not_invited: no status there"
+        },
+    )
+    sort = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            PARTICIPANT_SORTS,
+            error="Sort by one of: " + ", ".join(PARTICIPANT_SORTS),
+        ),
+        metadata={"description": "Put - first for the reverse order. Default: id order"},
+    )
+    cursor = fields.UUID(
+        load_default=None, metadata={"description": "next_cursor of the page before (id order)"}
+    )
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, error="Pages count from 1"),
+        metadata={"description": f"With sort; at most the first {MAX_PARTICIPANT_OFFSET} rows"},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+    @validates_schema
+    def _paging(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("cursor") is not None and data.get("sort"):
+            raise ValidationError(
+                "A cursor follows id order only: use page with sort", field_name="cursor"
+            )
+        if data.get("page", 1) > 1 and not data.get("sort"):
+            raise ValidationError("Pages need a sort; id order uses cursor", field_name="page")
+        if (data.get("page", 1) - 1) * data.get("limit", 50) >= MAX_PARTICIPANT_OFFSET:
+            raise ValidationError(
+                f"Only the first {MAX_PARTICIPANT_OFFSET} matches can be paged through: "
+                "search or filter to narrow them",
+                field_name="page",
+            )
 
 
 class ParticipantCorrectionIn(Schema):
