@@ -106,6 +106,8 @@ def messaging(rabbitmq_url: str, tmp_path: Any) -> Iterator[Messaging]:
             "TWILIO_FROM_NUMBER": SENDER_NUMBER,
             "TWILIO_API_BASE_URL": urls["twilio"],
             "SEND_RECONCILE_AFTER": "5",
+            "SEND_CONNECT_TIMEOUT": "1",  # the calls end well before reconciliation may look
+            "SEND_READ_TIMEOUT": "2",
             "SEND_WINDOW": "always",
             "PROVIDER_RECONCILE_EVERY": "3",
             "STATUS_RECONCILE_AFTER": "3",
