@@ -125,6 +125,9 @@ LISTED = (
     "es", "fr", "lt", "lv", "cs", "sk", "bg", "hu", "ru", "uk", "sq", "ne", "vi", "it",
     "sw",
 )  # fmt: skip
+# The languages the system ships texts for (messaging's shipped templates; a test keeps
+# the two in step). Patients of any other language are texted in the best of these.
+TEXTS = frozenset({"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "zh", "gu"})
 # CLDR codes that are not languages a patient speaks.
 _NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
 
@@ -327,11 +330,13 @@ def written(code: str) -> str:
     return lang.fallback if lang and lang.spoken_only and lang.fallback else code
 
 
-def best_text(code: str, available: set[str] | frozenset[str]) -> str:
+def best_text(code: str, available: set[str] | frozenset[str] = TEXTS) -> str:
     """Of the languages texts exist in, the one a reader of `code` most likely reads."""
     return next((c for c in fallbacks(code) if c in available), "en")
 
 
-def interpreter_may_be_needed(code: str, available: set[str] | frozenset[str]) -> bool:
+def interpreter_may_be_needed(
+    code: str, available: set[str] | frozenset[str] = TEXTS
+) -> bool:
     """True when texts reach this patient in a language other than their own spoken one."""
     return code != "en" and best_text(code, available) != code

@@ -106,3 +106,9 @@ def test_the_english_invitation_says_who_why_voluntary_how_to_answer_stop_and_mo
         title="Finding irregular heart rhythm early", short_name="AF", info_url="https://x.nhs.uk/a"
     )
     assert count_segments(rendered).encoding == "GSM-7"
+
+
+def test_the_languages_shared_says_we_ship_texts_in_are_the_shipped_ones() -> None:
+    from shared.languages import TEXTS
+
+    assert set(json.loads(SHIPPED.read_text(encoding="utf-8"))) == TEXTS

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.registry.domain.demographics import ETHNIC_CATEGORIES, SEXES
 from services.registry.domain.imports import FORMATS
+from shared import languages
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
 
@@ -112,6 +113,13 @@ class ParticipantOut(Schema):
     textable = fields.Boolean()
     sex = fields.String(allow_none=True)
     interpreter_needed = fields.Boolean()
+    # Derived, not stored, so it follows the texts shipped: the GP said so, or texts
+    # reach this patient in a language other than their own (Tigrinya, Sylheti).
+    interpreter_may_be_needed = fields.Function(
+        lambda p: bool(p["interpreter_needed"])
+        or languages.interpreter_may_be_needed(p["language"])
+    )
+    texted_in = fields.Function(lambda p: languages.best_text(p["language"]))
     ethnic_category = fields.String(allow_none=True)
     imd_decile = fields.Integer(allow_none=True)
     imd_edition = fields.Integer(allow_none=True)
