@@ -335,8 +335,6 @@ def best_text(code: str, available: set[str] | frozenset[str] = TEXTS) -> str:
     return next((c for c in fallbacks(code) if c in available), "en")
 
 
-def interpreter_may_be_needed(
-    code: str, available: set[str] | frozenset[str] = TEXTS
-) -> bool:
+def interpreter_may_be_needed(code: str, available: set[str] | frozenset[str] = TEXTS) -> bool:
     """True when texts reach this patient in a language other than their own spoken one."""
     return code != "en" and best_text(code, available) != code

@@ -39,7 +39,9 @@ def test_codes_and_the_names_gp_systems_use_are_understood(text: str, code: str)
     assert found.code == code
 
 
-@pytest.mark.parametrize("text", ["", "Klingon", "xx", "English please", "Main spoken language", "12345678"])
+@pytest.mark.parametrize(
+    "text", ["", "Klingon", "xx", "English please", "Main spoken language", "12345678"]
+)
 def test_an_unknown_language_is_not_guessed(text: str) -> None:
     assert parse_language(text) is None
 

@@ -116,8 +116,9 @@ class ParticipantOut(Schema):
     # Derived, not stored, so it follows the texts shipped: the GP said so, or texts
     # reach this patient in a language other than their own (Tigrinya, Sylheti).
     interpreter_may_be_needed = fields.Function(
-        lambda p: bool(p["interpreter_needed"])
-        or languages.interpreter_may_be_needed(p["language"])
+        lambda p: (
+            bool(p["interpreter_needed"]) or languages.interpreter_may_be_needed(p["language"])
+        )
     )
     texted_in = fields.Function(lambda p: languages.best_text(p["language"]))
     ethnic_category = fields.String(allow_none=True)
