@@ -132,8 +132,8 @@ TEXTS = frozenset({"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "z
 _NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
 
 _ENGLISH = Locale("en")
-_CLDR_ALIASES: dict[str, str] = get_global("language_aliases")
-_LIKELY: dict[str, str] = get_global("likely_subtags")
+_CLDR_ALIASES: Mapping[str, str] = get_global("language_aliases")
+_LIKELY: Mapping[str, str] = get_global("likely_subtags")
 _SPOKEN_SOMEWHERE = frozenset(
     lang for langs in get_global("territory_languages").values() for lang in langs
 )
