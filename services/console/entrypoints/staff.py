@@ -21,6 +21,7 @@ INTENTS = (
     ("no", "No"),
     ("stop", "Stop all texts"),
     ("help", "Asked for help"),
+    ("callback", "Asked for a call"),
 )
 
 

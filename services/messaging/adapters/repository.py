@@ -323,7 +323,7 @@ class MessagingRepository:
         query = (
             select(InboundMessage, contacts.c.practice_ods)
             .join(contacts, contacts.c.participant_id == i.participant_id)
-            .where(i.intent == "unknown", i.reviewed_intent.is_(None))
+            .where(i.intent.in_(("unknown", "callback")), i.reviewed_intent.is_(None))
             .order_by(i.received_at)
             .limit(limit)
         )

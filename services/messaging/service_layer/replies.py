@@ -28,7 +28,7 @@ from shared.errors import Conflict, InvalidInput, NotFound
 
 START = "start"
 # What staff may decide an unclear reply meant.
-STAFF_INTENTS = (replies.YES, replies.NO, replies.STOP, replies.HELP, START)
+STAFF_INTENTS = (replies.YES, replies.NO, replies.STOP, replies.HELP, START, replies.CALLBACK)
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,7 @@ def unclear_replies(
                 "practice_ods": practice,
                 "language": inbound.language,
                 "body": inbound.body,
+                "intent": inbound.intent,  # "callback": the patient asked to be phoned
                 "received_at": inbound.received_at,
             }
             for inbound, practice in uow.messaging.unclear_replies(practices, limit)

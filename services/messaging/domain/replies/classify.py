@@ -1,4 +1,4 @@
-"""Decide what a reply means: yes, no, stop, help, start or unknown.
+"""Decide what a reply means: yes, no, stop, help, start, callback or unknown.
 
 The rule that matters most: a reply that is not clearly one answer is "unknown" and goes
 to a person, because a refusal read as YES is the worst mistake this code can make.
@@ -16,6 +16,8 @@ to a person, because a refusal read as YES is the worst mistake this code can ma
   comma, dash or sign-off ("Yes thanks, Mrs Begum", "no sorry - Tom"), or after a
   greeting before the answer ("Hi Dr Khan, yes"); at most three. Anywhere else they
   may change the meaning ("no problem", "yes if it is paid"), so the reply is unknown.
+- CALLBACK ("please call me") beside YES ("yes, ring me") is CALLBACK: it asks for a
+  person, who also hears the yes; beside any other answer it is unknown.
 - A digit answers only when the template asked for digits ("Reply 1 for YES, 2 for NO,
   3 to STOP"), in any digit script; words are understood under either convention.
 - Emoji: 👎 ❌ are NO; 👍 ✅ and friendly faces are decoration, never an answer alone
@@ -28,6 +30,7 @@ from __future__ import annotations
 from services.messaging.domain.replies.intents import (
     ANSWERS,
     BREAK,
+    CALLBACK,
     DIGIT_INTENTS,
     DIGITS,
     GREETING,
@@ -119,6 +122,8 @@ def decide(kinds: list[str]) -> str:
         return UNKNOWN
     if STOP in answers and answers <= {STOP, NO}:
         return STOP  # "no stop", "STOP. NO."
+    if answers == {YES, CALLBACK}:
+        return CALLBACK  # "yes, call me": staff ring, and hear the yes
     if len(answers) == 1:
         return answers.pop()
     if not answers and JI in kinds:

@@ -66,8 +66,6 @@ def load(path: Path) -> WordList:
 WORD_LISTS: dict[str, WordList] = {
     path.stem: load(path) for path in sorted(WORDS_DIR.glob("*.toml"))
 }
-LEXICONS: dict[str, Lexicon] = {
-    code: wl.lexicon for code, wl in WORD_LISTS.items() if wl.lexicon
-}
+LEXICONS: dict[str, Lexicon] = {code: wl.lexicon for code, wl in WORD_LISTS.items() if wl.lexicon}
 # Lexicons read before a language's own (after English), earliest first.
 ALSO: dict[str, tuple[str, ...]] = {code: wl.also for code, wl in WORD_LISTS.items() if wl.also}

@@ -163,12 +163,13 @@ class UnclearReplyOut(Schema):
     practice_ods = fields.String()
     language = fields.String(allow_none=True)
     body = fields.String()
+    intent = fields.String()  # "unknown", or "callback" when the patient asked for a call
     received_at = UtcDateTime()
 
 
 class IntentIn(Schema):
     intent = fields.String(
-        required=True, validate=validate.OneOf(("yes", "no", "stop", "help", "start"))
+        required=True, validate=validate.OneOf(("yes", "no", "stop", "help", "start", "callback"))
     )
 
 
