@@ -47,14 +47,19 @@ from services.messaging.domain.replies.intents import (
     YES,
 )
 from services.messaging.domain.replies.normalise import normalise, tokenise
-from services.messaging.domain.replies.vocabulary import DIGIT, Vocabulary, vocabulary_for
-from shared.languages import LANGUAGES
+from services.messaging.domain.replies.vocabulary import (
+    DIGIT,
+    Vocabulary,
+    has_words,
+    vocabulary_for,
+)
+from shared.languages import fallbacks, parse_language
 
 MOST_UNKNOWN_WORDS = 3  # a name, such as "Mrs Nasreen Begum"
 _SIGNALS = ANSWERS | {NEGATION, JI, STOP_SIGN}
 _NEGATABLE = ANSWERS - {NO} | {STOP_SIGN}
-_CODES = {code.casefold(): code for code in LANGUAGES}
 _VOCABULARIES: dict[str | None, Vocabulary] = {}
+_MOST_REMEMBERED_CODES = 2_000
 
 
 def classify(text: str, language: str | None = None, convention: str = WORDS) -> str:
@@ -64,9 +69,14 @@ def classify(text: str, language: str | None = None, convention: str = WORDS) ->
 
 
 def _vocabulary(language: str | None) -> Vocabulary:
-    """Unknown or missing codes read English, as the templates fall back to English."""
-    vocabulary = vocabulary_for(_CODES.get(language.casefold()) if language else None)
-    if language is None or language in _CODES.values():
+    """Any code import accepts reads its own words, or those of the language its
+    patients are texted in (Krio: English); unknown or missing codes read English."""
+    found = parse_language(language) if language else None
+    code = None
+    if found is not None:
+        code = next((c for c in fallbacks(found.code) if has_words(c)), None)
+    vocabulary = vocabulary_for(code)
+    if (language is None or found is not None) and len(_VOCABULARIES) < _MOST_REMEMBERED_CODES:
         _VOCABULARIES[language] = vocabulary
     return vocabulary
 

@@ -177,6 +177,11 @@ def lexicons_for(language: str | None) -> tuple[str, ...]:
     return ("en", *ALSO.get(language, ()), *own)
 
 
+def has_words(language: str) -> bool:
+    """Whether a language has a word list of its own or reads others' (phr reads ur)."""
+    return language in LEXICONS or language in ALSO
+
+
 @cache
 def vocabulary_for(language: str | None) -> Vocabulary:
     return build(lexicons_for(language))
