@@ -92,15 +92,19 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
     kinds: list[str] = []
     negating: list[int] = []  # where a "no" that also means "not" was read
     at, end = 0, len(spelt)
+    plain = [word for word, _ in spelt]
     while at < end:
         word, kind = spelt[at]
         step = 1
         thanking = False
         if word in vocabulary.negators:
             negating.append(len(kinds))
-        if word in vocabulary.phrase_starts:
-            for length in range(min(vocabulary.longest_phrase, end - at), 1, -1):
-                phrase = tuple(w for w, _ in spelt[at : at + length])
+        lengths = vocabulary.phrase_lengths.get(word)
+        if lengths is not None:
+            for length in lengths:
+                if length > end - at:
+                    continue
+                phrase = tuple(plain[at : at + length])
                 found = vocabulary.phrases.get(phrase)
                 if found is not None:
                     kind, step = found, length
