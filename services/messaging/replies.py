@@ -53,12 +53,12 @@ def parse(line: bytes) -> tuple[str, str, str]:
         found = "an empty line" if not decoded else f"{len(fields)} field(s)"
         raise MalformedLine(f"expected LANG<TAB>CONVENTION<TAB>TEXT, found {found}")
     language, convention, text = fields
-    found = parse_language(language.strip()) if language.strip() else None
-    code = found.code if found else None
-    if code is None:
+    known = parse_language(language.strip()) if language.strip() else None
+    if known is None:
         raise MalformedLine(
-            f"unknown LANG {language!r}: use a code from shared/languages.py, e.g. en, ur, pa-Arab"
+            f"unknown LANG {language!r}: use a language code, e.g. en, ur, pa-Arab, cs, ti"
         )
+    code = known.code
     convention = convention.strip().casefold()
     if convention not in CONVENTIONS:
         raise MalformedLine(f"unknown CONVENTION {convention!r}: use words or digits")
