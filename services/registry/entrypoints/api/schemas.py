@@ -101,6 +101,11 @@ class TrialStatusOut(Schema):
     updated_at = UtcDateTime()
 
 
+def _value(obj: Any, name: str) -> Any:
+    """A field of a participant given as a dict (with its trials) or as the model."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
 class ParticipantOut(Schema):
     id = fields.UUID()
     practice_ods = fields.String()
@@ -117,10 +122,11 @@ class ParticipantOut(Schema):
     # reach this patient in a language other than their own (Tigrinya, Sylheti).
     interpreter_may_be_needed = fields.Function(
         lambda p: (
-            bool(p["interpreter_needed"]) or languages.interpreter_may_be_needed(p["language"])
+            bool(_value(p, "interpreter_needed"))
+            or languages.interpreter_may_be_needed(_value(p, "language"))
         )
     )
-    texted_in = fields.Function(lambda p: languages.best_text(p["language"]))
+    texted_in = fields.Function(lambda p: languages.best_text(_value(p, "language")))
     ethnic_category = fields.String(allow_none=True)
     imd_decile = fields.Integer(allow_none=True)
     imd_edition = fields.Integer(allow_none=True)
