@@ -128,6 +128,9 @@ LISTED = (
 # The languages the system ships texts for (messaging's shipped templates; a test keeps
 # the two in step). Patients of any other language are texted in the best of these.
 TEXTS = frozenset({"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "zh", "gu"})
+# What GP exports write for "no language recorded": not Nauruan ("na") or Norwegian
+# ("no"), which are written out as names when meant.
+_PLACEHOLDERS = frozenset({"na", "n a", "no", "none", "nil", "unknown", "not known", "nk"})
 # CLDR codes that are not languages a patient speaks.
 _NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
 
@@ -296,7 +299,7 @@ def parse_language(text: str) -> Language | None:
         return parse_language(coded.group(2)) if coded.group(2) else None
     text = _MAIN_SPOKEN.sub("", text.strip())
     folded = _fold(text)
-    if not folded:
+    if not folded or folded in _PLACEHOLDERS:
         return None
     code = _BY_NAME.get(folded)
     if code is None:

@@ -46,6 +46,11 @@ def test_an_unknown_language_is_not_guessed(text: str) -> None:
     assert parse_language(text) is None
 
 
+@pytest.mark.parametrize("text", ["NA", "N/A", "no", "None", "Unknown", "Not known"])
+def test_what_exports_write_for_no_language_is_not_read_as_a_language(text: str) -> None:
+    assert parse_language(text) is None
+
+
 def test_right_to_left_languages_are_the_ones_the_design_names() -> None:
     assert {code for code, lang in LANGUAGES.items() if lang.rtl} == {
         "ur",
