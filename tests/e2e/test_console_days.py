@@ -203,7 +203,9 @@ def test_a_practice_staff_members_day(
     def phone_shot(name: str) -> Any:
         return lambda phone: seen(phone, request, name)
 
-    phone_reply(browser, system, PATIENTS["jade"][1], "not sure who this is from", phone_shot("12-phone"))
+    phone_reply(
+        browser, system, PATIENTS["jade"][1], "not sure who this is from", phone_shot("12-phone")
+    )
     phone_reply(browser, system, PATIENTS["imran"][1], "ہاں", phone_shot("13-phone-urdu"))
     phone_reply(browser, system, PATIENTS["ewa"][1], "nie", phone_shot("14-phone-polish"))
 
