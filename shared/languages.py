@@ -73,8 +73,8 @@ _NATIVE_NAMES = {
 # Spoken languages texted in another, and the script of each (CLDR has no data for phr).
 _SPOKEN_ONLY = {"syl": ("bn", "Beng"), "phr": ("ur", "Arab"), "yue": ("zh-Hant", "Hant")}
 # The best text for readers of a language we have no text in: a language they are
-# likely to read (Slovak and Czech readers read each other's; Dari readers read Farsi).
-_FALLBACKS = {"cs": "sk", "sk": "cs", "zh-Hant": "zh", "zh-Hans": "zh", "pnb": "ur"}
+# likely to read (Slovak and Czech readers read each other's; Shahmukhi readers Urdu).
+_FALLBACKS = {"cs": "sk", "sk": "cs", "zh-Hant": "zh", "zh-Hans": "zh", "pa-Arab": "ur"}
 # Codes that mean another: CLDR's aliases cover ISO 639-2 and most of 639-3; these are
 # the GP system spellings and the script variants stored before CLDR.
 _ALIASES: dict[str, tuple[str, ...]] = {

@@ -137,6 +137,7 @@ def test_spoken_languages_are_texted_in_a_written_one_and_scripts_are_kept() -> 
     assert written("pa-Arab") == "pa-Arab"
     assert fallbacks("yue") == ["yue", "zh-Hant", "zh", "en"]
     assert fallbacks("cs") == ["cs", "sk", "en"]
+    assert fallbacks("pa-Arab") == ["pa-Arab", "ur", "en"]  # Shahmukhi readers read Urdu
 
 
 def test_the_best_text_and_whether_an_interpreter_may_be_needed() -> None:
