@@ -1,16 +1,37 @@
-"""Languages the system knows: codes, the names GP systems use, direction, fallbacks.
+"""Languages the system knows: codes, names, direction, scripts, fallbacks.
 
-Codes are BCP 47 tags (ISO 639 language plus a script where one language is written two
-ways, as Punjabi is). Registry imports read free-text names through `parse_language`;
-messaging and consent pick templates and page direction from the same table, so a code
-means the same thing in every service.
+Names, native names, scripts and direction come from CLDR through Babel, so any language
+CLDR knows is one this system knows. This module keeps only what CLDR cannot know
+(decision 0023):
+
+- the names GP systems write ("Panjabi", "Mirpuri", "Bengali (Sylheti)"), and the NHS's
+  coded "main spoken language" (SNOMED CT concept ids, in snomed_languages.tsv);
+- the spoken languages with no common written form, and the written one their speakers
+  are texted in (Sylheti in Bengali, Mirpuri in Urdu, Cantonese in traditional Chinese);
+- the script a patient reads where a language has two (Panjabi in Gurmukhi or in
+  Shahmukhi, Chinese simplified or traditional), as BCP 47 script subtags;
+- which languages the system ships texts for, and the best fallback for the others.
+
+Codes are BCP 47 tags: the shortest ISO 639 code, plus a script where one language is
+written two ways. Stored codes from before CLDR (pa, pa-Arab, zh, syl, phr) mean what
+they did. `LANGUAGES` lists the languages offered in lists (the West Midlands' main
+languages); looking up any other code CLDR knows also works (`"kri" in LANGUAGES`).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, localedata
+from babel.core import get_global
+
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand"})
 
 
 @dataclass(frozen=True)
@@ -19,93 +40,106 @@ class Language:
     name: str  # in English, as staff read it
     native: str  # as the patient reads it, for language switches
     rtl: bool = False
-    fallback: str | None = None  # a language most readers of this one also read
+    # The language a text is written in for this one's readers, when there is no text
+    # in it: Sylheti speakers read Bengali; Czech readers Slovak.
+    fallback: str | None = None
     aliases: tuple[str, ...] = ()
+    script: str | None = None  # ISO 15924, as CLDR's likely script for the language
+    spoken_only: bool = False  # no common written form: texted in `fallback`
 
 
-LANGUAGES: dict[str, Language] = {
-    lang.code: lang
-    for lang in (
-        Language("en", "English", "English"),
-        Language("ur", "Urdu", "اردو", rtl=True, aliases=("urd",)),
-        Language(
-            "pa",
-            "Punjabi (Gurmukhi)",
-            "ਪੰਜਾਬੀ",
-            aliases=(
-                "pan",
-                "panjabi",
-                "punjabi",
-                "pa-guru",
-                "punjabi gurmukhi",
-                "panjabi gurmukhi",
-            ),
-        ),
-        Language(
-            "pa-Arab",
-            "Punjabi (Shahmukhi)",
-            "پنجابی",
-            rtl=True,
-            aliases=(
-                "pnb",
-                "shahmukhi",
-                "punjabi shahmukhi",
-                "panjabi shahmukhi",
-                "western punjabi",
-            ),
-        ),
-        # Spoken by most British Pakistanis from Azad Kashmir; rarely written, so its
-        # speakers are texted in Urdu, which they read.
-        Language(
-            "phr",
-            "Pahari-Pothwari (Mirpuri)",
-            "پہاڑی",
-            rtl=True,
-            fallback="ur",
-            aliases=("mirpuri", "pahari", "pothwari", "potwari", "pothohari", "pahari pothwari"),
-        ),
-        Language("bn", "Bengali", "বাংলা", aliases=("ben", "bangla", "bengali")),
-        Language("syl", "Sylheti", "সিলেটি", fallback="bn", aliases=("sylheti",)),
-        Language("pl", "Polish", "Polski", aliases=("pol",)),
-        Language("ro", "Romanian", "Română", aliases=("ron", "rum", "moldovan")),
-        Language("ar", "Arabic", "العربية", rtl=True, aliases=("ara",)),
-        Language("so", "Somali", "Soomaali", aliases=("som",)),
-        Language(
-            "zh",
-            "Chinese",
-            "中文",
-            aliases=("zho", "chi", "chinese", "mandarin", "cmn", "cantonese", "yue", "hakka"),
-        ),
-        Language("gu", "Gujarati", "ગુજરાતી", aliases=("guj",)),
-        Language("fa", "Persian", "فارسی", rtl=True, aliases=("fas", "per", "farsi", "dari")),
-        Language("ps", "Pashto", "پښتو", rtl=True, aliases=("pus", "pashtu", "pushto")),
-        Language(
-            "ckb", "Kurdish (Sorani)", "کوردی", rtl=True, aliases=("sorani", "kurdish sorani")
-        ),
-        Language("ku", "Kurdish (Kurmanji)", "Kurmancî", aliases=("kur", "kurmanji", "kurdish")),
-        Language("hi", "Hindi", "हिन्दी", aliases=("hin",)),
-        Language("ta", "Tamil", "தமிழ்", aliases=("tam",)),
-        Language("ti", "Tigrinya", "ትግርኛ", aliases=("tir",)),
-        Language("am", "Amharic", "አማርኛ", aliases=("amh",)),
-        Language("tr", "Turkish", "Türkçe", aliases=("tur",)),
-        Language("pt", "Portuguese", "Português", aliases=("por",)),
-        Language("es", "Spanish", "Español", aliases=("spa", "castilian")),
-        Language("fr", "French", "Français", aliases=("fra", "fre")),
-        Language("lt", "Lithuanian", "Lietuvių", aliases=("lit",)),
-        Language("lv", "Latvian", "Latviešu", aliases=("lav",)),
-        Language("bg", "Bulgarian", "Български", aliases=("bul",)),
-        Language("ru", "Russian", "Русский", aliases=("rus",)),
-        Language("uk", "Ukrainian", "Українська", aliases=("ukr",)),
-        Language("sq", "Albanian", "Shqip", aliases=("sqi", "alb")),
-        Language("ne", "Nepali", "नेपाली", aliases=("nep", "nepalese")),
-        Language("vi", "Vietnamese", "Tiếng Việt", aliases=("vie",)),
-        Language("it", "Italian", "Italiano", aliases=("ita",)),
-        Language("sw", "Swahili", "Kiswahili", aliases=("swa",)),
-    )
+# What CLDR does not know. Names where the NHS's differs from CLDR's English name
+# (CLDR says "Bangla", "Central Kurdish"; GP systems and staff say Bengali, Sorani).
+_STAFF_NAMES = {
+    "bn": "Bengali",
+    "pa": "Punjabi (Gurmukhi)",
+    "pa-Arab": "Punjabi (Shahmukhi)",
+    "ckb": "Kurdish (Sorani)",
+    "ku": "Kurdish (Kurmanji)",
+    "fa": "Persian (Farsi)",
+    "zh": "Chinese (simplified)",
+    "zh-Hant": "Chinese (traditional)",
+    "yue": "Cantonese",
+    "syl": "Sylheti",
+    "phr": "Pahari-Pothwari (Mirpuri)",
 }
+# Spoken languages CLDR has no locale for, or none with a usable native name.
+_NATIVE_NAMES = {
+    "syl": "সিলেটি",
+    "phr": "پہاڑی",
+    "pa-Arab": "پنجابی (شاہ مکھی)",
+    "zh": "中文 (简体)",
+}
+# Spoken languages texted in another, and the script of each (CLDR has no data for phr).
+_SPOKEN_ONLY = {"syl": ("bn", "Beng"), "phr": ("ur", "Arab"), "yue": ("zh-Hant", "Hant")}
+# The best text for readers of a language we have no text in: a language they are
+# likely to read (Slovak and Czech readers read each other's; Shahmukhi readers Urdu).
+_FALLBACKS = {"cs": "sk", "sk": "cs", "zh-Hant": "zh", "zh-Hans": "zh", "pa-Arab": "ur"}
+# Codes that mean another: CLDR's aliases cover ISO 639-2 and most of 639-3; these are
+# the GP system spellings and the script variants stored before CLDR.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "ur": ("urd",),
+    "pa": ("panjabi", "punjabi", "pa-guru", "punjabi gurmukhi", "panjabi gurmukhi", "gurmukhi"),
+    "pa-Arab": (
+        "pnb",
+        "lah",
+        "shahmukhi",
+        "punjabi shahmukhi",
+        "panjabi shahmukhi",
+        "western punjabi",
+        "panjabi pakistani",
+        "punjabi pakistani",
+    ),
+    "phr": (
+        "mirpuri",
+        "pahari",
+        "pothwari",
+        "potwari",
+        "pothohari",
+        "pahari pothwari",
+        "pahari potwari",
+        "hno",
+    ),
+    "bn": ("bangla", "bengali"),
+    "syl": ("sylheti", "bengali sylheti", "sylheti bengali"),
+    "ro": ("moldovan",),
+    "zh": ("chinese", "mandarin", "cmn", "zh-hans", "chinese simplified", "putonghua"),
+    "zh-Hant": ("chinese traditional", "zh-tw", "zh-hk"),
+    "yue": ("cantonese", "chinese cantonese", "hakka", "hak"),
+    "fa": ("farsi", "persian", "dari", "prs", "farsi persian"),
+    "ps": ("pashtu", "pushto", "pakhto"),
+    "ckb": ("sorani", "kurdish sorani", "sorani kurdish", "central kurdish"),
+    "ku": ("kurmanji", "kurdish", "kurdish kurmanji", "kmr"),
+    "es": ("castilian",),
+    "ne": ("nepalese",),
+    "so": ("somalian",),
+    "ti": ("tigrigna", "tigrinia"),
+    "gu": ("gujerati",),
+    "sq": ("albanian kosovan",),
+}
+# The languages offered in lists, in order: the West Midlands' main languages. Every
+# other language CLDR knows is still accepted and kept.
+LISTED = (
+    "en", "ur", "pa", "pa-Arab", "phr", "bn", "syl", "pl", "ro", "ar", "so", "zh",
+    "zh-Hant", "yue", "gu", "fa", "ps", "ckb", "ku", "hi", "ta", "ti", "am", "tr", "pt",
+    "es", "fr", "lt", "lv", "cs", "sk", "bg", "hu", "ru", "uk", "sq", "ne", "vi", "it",
+    "sw",
+)  # fmt: skip
+# The languages the system ships texts for (messaging's shipped templates; a test keeps
+# the two in step). Patients of any other language are texted in the best of these.
+TEXTS = frozenset({"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "zh", "gu"})
+# What GP exports write for "no language recorded": not Nauruan ("na") or Norwegian
+# ("no"), which are written out as names when meant.
+_PLACEHOLDERS = frozenset({"na", "n a", "no", "none", "nil", "unknown", "not known", "nk"})
+# CLDR codes that are not languages a patient speaks.
+_NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
 
-# GP systems write "Panjabi" or "Bengali (Sylheti)"; keys are folded as _fold does.
-_BY_NAME: dict[str, str] = {}
+_ENGLISH = Locale("en")
+_CLDR_ALIASES: Mapping[str, str] = get_global("language_aliases")
+_LIKELY: Mapping[str, str] = get_global("likely_subtags")
+_SPOKEN_SOMEWHERE = frozenset(
+    lang for langs in get_global("territory_languages").values() for lang in langs
+)
 
 
 def _fold(text: str) -> str:
@@ -114,16 +148,163 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-for _lang in LANGUAGES.values():
-    for _key in (_lang.code, _lang.name, _lang.native, *_lang.aliases):
-        _BY_NAME.setdefault(_fold(_key), _lang.code)
-_BY_NAME.update({_fold("Bengali (Sylheti)"): "syl", _fold("Sylheti Bengali"): "syl"})
+def _locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
 
 
+def _script(code: str) -> str | None:
+    if "-" in code:
+        return code.split("-")[1]
+    if code in _SPOKEN_ONLY:
+        return _SPOKEN_ONLY[code][1]
+    likely = _LIKELY.get(code)
+    parts = likely.split("_") if likely else []
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+
+
+def _known_to_cldr(code: str) -> bool:
+    base = code.split("-")[0]
+    # localedata.exists reads no locale file: this runs for each of CLDR's ~600 names.
+    return base not in _NOT_LANGUAGES and (
+        base in _SPOKEN_SOMEWHERE or localedata.exists(base) or base in _SPOKEN_ONLY
+    )
+
+
+@cache
+def _build(code: str) -> Language | None:
+    if code not in _STAFF_NAMES and not _known_to_cldr(code):
+        return None
+    locale = _locale(code)
+    base = code.split("-")[0]
+    if code in _STAFF_NAMES:
+        name = _STAFF_NAMES[code]
+    elif locale is not None:
+        name = locale.get_display_name(_ENGLISH) or code
+    else:
+        name = _ENGLISH.languages.get(base, code)
+    if code in _NATIVE_NAMES:
+        native = _NATIVE_NAMES[code]
+    elif locale is not None:
+        native = locale.get_display_name(locale) or name
+    else:
+        native = name
+    native = native[:1].upper() + native[1:]  # "polski" heads a list as "Polski"
+    script = _script(code)
+    spoken_only = code in _SPOKEN_ONLY
+    fallback = _SPOKEN_ONLY[code][0] if spoken_only else _FALLBACKS.get(code)
+    return Language(
+        code=code,
+        name=name,
+        native=native,
+        rtl=script in RTL_SCRIPTS
+        or (locale is not None and script is None and locale.text_direction == "rtl"),
+        fallback=fallback,
+        aliases=_ALIASES.get(code, ()),
+        script=script,
+        spoken_only=spoken_only,
+    )
+
+
+class _Languages(Mapping[str, Language]):
+    """The listed languages when iterated; any language CLDR knows when looked up."""
+
+    def __init__(self, listed: tuple[str, ...]) -> None:
+        self._listed = {code: _build(code) for code in listed}
+
+    def __getitem__(self, code: str) -> Language:
+        found = self._listed.get(code) or (_lookup(code) if isinstance(code, str) else None)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and (code in self._listed or _lookup(code) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed)
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+
+@lru_cache(maxsize=4096)
+def _lookup(code: str) -> Language | None:
+    """A code written exactly as the system stores it ("ti", "pa-Arab")."""
+    if not code or code != code.strip() or _canonical(code) != code:
+        return None
+    return _build(code)
+
+
+def _canonical(code: str) -> str | None:
+    """The stored form of a BCP 47 tag or ISO 639 code: "PA-arab" -> "pa-Arab"."""
+    parts = code.replace("_", "-").split("-")
+    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
+        return None
+    base = parts[0].lower()
+    base = _CLDR_ALIASES.get(base, base).split("_")[0]
+    if len(parts) == 1:
+        return base
+    if len(parts) == 2 and len(parts[1]) == 4 and parts[1].isalpha():
+        script = parts[1].title()
+        if _LIKELY.get(base, "").split("_")[1:2] == [script]:
+            return base  # "pa-Guru" is plain "pa", as "zh-Hans" is "zh"
+        return f"{base}-{script}"
+    return None
+
+
+LANGUAGES: Mapping[str, Language] = _Languages(LISTED)
+
+
+def _snomed_codes() -> dict[str, str]:
+    """SNOMED CT "main spoken language" concept id -> our code (snomed_languages.tsv)."""
+    path = Path(__file__).with_name("snomed_languages.tsv")
+    with path.open(encoding="utf-8") as file:
+        rows = csv.reader((line for line in file if not line.startswith("#")), delimiter="\t")
+        return {row[0].strip(): row[1].strip() for row in rows if row}
+
+
+SNOMED_LANGUAGES = _snomed_codes()
+_SNOMED = re.compile(r"^\s*(\d{6,18})\s*(?:\|\s*(.*?)\s*\|?\s*)?$")
+_MAIN_SPOKEN = re.compile(r"^main spoken language\s+", re.IGNORECASE)
+
+
+def _names() -> dict[str, str]:
+    by_name: dict[str, str] = {}
+    for code, english in _ENGLISH.languages.items():
+        if "_" not in code and _known_to_cldr(code):
+            by_name.setdefault(_fold(english), _CLDR_ALIASES.get(code, code).split("_")[0])
+    for code in LISTED:  # ours after CLDR's: "Panjabi" is Gurmukhi, "Kurdish" Kurmanji
+        lang = LANGUAGES[code]
+        for key in (lang.code, lang.name, lang.native, *lang.aliases):
+            by_name[_fold(key)] = code
+    return by_name
+
+
+_BY_NAME = _names()
+
+
+@lru_cache(maxsize=4096)  # imports repeat a few dozen spellings
 def parse_language(text: str) -> Language | None:
-    """The language a code or a GP system's name means, or None when it is not one we know."""
-    code = _BY_NAME.get(_fold(text))
-    return LANGUAGES[code] if code else None
+    """The language a code, a name GP systems write or a SNOMED CT "main spoken
+    language" concept means; None when it is not a language CLDR or we know."""
+    coded = _SNOMED.match(text)
+    if coded:
+        code = SNOMED_LANGUAGES.get(coded.group(1))
+        if code is not None:
+            return LANGUAGES[code]
+        # An id we have no row for: the term after it still says the language.
+        return parse_language(coded.group(2)) if coded.group(2) else None
+    text = _MAIN_SPOKEN.sub("", text.strip())
+    folded = _fold(text)
+    if not folded or folded in _PLACEHOLDERS:
+        return None
+    code = _BY_NAME.get(folded)
+    if code is None:
+        code = _canonical(text.strip())
+    return _lookup(code) if code else None
 
 
 def get(code: str) -> Language:
@@ -145,3 +326,19 @@ def fallbacks(code: str) -> list[str]:
     if "en" not in chain:
         chain.append("en")
     return chain
+
+
+def written(code: str) -> str:
+    """The language a patient who speaks `code` is texted in when it has no written form."""
+    lang = LANGUAGES.get(code)
+    return lang.fallback if lang and lang.spoken_only and lang.fallback else code
+
+
+def best_text(code: str, available: set[str] | frozenset[str] = TEXTS) -> str:
+    """Of the languages texts exist in, the one a reader of `code` most likely reads."""
+    return next((c for c in fallbacks(code) if c in available), "en")
+
+
+def interpreter_may_be_needed(code: str, available: set[str] | frozenset[str] = TEXTS) -> bool:
+    """True when texts reach this patient in a language other than their own spoken one."""
+    return code != "en" and best_text(code, available) != code

@@ -12,12 +12,12 @@ import sys
 from typing import TextIO, cast
 
 from services.messaging.domain.replies import CONVENTIONS, UNKNOWN, classify
-from shared.languages import LANGUAGES
+from shared.languages import parse_language
 
 EPILOG = """\
 input: UTF-8 lines LANG<TAB>CONVENTION<TAB>TEXT, where
-  LANG        is the language the patient was written to, a code from
-              shared/languages.py (en, ur, pa, pa-Arab, bn, syl, pl, ro, ar, so, zh, gu ...)
+  LANG        is the language the patient was written to: any code (or name) the
+              registry's import accepts (en, ur, pa, pa-Arab, bn, syl, cs, ti, zh-Hant ...)
   CONVENTION  is how the template asked for the answer: words ("Reply YES or NO")
               or digits ("Reply 1 for YES, 2 for NO, 3 to STOP")
   TEXT        is the reply; a tab inside it is written \\t, a new line \\n and a
@@ -32,7 +32,6 @@ malformed lines (not UTF-8, fewer than three fields, an unknown LANG or CONVENTI
 """
 
 _CHUNK = 1 << 16
-_CODES = {code.casefold(): code for code in LANGUAGES}
 _ESCAPE = re.compile(r"\\([\\tn])")
 _UNESCAPED = {"\\": "\\", "t": "\t", "n": "\n"}
 
@@ -54,11 +53,12 @@ def parse(line: bytes) -> tuple[str, str, str]:
         found = "an empty line" if not decoded else f"{len(fields)} field(s)"
         raise MalformedLine(f"expected LANG<TAB>CONVENTION<TAB>TEXT, found {found}")
     language, convention, text = fields
-    code = _CODES.get(language.strip().casefold())
-    if code is None:
+    known = parse_language(language.strip()) if language.strip() else None
+    if known is None:
         raise MalformedLine(
-            f"unknown LANG {language!r}: use a code from shared/languages.py, e.g. en, ur, pa-Arab"
+            f"unknown LANG {language!r}: use a language code, e.g. en, ur, pa-Arab, cs, ti"
         )
+    code = known.code
     convention = convention.strip().casefold()
     if convention not in CONVENTIONS:
         raise MalformedLine(f"unknown CONVENTION {convention!r}: use words or digits")

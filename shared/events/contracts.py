@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-INTENTS = ("yes", "no", "stop", "help", "unknown")
+INTENTS = ("yes", "no", "stop", "help", "callback", "unknown")
 ROLES = ("staff", "coordinator", "admin")
 ODS = validate.Regexp(r"^[A-Z][0-9]{5}$", error="must be an ODS code: a letter and five digits")
 

@@ -230,14 +230,16 @@ def test_a_practice_staff_members_day(
     def phone_shot(name: str) -> Any:
         return lambda phone: seen(phone, request, name)
 
-    phone_reply(browser, system, PATIENTS["jade"][1], "who is this from", phone_shot("12-phone"))
+    phone_reply(
+        browser, system, PATIENTS["jade"][1], "not sure who this is from", phone_shot("12-phone")
+    )
     phone_reply(browser, system, PATIENTS["imran"][1], "ہاں", phone_shot("13-phone-urdu"))
     phone_reply(browser, system, PATIENTS["ewa"][1], "nie", phone_shot("14-phone-polish"))
 
     # Staff read the reply nobody could classify and say what it meant.
     sign_in(page, system, day["staff"])
     nav(page, "Replies to review")
-    card = page.locator(".nhsuk-card", has_text="who is this from")
+    card = page.locator(".nhsuk-card", has_text="not sure who this is from")
     eventually(lambda: page.reload() and card.count() == 1, what="the unclear reply in the inbox")
     assert page.locator(".nhsuk-card").count() == 1, "understood replies never wait here"
     seen(page, request, "15-replies")

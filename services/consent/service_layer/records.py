@@ -107,16 +107,23 @@ def return_uninvited(
 def record_reply(
     uow: ConsentUnitOfWork, participant_id: uuid.UUID, trial_id: uuid.UUID | None, intent: str
 ) -> None:
-    """YES opens the way to the consent page; STOP after consent is a withdrawal."""
+    """YES opens the way to the consent page; STOP after consent is a withdrawal.
+
+    A callback ("please phone me") is interest the research team answers by phone: it
+    changes no state here, like help and unclear replies."""
     status = REPLY_STATUS.get(intent)
     if status is None or trial_id is None:
-        return  # help and unclear replies change nothing here
+        return  # help, callback and unclear replies change nothing here
     with uow:
         record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
         if record is None:
             raise RecordNotYetKnown(f"no consent record yet for {participant_id} in {trial_id}")
         if record.status == lifecycle.CONSENTED and intent == "stop":
             outreach.withdraw_record(uow, record, channel="sms")
+        elif record.status == lifecycle.LINK_SENT and intent == "yes":
+            # A second YES: its acknowledgement promises a link, so the link comes
+            # again (a new one: the older stops working).
+            outreach.offer_link(uow, record)
         elif _move(uow, record, status, actor="participant", channel="sms") and (
             status == lifecycle.INTERESTED
         ):

@@ -63,7 +63,7 @@ class ConversationRepository:
             )
             .outerjoin(contacts, contacts.c.participant_id == _i.participant_id)
             .outerjoin(trials, trials.c.id == _i.trial_id)
-            .where(_i.intent == "unknown", _i.reviewed_intent.is_(None))
+            .where(_i.intent.in_(("unknown", "callback")), _i.reviewed_intent.is_(None))
             .order_by(_i.received_at)
             .limit(limit)
         )

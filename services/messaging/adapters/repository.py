@@ -23,7 +23,14 @@ from services.messaging.adapters.orm import (
     trials,
 )
 from services.messaging.domain.batches import Batch
-from services.messaging.domain.model import Contact, InboundMessage, Message, Suppression
+from services.messaging.domain.model import (
+    PRIORITY_NOTIFICATION,
+    PRIORITY_REPLY,
+    Contact,
+    InboundMessage,
+    Message,
+    Suppression,
+)
 from services.messaging.domain.screening import NOT_COUNTED, TextKey
 from services.messaging.domain.templates import Template
 from services.messaging.domain.trial_settings import DEFAULT_INFO_URL, TrialSettings
@@ -332,9 +339,21 @@ class MessagingRepository:
 
     def claim_queued(self, limit: int, skip_locked: bool) -> Sequence[Message]:
         due = or_(_m.not_before.is_(None), _m.not_before <= datetime.now(UTC))
+        # A consent text never overtakes the acknowledgement it follows ("we will text
+        # you a link", then the link): it waits while an older reply to the same number
+        # is unsent, whichever sender holds it (ix_messages_to_created_at).
+        earlier = messages.alias("earlier")
+        e = earlier.c
+        acknowledgement_unsent = exists().where(
+            e.to == _m.to,
+            e.created_at < _m.created_at,
+            e.priority == PRIORITY_REPLY,
+            e.status.in_(("queued", "sending")),
+        )
+        in_turn = or_(_m.priority != PRIORITY_NOTIFICATION, ~acknowledgement_unsent)
         query = (
             select(Message)
-            .where(_m.status == "queued", due)
+            .where(_m.status == "queued", due, in_turn)
             .order_by(_m.priority, _m.created_at)
             .limit(limit)
         )

@@ -33,7 +33,7 @@ log = get_logger(__name__)
 
 START = "start"
 # What staff may decide an unclear reply meant.
-STAFF_INTENTS = (replies.YES, replies.NO, replies.STOP, replies.HELP, START)
+STAFF_INTENTS = (replies.YES, replies.NO, replies.STOP, replies.HELP, START, replies.CALLBACK)
 
 
 @dataclass(frozen=True)
@@ -279,6 +279,7 @@ def unclear_replies(
                     "practice_ods": practice,
                     "language": inbound.language,
                     "body": inbound.body,
+                    "intent": inbound.intent,  # "callback": the patient asked to be phoned
                     "received_at": inbound.received_at,
                     "number_opted_out": bool(stopped),
                     "callback_requested": inbound.callback_requested,

@@ -170,7 +170,7 @@ def test_the_report_counts_sent_delivered_failed_by_reason_and_replies_by_intent
     replying = [n for n in numbers if provider.sends_to(n)]
     text_from(service, replying[0], "YES")
     text_from(service, replying[1], "no thank you")
-    text_from(service, replying[2], "what is this about?")
+    text_from(service, replying[2], "maybe, which day?")
 
     report = call(messaging_world, "staff_a", "GET", f"/batches/{batch_id}/report").get_json()
     invitations = report["invitations"]

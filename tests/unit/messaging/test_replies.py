@@ -142,7 +142,7 @@ HARD_NEGATIVES = {
     "eyes": UNKNOWN,
     "yess no": UNKNOWN,
     "maybe": UNKNOWN,
-    "who is this": UNKNOWN,
+    "who is this": HELP,  # issue 15: a question about who writes is answered by HELP
     "👍": UNKNOWN,
     "👎": NO,
     "": UNKNOWN,

@@ -129,3 +129,9 @@ def test_the_unclear_answer_offers_yes_no_and_call_and_the_check_asks_for_start(
         assert keyword in texts["unclear"], (language, keyword)
     assert "START" in texts["opt_in_check"], language
     assert count_segments(texts["unclear"]).segments <= 3
+
+
+def test_the_languages_shared_says_we_ship_texts_in_are_the_shipped_ones() -> None:
+    from shared.languages import TEXTS
+
+    assert set(json.loads(SHIPPED.read_text(encoding="utf-8"))) == TEXTS

@@ -1,13 +1,14 @@
-"""Understanding what a patient replied: yes, no, stop, help, start or unknown.
+"""Understanding what a patient replied: yes, no, stop, help, start, callback or unknown.
 
 `classify(text, language, convention)` is the one entry point; see classify.py for the
-rules and lexicon.py for the words of each language.
+rules and words/ for the words of each language.
 """
 
 from __future__ import annotations
 
 from services.messaging.domain.replies.classify import classify
 from services.messaging.domain.replies.intents import (
+    CALLBACK,
     CONVENTIONS,
     DIGIT_INTENTS,
     DIGITS,
@@ -23,6 +24,7 @@ from services.messaging.domain.replies.intents import (
 from services.messaging.domain.replies.normalise import normalise
 
 __all__ = [
+    "CALLBACK",
     "CONVENTIONS",
     "DIGITS",
     "DIGIT_INTENTS",

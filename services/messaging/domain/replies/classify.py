@@ -1,4 +1,4 @@
-"""Decide what a reply means: yes, no, stop, help, start or unknown.
+"""Decide what a reply means: yes, no, stop, help, start, callback or unknown.
 
 The rule that matters most: a reply that is not clearly one answer is "unknown" and goes
 to a person, because a refusal read as YES is the worst mistake this code can make.
@@ -16,6 +16,8 @@ to a person, because a refusal read as YES is the worst mistake this code can ma
   comma, dash or sign-off ("Yes thanks, Mrs Begum", "no sorry - Tom"), or after a
   greeting before the answer ("Hi Dr Khan, yes"); at most three. Anywhere else they
   may change the meaning ("no problem", "yes if it is paid"), so the reply is unknown.
+- CALLBACK ("please call me") beside YES ("yes, ring me") is CALLBACK: it asks for a
+  person, who also hears the yes; beside any other answer it is unknown.
 - A digit answers only when the template asked for digits ("Reply 1 for YES, 2 for NO,
   3 to STOP"), in any digit script; words are understood under either convention.
 - Emoji: 👎 ❌ are NO; 👍 ✅ and friendly faces are decoration, never an answer alone
@@ -28,6 +30,7 @@ from __future__ import annotations
 from services.messaging.domain.replies.intents import (
     ANSWERS,
     BREAK,
+    CALLBACK,
     DIGIT_INTENTS,
     DIGITS,
     GREETING,
@@ -44,14 +47,19 @@ from services.messaging.domain.replies.intents import (
     YES,
 )
 from services.messaging.domain.replies.normalise import normalise, tokenise
-from services.messaging.domain.replies.vocabulary import DIGIT, Vocabulary, vocabulary_for
-from shared.languages import LANGUAGES
+from services.messaging.domain.replies.vocabulary import (
+    DIGIT,
+    Vocabulary,
+    has_words,
+    vocabulary_for,
+)
+from shared.languages import fallbacks, parse_language
 
 MOST_UNKNOWN_WORDS = 3  # a name, such as "Mrs Nasreen Begum"
 _SIGNALS = ANSWERS | {NEGATION, JI, STOP_SIGN}
 _NEGATABLE = ANSWERS - {NO} | {STOP_SIGN}
-_CODES = {code.casefold(): code for code in LANGUAGES}
 _VOCABULARIES: dict[str | None, Vocabulary] = {}
+_MOST_REMEMBERED_CODES = 2_000
 
 
 def classify(text: str, language: str | None = None, convention: str = WORDS) -> str:
@@ -61,9 +69,14 @@ def classify(text: str, language: str | None = None, convention: str = WORDS) ->
 
 
 def _vocabulary(language: str | None) -> Vocabulary:
-    """Unknown or missing codes read English, as the templates fall back to English."""
-    vocabulary = vocabulary_for(_CODES.get(language.casefold()) if language else None)
-    if language is None or language in _CODES.values():
+    """Any code import accepts reads its own words, or those of the language its
+    patients are texted in (Krio: English); unknown or missing codes read English."""
+    found = parse_language(language) if language else None
+    code = None
+    if found is not None:
+        code = next((c for c in fallbacks(found.code) if has_words(c)), None)
+    vocabulary = vocabulary_for(code)
+    if (language is None or found is not None) and len(_VOCABULARIES) < _MOST_REMEMBERED_CODES:
         _VOCABULARIES[language] = vocabulary
     return vocabulary
 
@@ -79,15 +92,19 @@ def read(vocabulary: Vocabulary, tokens: list[str], convention: str) -> list[str
     kinds: list[str] = []
     negating: list[int] = []  # where a "no" that also means "not" was read
     at, end = 0, len(spelt)
+    plain = [word for word, _ in spelt]
     while at < end:
         word, kind = spelt[at]
         step = 1
         thanking = False
         if word in vocabulary.negators:
             negating.append(len(kinds))
-        if word in vocabulary.phrase_starts:
-            for length in range(min(vocabulary.longest_phrase, end - at), 1, -1):
-                phrase = tuple(w for w, _ in spelt[at : at + length])
+        lengths = vocabulary.phrase_lengths.get(word)
+        if lengths is not None:
+            for length in lengths:
+                if length > end - at:
+                    continue
+                phrase = tuple(plain[at : at + length])
                 found = vocabulary.phrases.get(phrase)
                 if found is not None:
                     kind, step = found, length
@@ -119,6 +136,8 @@ def decide(kinds: list[str]) -> str:
         return UNKNOWN
     if STOP in answers and answers <= {STOP, NO}:
         return STOP  # "no stop", "STOP. NO."
+    if answers == {YES, CALLBACK}:
+        return CALLBACK  # "yes, call me": staff ring, and hear the yes
     if len(answers) == 1:
         return answers.pop()
     if not answers and JI in kinds:

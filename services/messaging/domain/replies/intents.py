@@ -6,7 +6,10 @@ from __future__ import annotations
 # re-subscribes a stopped number and is not one of the intents staff pick in the inbox.
 YES, NO, STOP, HELP, UNKNOWN = "yes", "no", "stop", "help", "unknown"
 START = "start"
-INTENTS = (YES, NO, STOP, HELP, UNKNOWN)
+# "Please phone me", "mujhe call karo": the patient asks the team to ring them. It is
+# recorded and shown to staff, and changes no consent state.
+CALLBACK = "callback"
+INTENTS = (YES, NO, STOP, HELP, CALLBACK, UNKNOWN)
 
 # How the template asked for the answer: "Reply YES or NO" or "Reply 1 for YES, 2 for NO".
 WORDS, DIGITS = "words", "digits"
@@ -30,5 +33,5 @@ BREAK = "break"  # a comma, full stop, dash or new line between parts of the rep
 # "don't stop", "nu, opriți" is "no, stop"). English "no stop" stays "no, stop".
 NEGATES = "negates"
 
-ANSWERS = frozenset({YES, NO, STOP, HELP, START})
+ANSWERS = frozenset({YES, NO, STOP, HELP, START, CALLBACK})
 KINDS = ANSWERS | {NEGATION, UNCLEAR, JI, STOP_SIGN, FILLER, SIGNOFF, GREETING}

@@ -83,9 +83,11 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u0060\u2032"
 
 # Where one part of a reply ends: "Yes. No." is two answers; "yes, Tom" is an answer
 # and a name. Includes the Arabic comma and question mark, the Urdu full stop, the
-# Bengali danda and the ideographic full stop and comma.
+# Bengali danda, the ideographic full stop and comma, and the Ethiopic full stop, comma
+# and semicolon.
 BREAKS = frozenset(
     ",.;:!?-/|\n\r\u2028\u2029\u2012\u2013\u2014\u2015\u2026\u060c\u061b\u061f\u06d4\u0964\u0965\u3002\u3001"
+    "\u1362\u1363\u1364"
 )
 
 _SCANNED = 0x20000  # the planes that hold every letter, digit and emoji we fold

@@ -44,11 +44,12 @@ def _runs(word: str) -> tuple[int, ...]:
 class Vocabulary:
     words: dict[str, str]  # one word -> its kind
     phrases: dict[tuple[str, ...], str]  # several words -> their kind
-    phrase_starts: frozenset[str]
+    # The first word of each phrase -> the lengths of the phrases it starts, longest
+    # first: only those are tried, so a common first word ("yes", "please") costs little.
+    phrase_lengths: dict[str, tuple[int, ...]]
     # Phrases that end in a thank-you ("no thanks"): a name may follow them as it may
     # follow the thank-you alone ("No thanks, Tom").
     thanking_phrases: frozenset[tuple[str, ...]]
-    longest_phrase: int
     known: frozenset[str]  # every word in the lexicon, alone or in a phrase
     negators: frozenset[str]  # "no" words that negate an answer written straight after
     # A word with its repeated letters collapsed -> the words it may be, longest first,
@@ -159,9 +160,11 @@ def build(names: tuple[str, ...]) -> Vocabulary:
     return Vocabulary(
         words=words,
         phrases=phrases,
-        phrase_starts=frozenset(key[0] for key in phrases),
+        phrase_lengths={
+            start: tuple(sorted({len(key) for key in phrases if key[0] == start}, reverse=True))
+            for start in {key[0] for key in phrases}
+        },
         thanking_phrases=frozenset(key for key in phrases if words.get(key[-1]) == SIGNOFF),
-        longest_phrase=max((len(key) for key in phrases), default=1),
         known=known,
         negators=frozenset(word for word in negators if words.get(word) == NO),
         collapsed=collapsed,
@@ -175,6 +178,11 @@ def lexicons_for(language: str | None) -> tuple[str, ...]:
         return ("en",)
     own = (language,) if language in LEXICONS and language != "en" else ()
     return ("en", *ALSO.get(language, ()), *own)
+
+
+def has_words(language: str) -> bool:
+    """Whether a language has a word list of its own or reads others' (phr reads ur)."""
+    return language in LEXICONS or language in ALSO
 
 
 @cache

@@ -177,6 +177,7 @@ class UnclearReplyOut(Schema):
     practice_ods = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
     body = fields.String()
+    intent = fields.String()  # "unknown", or "callback" when the patient asked for a call
     received_at = UtcDateTime()
     number_opted_out = fields.Boolean(
         metadata={"description": "the number is on the STOP list now"}
@@ -204,7 +205,7 @@ class CallbackIn(Schema):
 
 class IntentIn(Schema):
     intent = fields.String(
-        required=True, validate=validate.OneOf(("yes", "no", "stop", "help", "start"))
+        required=True, validate=validate.OneOf(("yes", "no", "stop", "help", "start", "callback"))
     )
 
 

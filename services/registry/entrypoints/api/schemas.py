@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.registry.domain.demographics import ETHNIC_CATEGORIES, SEXES
 from services.registry.domain.imports import FORMATS
 from services.registry.domain.model import NOT_INVITED, PARTICIPANT_ORDERS, TRIAL_STATUSES
+from shared import languages
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
 
@@ -121,6 +122,11 @@ class TrialStatusOut(Schema):
     updated_at = UtcDateTime()
 
 
+def _value(obj: Any, name: str) -> Any:
+    """A field of a participant given as a dict (with its trials) or as the model."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
+
+
 class ParticipantOut(Schema):
     id = fields.UUID()
     practice_ods = fields.String()
@@ -133,6 +139,15 @@ class ParticipantOut(Schema):
     textable = fields.Boolean()
     sex = fields.String(allow_none=True)
     interpreter_needed = fields.Boolean()
+    # Derived, not stored, so it follows the texts shipped: the GP said so, or texts
+    # reach this patient in a language other than their own (Tigrinya, Sylheti).
+    interpreter_may_be_needed = fields.Function(
+        lambda p: (
+            bool(_value(p, "interpreter_needed"))
+            or languages.interpreter_may_be_needed(_value(p, "language"))
+        )
+    )
+    texted_in = fields.Function(lambda p: languages.best_text(_value(p, "language")))
     ethnic_category = fields.String(allow_none=True)
     imd_decile = fields.Integer(allow_none=True)
     imd_edition = fields.Integer(allow_none=True)
