@@ -59,11 +59,10 @@ def test_every_bus_user_fails_over_past_nodes_that_are_down(
     service.wait_for(lambda: event_id in service.effect_counts(), what="the replayed event")
 
 
+@pytest.mark.parametrize("transport", ["rabbitmq"])  # queue types are RabbitMQ's
 def test_migrate_turns_a_classic_dead_letter_queue_into_a_quorum_one_keeping_its_letters(
     service: TinyService,
 ) -> None:
-    if not service.topology.rabbitmq:
-        pytest.skip("queue types are RabbitMQ's")
     dead = service.topology.consumers[CONSUMER].dead
     classic = Queue(dead.name, durable=True, queue_arguments={"x-queue-type": "classic"})
     with service.connect() as conn:
