@@ -33,6 +33,16 @@ def install(app: Flask, templates: Path | None = None) -> None:
                 static_url_path="/static/nhsuk",
             )
         )
+    if "fonts" not in app.blueprints:
+        # Copied from the system's Noto packages by `make fonts` (shared/web/fonts.py).
+        app.register_blueprint(
+            Blueprint(
+                "fonts",
+                __name__,
+                static_folder=str(STATIC / "fonts"),
+                static_url_path="/static/fonts",
+            )
+        )
     app.jinja_env.globals.update(
         csrf_token=csrf.token,
         csrf_field=csrf.FIELD,
