@@ -34,7 +34,7 @@ UNREVIEWED = "unreviewed"
 log = logging.getLogger(__name__)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention extraction looks for
+def N_(message: str) -> str:
     """Mark `message` for extraction; it is translated where it is shown."""
     return message
 
@@ -93,7 +93,7 @@ def gettext(code: str, message: str, context: str | None = None) -> str:
             continue
         text = found.pgettext(context, message) if context else found.gettext(message)
         if text != message:
-            return text
+            return str(text)
     return message
 
 
@@ -144,8 +144,8 @@ def reviews() -> dict[str, dict[str, str | None]]:
     return data
 
 
-def coverage() -> list[Coverage]:
-    signed = reviews()
+def coverage(signed: dict[str, dict[str, str | None]] | None = None) -> list[Coverage]:
+    signed = reviews() if signed is None else signed
     rows = []
     for code in catalog_languages()[1:]:
         with _po_path(code).open("rb") as handle:
@@ -180,10 +180,11 @@ def coverage() -> list[Coverage]:
 def report() -> str:
     lines = [f"{'language':10} {'total':>5} {'done':>5} {'fuzzy':>5} {'miss':>5}  reviewed"]
     for row in coverage():
+        notes = "".join(f"; {problem}" for problem in row.problems)
         state = (
             f"yes, by {row.reviewed_by}"
             if row.reviewed
-            else f"no ({row.unreviewed} unreviewed{'; ' + '; '.join(row.problems) if row.problems else ''})"
+            else f"no ({row.unreviewed} unreviewed{notes})"
         )
         lines.append(
             f"{row.code:10} {row.total:5} {row.translated:5} {row.fuzzy:5} {row.missing:5}  {state}"

@@ -24,8 +24,10 @@ EN: dict[str, str] = {
     "month": N_("Month"),
     "year": N_("Year"),
     "continue": N_("Continue"),
-    "dob_failed": N_("We could not confirm your details. Check your date of birth and try again. "
-    "If it still does not work, contact your GP practice."),
+    "dob_failed": N_(
+        "We could not confirm your details. Check your date of birth and try again. "
+        "If it still does not work, contact your GP practice."
+    ),
     "error_title": N_("There is a problem"),
     "about": N_("About the study"),
     "full_sheet": N_("Read the full information sheet"),
@@ -36,8 +38,10 @@ EN: dict[str, str] = {
     "optional": N_("optional"),
     "agree": N_("I agree to take part"),
     "decline": N_("I do not want to take part"),
-    "missing_items": N_("Tick every statement marked (needed) to take part. "
-    "If you do not want to take part, choose \u201cI do not want to take part\u201d."),
+    "missing_items": N_(
+        "Tick every statement marked (needed) to take part. "
+        "If you do not want to take part, choose \u201cI do not want to take part\u201d."
+    ),
     "reconsent": N_("The study has changed. Please read the new information and decide again."),
     "agreed_title": N_("Thank you. You have agreed to take part"),
     "agreed_body": N_("We have sent you a text message to confirm. Keep this page as your copy."),
@@ -49,25 +53,35 @@ EN: dict[str, str] = {
     "print": N_("You can print this page or take a screenshot to keep it."),
     "withdraw_link": N_("I want to leave the study"),
     "withdraw_title": N_("Leave the study"),
-    "withdraw_body": N_("You can leave the study at any time. You do not need to give a reason. "
-    "Your care from your GP will not change."),
-    "withdraw_data": N_("The study will keep and use the information it has already collected "
-    "about you, as the information sheet explains. It will not collect anything new, and "
-    "nobody from the study will contact you again."),
+    "withdraw_body": N_(
+        "You can leave the study at any time. You do not need to give a reason. "
+        "Your care from your GP will not change."
+    ),
+    "withdraw_data": N_(
+        "The study will keep and use the information it has already collected "
+        "about you, as the information sheet explains. It will not collect anything new, and "
+        "nobody from the study will contact you again."
+    ),
     "withdraw_confirm": N_("Leave the study"),
     "withdrawn_title": N_("You have left the study"),
-    "withdrawn_body": N_("Nobody from the study will contact you again. We have sent you a text "
-    "message to confirm."),
+    "withdrawn_body": N_(
+        "Nobody from the study will contact you again. We have sent you a text message to confirm."
+    ),
     "refused_title": N_("Thank you. You have said no"),
-    "refused_body": N_("You will not be contacted about this study again. "
-    "Your care from your GP will not change."),
+    "refused_body": N_(
+        "You will not be contacted about this study again. Your care from your GP will not change."
+    ),
     "closed_title": N_("There is nothing more to do"),
     "closed_body": N_("This consent is closed. If you have questions, contact your GP practice."),
     "link_title": N_("This link does not work"),
-    "link_body": N_("The link may be old, or it may have been replaced by a newer one. "
-    "If you still want to take part, reply YES to our text message or contact your GP practice."),
+    "link_body": N_(
+        "The link may be old, or it may have been replaced by a newer one. "
+        "If you still want to take part, reply YES to our text message or contact your GP practice."
+    ),
     "expired_form_title": N_("Please reload the page"),
-    "expired_form_body": N_("We could not accept the form. Go back, reload the page and try again."),
+    "expired_form_body": N_(
+        "We could not accept the form. Go back, reload the page and try again."
+    ),
 }
 
 
