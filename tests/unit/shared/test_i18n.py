@@ -59,6 +59,17 @@ def test_every_page_word_is_translated_in_each_required_language(code: str) -> N
     assert words["dob_title"] != EN["dob_title"] and words["agree"] != EN["agree"]
 
 
+@pytest.mark.parametrize("code", REQUIRED)
+def test_every_shipped_sms_text_is_translated_in_each_required_language(code: str) -> None:
+    kinds = {
+        kind: body for path in SHIPPED for kind, body in json.loads(path.read_text())["en"].items()
+    }
+    missing = [
+        kind for kind, english in kinds.items() if not i18n.has(code, english, f"sms:{kind}")
+    ]
+    assert missing == []
+
+
 def test_at_least_25_languages_besides_english() -> None:
     assert len(set(i18n.catalog_languages()) - {"en"}) >= 25
 
