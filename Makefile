@@ -31,7 +31,7 @@ i18n-update: i18n-extract ## Merge messages.pot into each language's messages.po
 	$(PYBABEL) update -i $(POT) -d shared/locale --no-fuzzy-matching --ignore-obsolete --width 100
 
 i18n-compile: ## Build the .mo catalogs the services read (not committed)
-	@$(PYBABEL) compile -d shared/locale --statistics 2>&1 | tail -1
+	@set -o pipefail; $(PYBABEL) compile -d shared/locale 2>&1 | { grep -v '^compiling catalog' || true; }
 
 i18n-report: ## Per language: translated, fuzzy, missing and reviewed state
 	$(PY) -m shared.i18n
