@@ -28,7 +28,7 @@ i18n-extract: ## Collect every marked patient-facing message into shared/locale/
 	PYTHONPATH=. $(PYBABEL) extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(POT) .
 
 i18n-update: i18n-extract ## Merge messages.pot into each language's messages.po
-	$(PYBABEL) update -i $(POT) -d shared/locale --no-fuzzy-matching --ignore-obsolete --width 100
+	$(PYBABEL) update -i $(POT) -d shared/locale --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width 100
 
 i18n-compile: ## Build the .mo catalogs the services read (not committed)
 	@set -o pipefail; $(PYBABEL) compile -d shared/locale 2>&1 | { grep -v '^compiling catalog' || true; }

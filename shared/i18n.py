@@ -164,11 +164,11 @@ def coverage(signed: dict[str, dict[str, str | None]] | None = None) -> list[Cov
                 translated=len(translated),
                 fuzzy=sum(1 for m in entries if m.fuzzy),
                 missing=sum(1 for m in entries if not m.string),
+                # A reviewer signs a language off and removes the comments of what they
+                # read; an entry added since still carries its own.
                 unreviewed=sum(
                     1 for m in translated if any(UNREVIEWED in c for c in m.user_comments)
-                )
-                if not reviewer
-                else 0,
+                ),
                 author=author,
                 reviewed_by=reviewer if not problems else None,
                 problems=tuple(problems),

@@ -129,10 +129,24 @@ def test_a_language_reviewed_by_its_own_author_is_not_reviewed() -> None:
     row = next(r for r in own if r.code == "pl")
     assert not row.reviewed and row.problems
     other = i18n.coverage({"pl": {"author": author, "reviewed_by": "A. Nowak (fluent)"}})
-    assert next(r for r in other if r.code == "pl").reviewed_by == "A. Nowak (fluent)"
+    row = next(r for r in other if r.code == "pl")
+    assert row.reviewed_by == "A. Nowak (fluent)"
+    assert not row.reviewed  # until the entries' "unreviewed" comments are removed
 
 
 def test_the_report_lists_each_language() -> None:
     report = i18n.report()
     for code in REQUIRED:
         assert re.search(rf"^{re.escape(code)}\s+\d+\s+\d+\s+\d+\s+\d+\s+no", report, re.M), code
+
+
+def test_a_language_signed_off_by_another_reviewer_with_no_unreviewed_entry_is_reviewed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = i18n.LOCALE_DIR / "pl" / "LC_MESSAGES" / "messages.po"
+    target = tmp_path / "pl" / "LC_MESSAGES" / "messages.po"
+    target.parent.mkdir(parents=True)
+    target.write_text(source.read_text(encoding="utf-8").replace("# unreviewed\n", ""), "utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    [row] = i18n.coverage({"pl": {"author": "drafter", "reviewed_by": "A. Nowak (fluent)"}})
+    assert row.reviewed and row.unreviewed == 0 and row.missing == 0
