@@ -15,6 +15,7 @@ from services.consent.entrypoints.web.texts import EN, texts_for
 from shared import i18n, languages
 from tests.e2e.conftest import System
 from tests.support.api import ApiClient, eventually
+from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 PRACTICE = "M85017"
@@ -130,6 +131,10 @@ def test_each_language_gets_its_own_words_and_an_honest_page_without_its_form(
         page.click('[data-testid="dob-continue"]')
         page.wait_for_load_state()
         body = page.locator("main").inner_text()
+        if code in ("ur", "ar", "am", "ta", "pa", "zh-Hant"):  # a few scripts, to look at
+            folder = ARTIFACTS / "consent-languages"
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{code}.png"), full_page=True)
         second = (html.get_attribute("lang"), html.get_attribute("dir"))
         if first != (code, direction) or second != (code, direction):
             problems.append(f"{code}: lang/dir {first} then {second}")
