@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared import languages
 from shared.http.security import csp_nonce
-from shared.web import csrf
+from shared.web import csrf, fonts
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -48,6 +48,7 @@ def install(app: Flask, templates: Path | None = None) -> None:
         csrf_field=csrf.FIELD,
         csp_nonce=csp_nonce,
         is_rtl=languages.is_rtl,
+        script_fonts=fonts.available,
         languages=languages.LANGUAGES,
     )
     app.after_request(csrf.set_cookie)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from functools import cache
 from pathlib import Path
 
 SOURCE = Path("/usr/share/fonts/truetype/noto")
@@ -33,6 +34,13 @@ def font_for(code: str) -> tuple[str, str] | None:
         if code in codes and (TARGET / name).exists():
             return family, name
     return None
+
+
+@cache
+def available() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The fonts copied at set-up, for the pages' @font-face rules (read once per process).
+    A browser downloads one only when a page shows text in its script."""
+    return tuple(font for font in FONTS if (TARGET / font[1]).exists())
 
 
 def copy() -> list[str]:

@@ -190,6 +190,9 @@ def test_an_urdu_page_serves_nastaliq_from_the_packages_when_it_was_copied(
     if font is None:
         pytest.skip("fonts-noto-core is not installed here; the page works without it")
     assert f'font-family: "{font[0]}"' in html
+    # Every script's font is declared, so the switch's native names render in each.
+    for family, _, codes in fonts.available():
+        assert f'[lang="{codes[0]}"]' in html and f'font-family: "{family}"' in html
     served = client.get(f"/static/fonts/{font[1]}")
     try:
         assert served.status_code == 200 and len(served.data) > 100_000

@@ -28,7 +28,7 @@ from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
 from shared import languages
 from shared.errors import InvalidInput, InvalidTransition
 from shared.http.app import settings, unit_of_work
-from shared.web import csrf, fonts
+from shared.web import csrf
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERIFIED_COOKIE = "trialreach_verified"
@@ -63,7 +63,6 @@ def _render(template: str, lang: str, status: int = 200, **context: Any) -> Resp
             page_lang=lang,
             service_name=words["service"],
             skip_text=words["skip"],
-            page_font=fonts.font_for(lang),
             **context,
         ),
         status,
