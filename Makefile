@@ -5,7 +5,11 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 PY := .venv/bin/python
 
-.PHONY: help venv run test test-unit test-integration test-e2e lint typecheck bench clean
+# Catalogs and fonts are built by the set-up (decision 0025), never committed.
+POT := shared/locale/messages.pot
+PYBABEL := .venv/bin/pybabel
+
+.PHONY: help venv i18n-extract i18n-update i18n-compile i18n-report fonts run test test-unit test-integration test-e2e lint typecheck bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -18,6 +22,22 @@ $(UV):
 # process would otherwise compile its imports again, about 3 s per service start.
 venv: $(UV) ## Create .venv with the locked dependencies
 	$(UV) sync --frozen --quiet --compile-bytecode
+	@$(MAKE) --no-print-directory i18n-compile fonts
+
+i18n-extract: ## Collect every marked patient-facing message into shared/locale/messages.pot
+	PYTHONPATH=. $(PYBABEL) extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(POT) .
+
+i18n-update: i18n-extract ## Merge messages.pot into each language's messages.po
+	$(PYBABEL) update -i $(POT) -d shared/locale --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width 100
+
+i18n-compile: ## Build the .mo catalogs the services read (not committed)
+	@set -o pipefail; $(PYBABEL) compile -d shared/locale 2>&1 | { grep -v '^compiling catalog' || true; }
+
+i18n-report: ## Per language: translated, fuzzy, missing and reviewed state
+	$(PY) -m shared.i18n
+
+fonts: ## Copy the Noto fonts the consent pages need from the system packages
+	@$(PY) -m shared.web.fonts
 
 run: venv ## Run the whole system locally (SQLite, filesystem bus, fake SMS, phone simulator)
 	@bash deploy/local/run.sh

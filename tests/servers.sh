@@ -23,4 +23,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   echo "installing Chromium (Debian package) for the browser tests"
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The consent page serves Noto fonts for each script from Debian's package (decision 0025).
+if [ ! -d /usr/share/fonts/truetype/noto ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing fonts-noto-core (Debian package) for the consent page's scripts"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core >/dev/null
+fi
 exit 0

@@ -146,6 +146,17 @@ class ConsentStatusChanged(Contract):
     form_version = fields.Integer(required=True, allow_none=True)
 
 
+class CallbackRequested(Contract):
+    """The consent form is not in the patient's language; they asked for a call with an
+    interpreter from the research team (decision 0025)."""
+
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    language = fields.String(required=True)
+    form_languages = fields.List(fields.String(), required=True)
+    interpreter = fields.Boolean(required=True)
+
+
 CONTRACTS: dict[str, Schema] = {
     "registry.participant.registered": ParticipantRegistered(),
     "registry.participant.updated": ParticipantRegistered(),
@@ -161,4 +172,5 @@ CONTRACTS: dict[str, Schema] = {
     "messaging.participant.opted_in": ParticipantOptedIn(),
     "consent.notification.requested": NotificationRequested(),
     "consent.status.changed": ConsentStatusChanged(),
+    "consent.callback.requested": CallbackRequested(),
 }

@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared import languages
 from shared.http.security import csp_nonce
-from shared.web import csrf
+from shared.web import csrf, fonts
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -33,11 +33,22 @@ def install(app: Flask, templates: Path | None = None) -> None:
                 static_url_path="/static/nhsuk",
             )
         )
+    if "fonts" not in app.blueprints:
+        # Copied from the system's Noto packages by `make fonts` (shared/web/fonts.py).
+        app.register_blueprint(
+            Blueprint(
+                "fonts",
+                __name__,
+                static_folder=str(STATIC / "fonts"),
+                static_url_path="/static/fonts",
+            )
+        )
     app.jinja_env.globals.update(
         csrf_token=csrf.token,
         csrf_field=csrf.FIELD,
         csp_nonce=csp_nonce,
         is_rtl=languages.is_rtl,
+        script_fonts=fonts.available,
         languages=languages.LANGUAGES,
     )
     app.after_request(csrf.set_cookie)

@@ -197,8 +197,9 @@ def test_a_patient_consents_in_urdu_on_a_phone_then_withdraws_and_the_coordinato
     accessible(page)
     text_of_kind(system, mobile, "رضامندی")  # the Urdu confirmation
 
-    # The language switch shows the same page in English.
-    page.locator("a[hreflang=en]").click()
+    # The language switch (folded: it lists every language) shows the same page in English.
+    page.get_by_test_id("language-switch").locator("summary").click()
+    page.get_by_test_id("language-switch").locator("a[hreflang=en]").click()
     page.get_by_test_id("confirmation").wait_for()
     assert page.locator("html").get_attribute("dir") == "ltr"
     shot(page, f"ur-5-agreed-in-english-{mode}")

@@ -61,6 +61,19 @@ class TrialInfo:
     response_deadline_days: int | None
 
 
+_resp = consent_responses.c
+
+# The language of the form the patient actually read for the version on the record (their
+# latest answer to it), which may differ from the language the registry holds for them.
+_FORM_LANGUAGE = (
+    select(_resp.language)
+    .where(_resp.record_id == _r.id, _resp.form_version == _r.form_version)
+    .order_by(_resp.at.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("form_language")
+)
+
 # What exports read per record: the record and the participant's bands, never contact details.
 EXPORT_COLUMNS = (
     _r.id,
@@ -76,6 +89,7 @@ EXPORT_COLUMNS = (
     _p.age_band,
     _p.ethnic_category,
     _p.imd_decile,
+    _FORM_LANGUAGE,
 )
 
 

@@ -85,6 +85,11 @@ def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
         if form_hash:
             policy += f"#sha256={form_hash}"
         resource["policy"] = [{"uri": policy}]
+        if getattr(row, "form_language", None):
+            # The translation of that version the patient read (BCP 47), decision 0025.
+            resource["extension"].append(
+                {"url": f"{FORM_SYSTEM}-language", "valueCode": row.form_language}
+            )
     else:
         resource["policyRule"] = {"text": "TrialReach consent form, not yet shown"}
     if status in ("consented", "refused", "withdrawn"):

@@ -167,3 +167,24 @@ def withdraw(uow: ConsentUnitOfWork, token: str) -> None:
             raise InvalidTransition("only someone who agreed can withdraw")
         outreach.withdraw_record(uow, record, channel="web")
         uow.commit()
+
+
+def request_callback(uow: ConsentUnitOfWork, token: str, language: str) -> None:
+    """The form is not in the patient's language: ask the research team to phone, with an
+    interpreter. Published as an event (the record itself does not change), so messaging
+    or the console can put it in the team's call list."""
+    with uow:
+        link = _live_link(uow, token)
+        page = _view(uow, link)
+        form_languages = sorted(page.form.translations) if page.form else []
+        uow.publish(
+            "consent.callback.requested",
+            {
+                "participant_id": page.record.participant_id,
+                "trial_id": page.record.trial_id,
+                "language": language,
+                "form_languages": form_languages,
+                "interpreter": True,
+            },
+        )
+        uow.commit()

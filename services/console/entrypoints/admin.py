@@ -12,10 +12,22 @@ from werkzeug.wrappers import Response
 from services.console.adapters.api_client import ApiProblem
 from services.console.entrypoints import admin_consent, admin_templates, admin_trials
 from services.console.entrypoints.session import client, signed_in
+from shared import i18n, languages
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 for part in (admin_trials.bp, admin_consent.bp, admin_templates.bp):
     bp.register_blueprint(part)
+
+
+@bp.get("/languages")
+@signed_in
+def page_words() -> str:
+    """Per language: the page words and shipped texts translated, and who reviewed them."""
+    return render_template(
+        "console/admin/languages.html",
+        rows=i18n.coverage(),
+        names={code: lang.name for code, lang in languages.LANGUAGES.items()},
+    )
 
 
 @bp.get("/practices")

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.session import client, signed_in
+from shared import languages
 
 bp = Blueprint("coordinator", __name__, url_prefix="/trials")
 DOWNLOADS = {
@@ -66,7 +67,20 @@ def equity(trial_id: uuid.UUID) -> str:
 @signed_in
 def record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> str:
     found = client("consent").get(f"/trials/{trial_id}/consent-records/{participant_id}")
-    return render_template("console/coordinator/record.html", trial_id=trial_id, record=found)
+    return render_template(
+        "console/coordinator/record.html",
+        trial_id=trial_id,
+        record=found,
+        language_name=_language_name,
+    )
+
+
+def _language_name(code: str | None) -> str:
+    """'Polish (pl)' for a form language; the code alone when it is not one we know."""
+    if not code:
+        return "Not recorded"
+    known = languages.LANGUAGES.get(code)
+    return f"{known.name} ({code})" if known else code
 
 
 @bp.get("/<uuid:trial_id>/downloads/<name>")

@@ -22,7 +22,7 @@ from services.consent.config import ConsentSettings
 from services.consent.domain import lifecycle
 from services.consent.domain.links import VERIFIED_FOR
 from services.consent.domain.responses import AGREED, DECLINED
-from services.consent.entrypoints.web.texts import page_language, texts_for
+from services.consent.entrypoints.web.texts import page_language, switch_languages, texts_for
 from services.consent.service_layer import page
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
 from shared import languages
@@ -53,13 +53,16 @@ def _base(path: str) -> str:
 
 
 def _render(template: str, lang: str, status: int = 200, **context: Any) -> Response:
+    # `lang` is the language the page's words are in (page_language): <html lang> says so.
+    words = texts_for(lang)
+    context.setdefault("switch", switch_languages(lang))
     response = make_response(
         render(
             template,
-            t=texts_for(lang),
+            t=words,
             page_lang=lang,
-            service_name=texts_for(lang)["service"],
-            skip_text=texts_for(lang)["skip"],
+            service_name=words["service"],
+            skip_text=words["skip"],
             **context,
         ),
         status,
@@ -139,22 +142,43 @@ def _page_for(
     token: str, view: page.PageView, lang: str, status: int = 200, **extra: Any
 ) -> Response:
     form = view.form
-    form_lang = form.language_for(lang) if form else lang
-    switch = sorted(form.translations) if form else []
+    form_lang = _form_language(view, lang)
     common = {
         "token": token,
         "view": view,
         "form": form,
         "form_lang": form_lang,
-        "translation": form.translations[form_lang] if form else None,
-        "switch": [(code, languages.get(code).native) for code in switch if code != lang],
+        "translation": form.translations[form_lang] if form and form_lang else None,
     }
     if view.state == page.ASKING:
+        if form is not None and form_lang is None:
+            # Never English words under another language's tag: say so, in their language.
+            return _render(
+                "consent/no_form.html",
+                lang,
+                status,
+                form_languages=[
+                    (code, languages.get(code).native) for code in sorted(form.translations)
+                ],
+                **common,
+            )
         return _render("consent/form.html", lang, status, **common, **extra)
     if view.state == page.AGREED_ALREADY:
         return _render("consent/agreed.html", lang, status, **common, **extra)
     closed = {"withdrawn": "withdrawn", "refused": "refused"}.get(view.record.status or "")
     return _render("consent/closed.html", lang, status, closed=closed or "closed", **common)
+
+
+def _form_language(view: page.PageView, lang: str) -> str | None:
+    """The translation of the form to show with page words in `lang`: that language only
+    (a copy already agreed shows the language it was read in); None when the form lacks it."""
+    form = view.form
+    if form is None:
+        return None
+    if view.state == page.AGREED_ALREADY and view.agreement:
+        read = view.agreement.language
+        return read if read in form.translations else form.language_for(lang)
+    return lang if lang in form.translations else None
 
 
 @bp.post("/c/<token>/form")
@@ -169,8 +193,12 @@ def answer(token: str) -> BaseResponse:
         version = int(request.form.get("form_version", ""))
     except ValueError:
         version = -1
+    if _form_language(page.view(_uow(), token), lang) is None:
+        # The form was not shown in this language, so nothing in it can be agreed.
+        return redirect(f"{_base(token)}/form?lang={lang}", 303)
     try:
         chosen = decision if decision in (AGREED, DECLINED) else ""
+        # `lang` is the form's language the patient read: the response records it.
         page.respond(_uow(), token, chosen, ticked, lang, version)
     except InvalidInput as error:
         view = page.view(_uow(), token)
@@ -200,6 +228,16 @@ def withdraw(token: str) -> BaseResponse:
     with suppress(InvalidTransition):  # withdrawn already: show where things stand
         page.withdraw(_uow(), token)
     return redirect(f"{_base(token)}/form?lang={_language()}", 303)
+
+
+@bp.post("/c/<token>/call")
+def call_me(token: str) -> BaseResponse:
+    csrf.check()
+    if not _verified(token):
+        return redirect(_base(token), 303)
+    lang = _language()
+    page.request_callback(_uow(), token, lang)
+    return _render("consent/call_requested.html", lang, token=token)
 
 
 def install(app: Any) -> None:

@@ -1,0 +1,78 @@
+"""The coordinator's record page says which language and version of the form the patient
+read (decision 25), over a fake consent API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from services.console import create_app
+from services.console.config import ConsoleSettings
+from tests.support.console_fakes import signed_in_as
+
+TRIAL = "7d3f6a0e-0b7e-4b8e-9a57-1f0f1d7c2a11"
+PARTICIPANT = "0e4f2c9a-3b1d-4a8e-b1a2-5c6d7e8f9a0b"
+RECORD = {
+    "participant_id": PARTICIPANT,
+    "trial_id": TRIAL,
+    "status": "consented",
+    "form_version": 2,
+    "audit_chain_intact": True,
+    "participant": {"language": "pl"},
+    "history": [],
+    "responses": [
+        {"at": "2026-12-06T10:00:00Z", "decision": "agreed", "form_version": 2,
+         "form_hash": "ab" * 32, "language": "ur", "items": {}},
+    ],
+}  # fmt: skip
+
+
+class FakeResponse:
+    def __init__(self, status: int, body: Any) -> None:
+        self.status_code = status
+        self.content = json.dumps(body).encode()
+        self.reason = "fake"
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class FakeConsent:
+    def request(self, method: str, url: str, **_: Any) -> FakeResponse:
+        if url.endswith(f"/consent-records/{PARTICIPANT}"):
+            return FakeResponse(200, RECORD)
+        return FakeResponse(404, {"title": "Not Found"})
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    settings = ConsoleSettings(
+        secret_key="x" * 32,
+        registry_url="http://r",
+        messaging_url="http://m",
+        consent_url="http://c",
+        secure_cookies=False,
+        session_hours=1,
+        api_timeout=1,
+        log_level="WARNING",
+        log_format="console",
+        testing=True,
+    )
+    app = create_app(settings)
+    app.extensions["console.http"] = FakeConsent()
+    yield app
+
+
+def test_the_record_page_names_the_language_and_version_of_the_form_read(
+    client: FlaskClient,
+) -> None:
+    page = signed_in_as(client, "coordinator").get(f"/trials/{TRIAL}/participants/{PARTICIPANT}")
+    html = page.get_data(True)
+    assert page.status_code == 200, html[:500]
+    table = html.split('data-testid="responses"', 1)[1].split("</table>", 1)[0]
+    assert "Urdu (ur)" in table and ">2<" in table and "agreed" in table
