@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/servers.sh
+.venv/bin/python -m shared.web.fonts  # the fonts servers.sh may just have installed
 mkdir -p test-artifacts
 exec .venv/bin/python -m pytest "${@:-tests}"
