@@ -13,11 +13,12 @@ from typing import Literal, TypeVar
 
 T = TypeVar("T")
 
-# How long a test watches for something that must not happen (a duplicate delivery, a second
-# send, a retry that should not apply), after what it did wait for has happened. Every
-# handler, relay and worker in the tests polls or is woken within 0.25 s (worker retries
-# pump every 0.25 s, the outbox relay polls every 0.05 s, the status applier every 0.2 s),
-# so four of those rounds leave time for a wrong effect to show.
+# How long a test watches for something that must not happen (a second text to one number,
+# a status after a final one), once what it waited for has happened. What could cause it acts
+# within a quarter of a second: the fake Twilio server posts statuses at most 0.1 s apart, relays
+# and appliers poll every 0.05-0.2 s, the bus worker pumps retries every 0.25 s. A second is
+# four of the slowest of those rounds. A test whose wrong effect needs a longer cause (a
+# reconciliation round) adds that cause's own period to this.
 QUIET_PERIOD = 1.0
 
 
