@@ -238,10 +238,12 @@ def test_a_practice_staff_members_day(
 
     seen_statuses: list[dict[str, str]] = []
     try:
-        eventually(
-            lambda: seen_statuses.append(each_status()) or seen_statuses[-1] == statuses,
-            what="each patient's status on the page",
-        )
+
+        def as_expected() -> bool:
+            seen_statuses.append(each_status())
+            return seen_statuses[-1] == statuses
+
+        eventually(as_expected, what="each patient's status on the page")
     except AssertionError:
         assert seen_statuses[-1] == statuses
     seen(page, request, "17-patients")

@@ -49,9 +49,8 @@ def new_trial(admin: FlaskClient) -> str:
 
 def person(world: World, ods: str, mobile_number: str | None = None, **extra: Any) -> uuid.UUID:
     """A 56-year-old Bengali-speaking Bangladeshi woman in IMD decile 1, unless told."""
-    details = patient(
-        ods, sex="female", ethnic_category="K", imd_decile=1, imd_edition=2019, **extra
-    )
+    demographics = {"sex": "female", "ethnic_category": "K", "imd_decile": 1, "imd_edition": 2019}
+    details = patient(ods, **(demographics | extra))
     if mobile_number:
         details["mobile"] = mobile_number
     participant, _ = register_participant(

@@ -225,7 +225,7 @@ def test_headers_in_any_order_with_aliases_bom_and_windows_1252(
 def test_json_and_json_lines_import_like_csv(
     content_type: str, staff: FlaskClient, registry_world: World
 ) -> None:
-    good = {
+    good: dict[str, Any] = {
         "nhs_number": nhs_number(),
         "given_name": "Rahima",
         "family_name": "Begum",
