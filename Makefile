@@ -54,10 +54,11 @@ test-integration: venv ## Run the integration tests (PostgreSQL and RabbitMQ)
 test-e2e: venv ## Run the end-to-end tests (services as processes, Chromium)
 	@bash tests/run.sh tests/e2e
 
-lint: venv ## ruff and mypy
+lint: venv ## ruff, mypy (strict on domains, service layers and shared) and the import contracts
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy shared services bench
+	$(PY) -m mypy shared services bench tests
+	.venv/bin/lint-imports
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh

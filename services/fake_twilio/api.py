@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.fake_twilio.resources import json_response, twilio_error
 from services.fake_twilio.store import Delivery, FakeMessage, new_sid, now
-from services.messaging.domain.segments import count_segments
+from shared.sms_segments import count_segments
 
 blp = Blueprint("twilio_api", __name__, url_prefix="/2010-04-01/Accounts/<account_sid>")
 

@@ -23,7 +23,7 @@ from twilio.request_validator import RequestValidator
 from services.fake_twilio.resources import API_VERSION
 from services.fake_twilio.settings import FakeTwilioSettings
 from services.fake_twilio.store import Delivery, FakeMessage, Store, WebhookResult, new_sid, now
-from services.messaging.domain.segments import count_segments
+from shared.sms_segments import count_segments
 
 WORKERS = 8
 

@@ -37,7 +37,7 @@ class FailoverConnection(Connection):
     @property
     def connection(self) -> Any:
         if not self._closed and not self.connected:
-            return self._ensure_connection(
+            return self._ensure_connection(  # type: ignore[no-untyped-call]  # kombu: no types
                 max_retries=max(len(self.alt) - 1, 1), reraise_as_library_errors=False
             )
         return self._connection
@@ -63,7 +63,7 @@ def connect(settings: BusSettings, *, confirm_each: bool = True) -> Connection:
                 "polling_interval": 0.05,
             },
         )
-    return FailoverConnection(
+    return FailoverConnection(  # type: ignore[no-untyped-call]  # kombu's __init__: no types
         ";".join(broker_urls(settings)),
         heartbeat=settings.heartbeat,
         failover_strategy="round-robin",

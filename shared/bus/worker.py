@@ -117,7 +117,7 @@ class BusWorker(ConsumerMixin):
     def run(self, _tokens: int = 1, **kwargs: Any) -> None:
         # Wake often enough to flush a part-filled batch within batch_wait.
         try:
-            super().run(_tokens, safety_interval=self.batch_wait, **kwargs)
+            super().run(_tokens, safety_interval=self.batch_wait, **kwargs)  # type: ignore[no-untyped-call]
         finally:
             if self._publishing is not None:
                 self._publishing.release()

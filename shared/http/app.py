@@ -26,7 +26,7 @@ from shared.runtime import Runtime
 log = get_logger("http")
 
 
-class ProblemApi(Api):
+class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
     """flask-smorest, answering every HTTP error as an RFC 9457 problem document."""
 
     ERROR_SCHEMA = ProblemSchema

@@ -20,7 +20,7 @@ from functools import partial
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 
-class PollingThreadWorker(ThreadWorker):
+class PollingThreadWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no types
     def accept(self, listener: socket.socket) -> None:
         try:
             client_sock, client_addr = listener.accept()

@@ -20,9 +20,9 @@ class WhoAmIOut(Schema):
     trials = fields.List(fields.UUID(), required=True)
 
 
-@blp.get("/whoami")
+@blp.get("/whoami")  # type: ignore[untyped-decorator]  # flask-smorest ships no types
 @require(*ROLE_NAMES)
-@blp.response(200, WhoAmIOut)
+@blp.response(200, WhoAmIOut)  # type: ignore[untyped-decorator]
 def whoami() -> Any:
     principal = current_principal()
     return {

@@ -13,40 +13,12 @@ import requests
 from tests.e2e.conftest import System
 from tests.support.api import ApiClient, eventually
 from tests.support.axe import violations
+from tests.support.factories import consent_form
 from tests.support.processes import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}  # a small phone
-FORM = {
-    "items": [
-        {"key": "read_summary", "mandatory": True},
-        {"key": "gp_records", "mandatory": True},
-        {"key": "future_studies", "mandatory": False},
-    ],
-    "translations": {
-        "en": {
-            "title": "Finding irregular heart rhythm early",
-            "summary": "This study checks if a simple test finds an irregular heart rhythm.",
-            "sheet_url": "https://example.org/sheet",
-            "items": {
-                "read_summary": "I have read the information about the study.",
-                "gp_records": "The study team may look at my GP records.",
-                "future_studies": "You may contact me about future studies.",
-            },
-        },
-        "ur": {
-            "title": "دل کی بے ترتیب دھڑکن کا جلد پتہ لگانا",
-            "summary": "یہ مطالعہ جانچتا ہے کہ کیا ایک آسان ٹیسٹ"
-            " دل کی بے ترتیب دھڑکن کا پتہ لگا سکتا ہے۔",
-            "sheet_url": "https://example.org/sheet?lang=ur",
-            "items": {
-                "read_summary": "میں نے مطالعے کے بارے میں معلومات پڑھ لی ہیں۔",
-                "gp_records": "میں راضی ہوں کہ مطالعے کی ٹیم میرے جی پی ریکارڈ دیکھ سکتی ہے۔",
-                "future_studies": "آپ مستقبل کے مطالعات کے بارے میں مجھ سے رابطہ کر سکتے ہیں۔",
-            },
-        },
-    },
-}
+FORM = consent_form()
 
 
 def text_of_kind(system: System, number: str, pattern: str) -> dict[str, Any]:

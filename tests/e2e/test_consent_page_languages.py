@@ -6,6 +6,7 @@ with an interpreter (issue 15 items 3 and 4). One browser, one page per language
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 PRACTICE = "M85017"
 PHONE = {"width": 390, "height": 844}
 CODES = [code for code in i18n.catalog_languages() if code != "en"]
-FORM = {  # the study's form exists in English and Urdu only
+FORM: dict[str, Any] = {  # the study's form exists in English and Urdu only
     "items": [{"key": "read_summary", "mandatory": True}],
     "translations": {
         "en": {
@@ -103,14 +104,14 @@ def test_each_language_gets_its_own_words_and_an_honest_page_without_its_form(
     )
     system.send_batch(admin_token, requested["batch_id"])
     for n, code in enumerate(CODES):
-        eventually(lambda n=n: system.texts_to(mobile(n)[1]), what=f"the {code} invitation")
+        eventually(partial(system.texts_to, mobile(n)[1]), what=f"the {code} invitation")
         requests.post(
             f"{system.urls['twilio']}/_fake/inbound",
             json={"from": mobile(n)[1], "body": "YES"},
             timeout=10,
         ).raise_for_status()
     links = {
-        code: eventually(lambda n=n: link_for(system, mobile(n)[1]), what=f"the {code} link")
+        code: eventually(partial(link_for, system, mobile(n)[1]), what=f"the {code} link")
         for n, code in enumerate(CODES)
     }
 

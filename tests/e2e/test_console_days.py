@@ -25,6 +25,7 @@ from tests.e2e.conftest import System
 from tests.e2e.console_pages import at_phone_and_desktop, nav, seen, sign_in
 from tests.support.api import ApiClient, eventually
 from tests.support.axe import violations
+from tests.support.factories import consent_form
 
 pytestmark = pytest.mark.e2e
 PRACTICE = "M85021"
@@ -57,23 +58,7 @@ PATIENTS = {
 }
 BAD_ROW = "1111111111,Bad,Row,01/01/1960,Male,07400 665533,English,No,White - British,5"
 CHILD = "9991000119,Sophie,Walker,30/09/2018,Female,07400 665534,English,No,Not stated,2"
-FORM = {
-    "items": [
-        {"key": "read_summary", "mandatory": True},
-        {"key": "gp_records", "mandatory": True},
-    ],
-    "translations": {
-        "en": {
-            "title": "Finding irregular heart rhythm early",
-            "summary": "This study checks if a simple test finds an irregular heart rhythm.",
-            "sheet_url": "https://example.org/sheet",
-            "items": {
-                "read_summary": "I have read the information about the study.",
-                "gp_records": "The study team may look at my GP records.",
-            },
-        }
-    },
-}
+FORM = consent_form(["en"], future_studies=False)
 
 
 @pytest.fixture(scope="module")
@@ -282,10 +267,12 @@ def test_a_practice_staff_members_day(
 
     seen_statuses: list[dict[str, str]] = []
     try:
-        eventually(
-            lambda: seen_statuses.append(each_status()) or seen_statuses[-1] == statuses,
-            what="each patient's status on the page",
-        )
+
+        def as_expected() -> bool:
+            seen_statuses.append(each_status())
+            return seen_statuses[-1] == statuses
+
+        eventually(as_expected, what="each patient's status on the page")
     except AssertionError:
         assert seen_statuses[-1] == statuses
     seen(page, request, "17-patients")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from tests.support.processes import (
     run_cli,
     wait_until_healthy,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 PATIENTS = 24
@@ -181,17 +182,16 @@ def invite(env: dict[str, str], bus_dir: Any, count: int) -> list[str]:
     return numbers
 
 
-def wait_for(check: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """`eventually`, taking an error as "not yet": the database may still be coming back."""
+
+    def holds() -> bool:
         try:
-            result = check()
-        except Exception:  # the database may still be coming back
-            result = None
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} not reached in {timeout} s"
-        time.sleep(0.5)
+            return check()
+        except Exception:
+            return False
+
+    eventually(holds, timeout, what, every=0.5)
 
 
 def count(engine: Engine, query: Any) -> int:

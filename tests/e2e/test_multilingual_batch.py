@@ -5,6 +5,7 @@ staff, whose reading then flows on like any reply."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -94,7 +95,7 @@ def test_a_mixed_language_batch_arrives_in_each_language_and_replies_flow_on(
     )
 
     for language, (_, number, marker) in COHORT.items():
-        [text] = eventually(lambda n=number: system.texts_to(n), what=f"the {language} text")
+        [text] = eventually(partial(system.texts_to, number), what=f"the {language} text")
         assert marker in text["body"]
         assert text["body"] == by_language[language]["text"]
         assert text["segments"] == by_language[language]["segments"]

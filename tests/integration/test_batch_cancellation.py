@@ -27,9 +27,10 @@ from shared.bus import dead_letters
 from shared.bus.worker import BusWorker
 from shared.events import Event
 from shared.runtime import Runtime
-from tests.integration.api.conftest import mobile, nhs_number, serial
+from tests.integration.api.conftest import serial
 from tests.support import servers, settings
 from tests.support.api import eventually
+from tests.support.factories import patient
 
 pytestmark = pytest.mark.integration
 
@@ -129,15 +130,7 @@ def system(rabbitmq_url: str, postgres_url: str, tmp_path: Path) -> Iterator[Sys
 
 
 def a_patient(system: System) -> uuid.UUID:
-    details = ParticipantDetails(
-        practice_ods=ODS,
-        nhs_number=nhs_number(),
-        given_name="Amina",
-        family_name=f"Begum{serial()}",
-        date_of_birth="1970-03-04",
-        language="bn",
-        mobile=mobile(),
-    )
+    details = ParticipantDetails(**patient(ODS))
     participant, _ = register_participant(
         system.uow(system.registry), ADMIN, details, settings.DOB_KEY
     )

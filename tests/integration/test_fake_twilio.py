@@ -24,6 +24,7 @@ from services.fake_twilio.settings import FakeTwilioSettings
 from services.messaging.adapters import twilio_history
 from services.messaging.adapters.twilio_client import make_twilio_client
 from services.messaging.service_layer.reconciliation import ProviderStatus
+from tests.support.waiting import QUIET_PERIOD, eventually
 
 SID = "AC" + "1234abcd" * 4
 TOKEN = "test-auth-token"
@@ -62,7 +63,6 @@ class Receiver:
     status: int = 204
     delay: float = 0.0
     posts: list[Received] = field(default_factory=list)
-    arrived: threading.Condition = field(default_factory=threading.Condition)
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
         request = Request(environ)
@@ -70,28 +70,19 @@ class Receiver:
         post = Received(
             request.url, request.form.to_dict(), request.headers.get("X-Twilio-Signature", "")
         )
-        with self.arrived:
-            self.posts.append(post)
-            self.arrived.notify_all()
+        self.posts.append(post)
         return Response(status=self.status)(environ, start_response)
 
     def wait_for(self, count: int, where: str = "", timeout: float = 5) -> list[Received]:
         def matching() -> list[Received]:
             return [p for p in self.posts if where in p.url]
 
-        with self.arrived:
-            self.arrived.wait_for(lambda: len(matching()) >= count, timeout)
-            found = matching()
-        assert len(found) >= count, f"{len(found)} of {count} webhooks arrived at {where!r}"
-        return found
-
-
-def eventually(check: Callable[[], Any], timeout: float = 5) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
-    return result
+        return eventually(
+            lambda: found if len(found := matching()) >= count else None,
+            timeout,
+            f"{count} webhooks at {where!r}",
+            every=0.01,
+        )
 
 
 @pytest.fixture
@@ -188,13 +179,17 @@ def test_a_messaging_service_picks_the_sender_later(twilio: Client) -> None:
         None,
         service,
     )
-    sent = eventually(lambda: (m := twilio.messages(message.sid).fetch()).from_ and m)
+    sent = eventually(
+        lambda: (m := twilio.messages(message.sid).fetch()).from_ and m, 5, "a sender chosen"
+    )
     assert sent.from_ == SENDER
 
 
 def test_fetch_shows_the_message_moving_to_delivered(twilio: Client) -> None:
     sid = send(twilio).sid
-    delivered = eventually(lambda: (m := twilio.messages(sid).fetch()).status == "delivered" and m)
+    delivered = eventually(
+        lambda: (m := twilio.messages(sid).fetch()).status == "delivered" and m, 5, "delivered"
+    )
     assert delivered.sid == sid and delivered.date_sent is not None
 
 
@@ -223,7 +218,9 @@ def test_list_by_date_sent_finds_only_sent_messages(settings: FakeTwilioSettings
 def check_date_sent_filters(twilio: Client) -> None:
     sid = send(twilio).sid
     assert twilio.messages.list(to=PATIENT, date_sent_after=time_ago(60)) == []  # still queued
-    sent = eventually(lambda: twilio.messages.list(to=PATIENT, date_sent_after=time_ago(60)))
+    sent = eventually(
+        lambda: twilio.messages.list(to=PATIENT, date_sent_after=time_ago(60)), 5, "sent"
+    )
     assert [m.sid for m in sent] == [sid]
     assert twilio.messages.list(to=PATIENT, date_sent_before=time_ago(60)) == []
 
@@ -307,12 +304,21 @@ def test_an_error_for_one_number_leaves_others_alone(twilio: Client, control: An
 
 
 def test_an_outage_answers_503_until_it_ends(twilio: Client, control: Any) -> None:
+    started = time.monotonic()
     control("outage", seconds=0.5)
     with pytest.raises(TwilioRestException) as raised:
         send(twilio)
     assert (raised.value.status, raised.value.code) == (503, 20503)
-    time.sleep(0.55)
-    assert send(twilio).status == "queued"
+
+    def sent() -> bool:
+        try:
+            return bool(send(twilio).status == "queued")
+        except TwilioRestException as exc:
+            assert (exc.status, exc.code) == (503, 20503), "only the outage's answer"
+            return False
+
+    eventually(sent, 5, "the outage to end", every=0.05)
+    assert time.monotonic() - started >= 0.5, "503 until the outage ends"
 
 
 def test_latency_slows_every_api_call(twilio: Client, control: Any) -> None:
@@ -384,7 +390,7 @@ def test_a_failed_message_is_never_sent(twilio: Client, receiver: Receiver, cont
     control("delivery", to=PATIENT, status="failed", error_code=30008)
     send(twilio, status_callback=f"{receiver.url}/status")
     posts = receiver.wait_for(1, "/status")
-    time.sleep(0.1)
+    time.sleep(QUIET_PERIOD)  # a "sent" or "delivered" after it, if there were one, lands now
     assert [(p.form["MessageStatus"], p.form["ErrorCode"]) for p in receiver.posts] == [
         ("failed", "30008")
     ]
@@ -415,7 +421,11 @@ def test_a_slow_receiver_does_not_slow_creates(
     receiver.wait_for(10, "/status", timeout=10)
     answered = [{"status": "sent", "http_status": 204}, {"status": "delivered", "http_status": 204}]
     # The fake records each answer just after the receiver has seen the request.
-    eventually(lambda: [e["callbacks"] for e in log(fake_url, PATIENT)] == [answered] * 5)
+    eventually(
+        lambda: [e["callbacks"] for e in log(fake_url, PATIENT)] == [answered] * 5,
+        5,
+        "every answer logged",
+    )
 
 
 # Patients' replies
@@ -581,5 +591,9 @@ def test_replies_are_listed_back_through_the_sdk_even_when_their_webhook_failed(
     assert {(s.from_number, s.to_number) for s in found} == {(PATIENT, SENDER)}
     assert sorted(s.body for s in found) == [f"YES {n}" for n in range(5)]
     assert list(history.inbound_since(datetime.now(UTC) + timedelta(minutes=1), SENDER)) == []
-    eventually(lambda: history.status_of(str(text.sid)) == ProviderStatus("delivered", None))
+    eventually(
+        lambda: history.status_of(str(text.sid)) == ProviderStatus("delivered", None),
+        5,
+        "delivered",
+    )
     assert history.status_of("SM" + "0" * 32) is None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 
-T = TypeVar("T")
+from tests.support.waiting import eventually as eventually  # where e2e tests find it
 
 
 class ApiClient:
@@ -31,18 +29,3 @@ class ApiClient:
 
     def post(self, path: str, json: Any, expect: int = 201, **kwargs: Any) -> Any:
         return self.request("POST", path, expect, json=json, **kwargs)
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 30, what: str = "condition") -> T:
-    """Poll until probe returns something truthy; the system is asynchronous by design."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            value = probe()
-            if value:
-                return value
-        except AssertionError as exc:
-            last = exc
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}" + (f": {last}" if last else ""))

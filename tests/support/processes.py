@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from tests.support.waiting import eventually
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -81,17 +83,22 @@ class Processes:
             raise AssertionError(f"processes exited early: {dead}; see {self.log_dir}")
 
 
+class ProcessesDied(Exception):
+    """Not an AssertionError, so that waiting stops at once."""
+
+
 def wait_until_healthy(url: str, processes: Processes, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        processes.check_alive()
+    def healthy() -> bool:
         try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
+            processes.check_alive()
+        except AssertionError as exc:
+            raise ProcessesDied(str(exc)) from None
+        try:
+            return requests.get(url, timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not become healthy in {timeout}s")
+            return False
+
+    eventually(healthy, timeout, f"{url} to become healthy")
 
 
 @contextmanager

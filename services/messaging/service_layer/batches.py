@@ -12,7 +12,7 @@ from typing import Any
 
 from services.messaging.domain.batches import Batch, aware
 from services.messaging.domain.model import PRIORITY_BULK, Message, now
-from services.messaging.domain.segments import cost, count_segments
+from services.messaging.domain.segments import cost
 from services.messaging.domain.trial_settings import TrialSettings
 from services.messaging.service_layer import templates
 from services.messaging.service_layer.cancellation import announce_unsent
@@ -22,6 +22,7 @@ from shared import languages
 from shared.auth.principal import Principal
 from shared.errors import Conflict, FieldError, Forbidden, NotFound
 from shared.logs import get_logger
+from shared.sms_segments import count_segments
 
 log = get_logger(__name__)
 

@@ -7,7 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from shared.errors import InvalidInput
-from shared.ethnicity import ETHNIC_CATEGORIES
+from shared.ethnicity import ETHNIC_CATEGORIES as ETHNIC_CATEGORIES  # re-exported
 
 SEXES = ("female", "male", "other", "unknown")
 IMD_EDITIONS = (2019, 2025)

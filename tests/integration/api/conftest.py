@@ -3,7 +3,6 @@ built by the services' own migrations, and a caller of every kind for each servi
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ from shared.auth.store import revoke_token, save_token
 from shared.events import Event, decode
 from shared.runtime import Runtime
 from tests.support import servers, settings
+from tests.support.factories import consent_form, mobile, patient, serial
+from tests.support.factories import nhs_number as nhs_number  # the tests here import it
 
 ODS_A, ODS_B = "M85001", "M85002"
 BAD_CALLERS = ("no_token", "unknown_token", "expired_token", "revoked_token")
@@ -45,57 +46,7 @@ CALLER_ROLES = {
 CALLERS = (*BAD_CALLERS, *CALLER_ROLES)
 SEED = Principal(token_id=uuid.uuid4(), name="seed", role="admin")
 
-_serial = itertools.count(1)
-
-FORM_BODY: dict[str, Any] = {
-    "items": [
-        {"key": "read_summary", "mandatory": True},
-        {"key": "gp_records", "mandatory": True},
-        {"key": "future_studies", "mandatory": False},
-    ],
-    "translations": {
-        "en": {
-            "title": "A heart study",
-            "summary": "We want to find heart problems early.\n\nTaking part is your choice.",
-            "sheet_url": "https://example.org/sheet",
-            "items": {
-                "read_summary": "I have read the information.",
-                "gp_records": "The study may look at my GP records.",
-                "future_studies": "You may contact me about future studies.",
-            },
-        },
-        "ur": {
-            "title": "دل کا مطالعہ",
-            "summary": "ہم دل کے مسائل کا جلد پتہ لگانا چاہتے ہیں۔",
-            "sheet_url": "https://example.org/sheet?lang=ur",
-            "items": {
-                "read_summary": "میں نے معلومات پڑھ لی ہیں۔",
-                "gp_records": "مطالعہ میرے جی پی ریکارڈ دیکھ سکتا ہے۔",
-                "future_studies": "آپ مستقبل کے مطالعات کے بارے میں مجھ سے رابطہ کر سکتے ہیں۔",
-            },
-        },
-    },
-}
-
-
-def serial() -> int:
-    """A number unique in this test run, for codes, names and NHS numbers."""
-    return next(_serial)
-
-
-def nhs_number() -> str:
-    """A new, valid NHS number from the England range."""
-    while True:
-        first_nine = f"4{serial():08d}"
-        total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
-        check = (11 - total % 11) % 11
-        if check != 10:
-            return f"{first_nine}{check}"
-
-
-def mobile() -> str:
-    """A new UK mobile number in E.164, so that no two tests share a phone."""
-    return f"+4474{serial():08d}"
+FORM_BODY: dict[str, Any] = consent_form()
 
 
 @dataclass
@@ -278,18 +229,9 @@ def install_callers(world: World) -> None:
 def register(
     service: Service, practice: str = ODS_A, mobile_number: str | None = None, **extra: Any
 ) -> uuid.UUID:
-    fields: dict[str, Any] = {
-        "given_name": "Amina",
-        "family_name": f"Begum{serial()}",
-        "date_of_birth": "1970-03-04",
-        "language": "bn",
-    }
-    details = ParticipantDetails(
-        practice_ods=practice,
-        nhs_number=nhs_number(),
-        mobile=mobile_number if mobile_number is not None else mobile(),
-        **{**fields, **extra},
-    )
+    if mobile_number is not None:
+        extra["mobile"] = mobile_number
+    details = ParticipantDetails(**patient(practice, **extra))
     participant, _ = register_participant(
         service.uow(), SEED, details, service.settings.dob_hash_key
     )

@@ -35,7 +35,7 @@ def _query_url(world: World) -> str:
 
 def _json_post(world: World) -> tuple[str, dict[str, Any], str]:
     """An endpoint taking JSON on each service, a body for it, and the field that gets a NUL."""
-    return {
+    posts: dict[str, tuple[str, dict[str, Any], str]] = {
         "registry": ("/practices", {"ods_code": "Y12345", "name": "A\x00B"}, "name"),
         "messaging": (
             "/templates",
@@ -62,7 +62,8 @@ def _json_post(world: World) -> tuple[str, dict[str, Any], str]:
             },
             "translations.en.title",
         ),
-    }[world.service.name]
+    }
+    return posts[world.service.name]
 
 
 def _fields(response: Any) -> dict[str, str]:

@@ -30,7 +30,7 @@ from tests.integration.api.test_consent_page import (
 
 pytestmark = pytest.mark.integration
 
-ARABIC = {
+ARABIC: dict[str, Any] = {
     "title": "دراسة عن القلب",
     "summary": "نريد اكتشاف مشاكل القلب مبكرًا.",
     "sheet_url": "https://example.org/sheet?lang=ar",

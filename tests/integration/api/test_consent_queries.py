@@ -147,18 +147,18 @@ def test_the_fhir_export_is_a_valid_r4_bundle_of_consent_and_research_subject(
     response = consent_service.client().get(f"/trials/{trial[0]}/fhir", headers=coordinator)
     bundle = Bundle.model_validate_json(response.get_data(as_text=True))
 
-    kinds = [entry.resource.get_resource_type() for entry in bundle.entry or []]
+    # Any: fhir.resources types an entry's resource as its base class.
+    resources: list[Any] = [entry.resource for entry in bundle.entry or []]
+    kinds = [resource.get_resource_type() for resource in resources]
     assert kinds.count("Consent") == 6 and kinds.count("ResearchSubject") == 6
     consents = {
-        e.resource.patient.identifier.value: e.resource.status
-        for e in bundle.entry or []
-        if e.resource.get_resource_type() == "Consent"
+        r.patient.identifier.value: r.status
+        for r in resources
+        if r.get_resource_type() == "Consent"
     }
     assert consents[str(trial[1][1])] == "rejected"  # said NO
     assert consents[str(trial[1][0])] == "proposed"  # said YES, not yet asked
-    subjects = [
-        e.resource for e in bundle.entry or [] if e.resource.get_resource_type() != "Consent"
-    ]
+    subjects = [r for r in resources if r.get_resource_type() != "Consent"]
     full_urls = {e.fullUrl for e in bundle.entry or []}
     assert all(s.consent.reference in full_urls for s in subjects)
 

@@ -35,7 +35,7 @@ def spec(service: Service) -> dict[str, Any]:
 
 def documented_operations(app: Flask) -> list[tuple[str, str]]:
     """(OpenAPI path, method) for every route the service serves, bar the infrastructure."""
-    found = []
+    found: list[tuple[str, str]] = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(INFRASTRUCTURE):
             continue

@@ -17,7 +17,8 @@ from services.registry.entrypoints.handlers import HANDLERS
 from services.registry.service_layer import invitations, practices, statuses
 from services.registry.service_layer.participants import ParticipantDetails, register_participant
 from shared.events import Event
-from tests.integration.api.conftest import SEED, World, mobile, nhs_number, serial
+from tests.integration.api.conftest import SEED, World, serial
+from tests.support.factories import patient
 
 pytestmark = pytest.mark.integration
 
@@ -48,20 +49,10 @@ def new_trial(admin: FlaskClient) -> str:
 
 def person(world: World, ods: str, mobile_number: str | None = None, **extra: Any) -> uuid.UUID:
     """A 56-year-old Bengali-speaking Bangladeshi woman in IMD decile 1, unless told."""
-    details = {
-        "practice_ods": ods,
-        "nhs_number": nhs_number(),
-        "given_name": "Amina",
-        "family_name": f"Begum{serial()}",
-        "date_of_birth": "1970-03-04",
-        "language": "bn",
-        "mobile": mobile_number or mobile(),
-        "sex": "female",
-        "ethnic_category": "K",
-        "imd_decile": 1,
-        "imd_edition": 2019,
-        **extra,
-    }
+    demographics = {"sex": "female", "ethnic_category": "K", "imd_decile": 1, "imd_edition": 2019}
+    details = patient(ods, **(demographics | extra))
+    if mobile_number:
+        details["mobile"] = mobile_number
     participant, _ = register_participant(
         world.service.uow(),
         SEED,

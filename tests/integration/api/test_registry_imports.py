@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from services.registry.service_layer import invitations, practices
 from shared.auth.principal import Principal
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import ODS_A, ODS_B, World, nhs_number, serial
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -81,13 +81,12 @@ def upload(
 def finished(client: FlaskClient, response: Any, timeout: float = 60) -> dict[str, Any]:
     assert response.status_code == 202, response.get_data(as_text=True)
     location = response.headers["Location"]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def ended() -> dict[str, Any] | None:
         job = client.get(location).get_json()
-        if job["status"] in ("done", "failed"):
-            return dict(job)
-        time.sleep(0.05)
-    raise AssertionError(f"import still {job['status']} after {timeout} s")
+        return dict(job) if job["status"] in ("done", "failed") else None
+
+    return eventually(ended, timeout, "the import to end", every=0.05)
 
 
 def report(client: FlaskClient, job: dict[str, Any]) -> list[dict[str, str]]:
@@ -226,7 +225,7 @@ def test_headers_in_any_order_with_aliases_bom_and_windows_1252(
 def test_json_and_json_lines_import_like_csv(
     content_type: str, staff: FlaskClient, registry_world: World
 ) -> None:
-    good = {
+    good: dict[str, Any] = {
         "nhs_number": nhs_number(),
         "given_name": "Rahima",
         "family_name": "Begum",

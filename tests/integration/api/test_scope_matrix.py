@@ -41,12 +41,12 @@ from tests.integration.api.conftest import (
     World,
     messaging_batch,
     mobile,
-    nhs_number,
     register,
     save_contact,
     serial,
 )
 from tests.support import settings
+from tests.support.factories import patient
 
 pytestmark = pytest.mark.integration
 
@@ -94,16 +94,7 @@ def coordinator_of_x(ok: int, other_trial: int) -> dict[str, int]:
 
 
 def new_participant_body(_: World) -> Call:
-    body = {
-        "practice_ods": ODS_A,
-        "nhs_number": nhs_number(),
-        "given_name": "Amina",
-        "family_name": "Begum",
-        "date_of_birth": "04/03/1970",
-        "mobile": "07400 123401",
-        "language": "bn",
-    }
-    return Call("POST", "/participants", json=body)
+    return Call("POST", "/participants", json=patient(ODS_A))
 
 
 def invite_a_new_participant(world: World) -> Call:

@@ -31,6 +31,7 @@ from shared.runtime import Runtime
 from tests.support import rabbitmq_cluster as rabbitmq_cluster_module
 from tests.support import settings
 from tests.support.rabbitmq_cluster import Cluster
+from tests.support.waiting import eventually
 
 # Any event with a contract will do; this one carries a single participant id.
 EVENT = "registry.participant.erased"
@@ -48,6 +49,10 @@ effects = Table(
 
 class HandlerFailed(Exception):
     """The tiny service's handler failing on purpose."""
+
+
+class WorkerDied(Exception):
+    """Not an AssertionError, so that waiting stops at once."""
 
 
 class TinyService:
@@ -159,17 +164,15 @@ class TinyService:
             thread.join(timeout=30)
         self._workers.clear()
 
-    def wait_for(
-        self, probe: Callable[[], bool], what: str, timeout: float = 30, every: float = 0.05
-    ) -> None:
-        """Poll until `probe()` holds; fail at once if a worker thread died."""
-        deadline = time.monotonic() + timeout
-        while not probe():
+    def wait_for(self, probe: Callable[[], bool], what: str, timeout: float = 30) -> None:
+        """`eventually(probe)`, but failing at once if a worker thread died."""
+
+        def holds() -> bool:
             if self._worker_errors:
-                raise AssertionError(f"a worker died: {self._worker_errors[0]!r}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-            time.sleep(every)
+                raise WorkerDied(f"a worker died: {self._worker_errors[0]!r}")
+            return probe()
+
+        eventually(holds, timeout, what, every=0.05)
 
     # state to assert on
     def effect_counts(self) -> Counter[uuid.UUID]:

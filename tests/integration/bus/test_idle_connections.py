@@ -10,9 +10,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
@@ -37,7 +38,7 @@ def service(rabbitmq_url: str, bus_dir: Path, fresh_database: str) -> Iterator[T
         tiny.close()
 
 
-def _complaints(logs: list[dict[str, object]]) -> list[dict[str, object]]:
+def _complaints(logs: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Warnings and errors, but for the retry each test asks for on purpose."""
     return [
         e
@@ -66,6 +67,7 @@ def test_an_idle_relay_and_worker_keep_their_connections_and_work_after_a_quiet_
             time.sleep(QUIET)
             # The broker's heartbeats were read lately on both publishing connections
             # (py-amqp notes when it last saw bytes come in, on each heartbeat check).
+            assert relay.connection is not None and worker._publishing is not None
             for raw in (relay.connection._connection, worker._publishing._connection):
                 assert raw is not None
                 assert raw.last_heartbeat_received > time.monotonic() - 2 * HEARTBEAT

@@ -7,9 +7,8 @@ consent has no record; once the invitation lands, the retried events take effect
 from __future__ import annotations
 
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from shared.bus.worker import BusWorker
 from shared.events import encode, new_event
 from shared.runtime import Runtime
 from tests.support import servers, settings
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -57,12 +57,12 @@ def _publish(runtime: Runtime, producer: str, type_: str, data: dict[str, Any]) 
         )
 
 
-def _wait_for(probe: Callable[[], bool], what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+def _waiting_in(runtime: Runtime, queue: str) -> int:
+    with runtime.connect() as conn:
+        channel = conn.channel()
+        _, count, _ = channel.queue_declare(queue=queue, passive=True)
+        channel.close()
+    return int(count)
 
 
 def _status(runtime: Runtime, participant_id: uuid.UUID, trial_id: uuid.UUID) -> str | None:
@@ -103,7 +103,9 @@ def test_replies_and_an_opt_out_before_their_invitation_are_applied_once_it_arri
             "messaging.participant.opted_out",
             {"participant_id": stops, "source": "sms"},
         )
-        time.sleep(0.5)  # both have been tried and retried once with no record to apply to
+        # Both tried, and retried once, with no record to apply to: each waits its second retry.
+        second_retry = worker.queues.retries[1].name
+        eventually(lambda: _waiting_in(consent, second_retry) == 2, 10, "two second retries")
         assert _status(consent, declines, trial_id) is None
 
         _publish(
@@ -119,8 +121,12 @@ def test_replies_and_an_opt_out_before_their_invitation_are_applied_once_it_arri
                 "participant_ids": [declines, stops],
             },
         )
-        _wait_for(lambda: _status(consent, declines, trial_id) == lifecycle.DECLINED, "the late NO")
-        _wait_for(lambda: _status(consent, stops, trial_id) == lifecycle.OPTED_OUT, "the late STOP")
+        eventually(
+            lambda: _status(consent, declines, trial_id) == lifecycle.DECLINED, 20, "the late NO"
+        )
+        eventually(
+            lambda: _status(consent, stops, trial_id) == lifecycle.OPTED_OUT, 20, "the late STOP"
+        )
     finally:
         worker.should_stop = True
         thread.join(timeout=30)

@@ -24,6 +24,7 @@ from tests.integration.test_fake_twilio import serving
 from tests.support.fake_provider import FakeProvider
 from tests.support.processes import free_port
 from tests.support.settings import TWILIO_SID, TWILIO_TOKEN
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 SENDER = "+447700900000"
@@ -148,10 +149,7 @@ def test_a_call_that_times_out_has_an_unknown_outcome_and_the_text_may_yet_arriv
     error = caught.value
     assert (error.outcome, error.code, error.outage) == ("unknown", "timeout", True)
     # Reconciliation, a while later, finds what the provider did with it.
-    deadline = time.monotonic() + 5
-    while harness.provider.find_sent(TO, request().body, since) is None:
-        assert time.monotonic() < deadline, "the stalled text never arrived"
-        time.sleep(0.1)
+    eventually(lambda: harness.provider.find_sent(TO, request().body, since), 5, "the stalled text")
 
 
 def test_no_connection_sends_nothing_so_it_retries_and_counts_as_an_outage(

@@ -20,13 +20,15 @@ import pytest
 import requests
 
 from shared.runtime import Runtime
-from tests.integration.messaging.test_sender_crash import Run, env_for, wait_for
+from tests.integration.messaging.test_sender_crash import Run, env_for
 from tests.support import servers
 from tests.support.cohort import approved_batch, numbers
 from tests.support.processes import ARTIFACTS, free_port, processes
+from tests.support.waiting import QUIET_PERIOD, eventually
 
 pytestmark = pytest.mark.integration
 STALL_MS = 6000
+RECONCILE_AFTER = 5  # seconds
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def run(runtime: Runtime, rabbitmq_url: str, request: pytest.FixtureRequest) -> 
     env = env_for(runtime.settings.database_url, twilio_url, rabbitmq_url, "unused") | {
         "BROKER_URL": "filesystem://",
         "FAKE_TWILIO_PORT": str(port),
-        "SEND_RECONCILE_AFTER": "5",
+        "SEND_RECONCILE_AFTER": str(RECONCILE_AFTER),
         "SEND_CONNECT_TIMEOUT": "1",
         "SEND_READ_TIMEOUT": "2",
         "SEND_CONCURRENCY": "4",
@@ -48,7 +50,7 @@ def run(runtime: Runtime, rabbitmq_url: str, request: pytest.FixtureRequest) -> 
         ) as procs,
     ):
         procs.start("twilio", [sys.executable, "-m", "services.fake_twilio"])
-        wait_for(lambda: _answers(twilio_url), "the fake Twilio server", timeout=30)
+        eventually(lambda: _answers(twilio_url), 30, "the fake Twilio server")
         yield Run(procs, twilio_url, runtime)
 
 
@@ -73,9 +75,10 @@ def test_a_stall_longer_than_the_reconciliation_age_sends_nobody_a_second_text(
     time.sleep(9)  # every call in these seconds stalls past the reconciliation age
     _latency(run, 0)
 
-    wait_for(run.all_handed_over, "every text handed to the provider", timeout=120)
-    # A resend, if there were one, would follow a reconciliation: let two rounds pass.
-    time.sleep(12)
+    eventually(run.all_handed_over, 120, "every text handed to the provider")
+    # A resend, if there were one, would follow a reconciliation: let two rounds pass, each
+    # with the quiet period for the resend to land.
+    time.sleep(2 * (RECONCILE_AFTER + QUIET_PERIOD))
     received = Counter(m["to"] for m in run.received())
     assert {number: n for number, n in received.items() if n > 1} == {}
     assert set(received) == set(expected)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,19 +27,10 @@ from tests.support import servers
 from tests.support.cohort import approved_batch, numbers
 from tests.support.processes import ARTIFACTS, Processes, free_port, processes
 from tests.support.settings import TWILIO_SID, TWILIO_TOKEN
+from tests.support.waiting import QUIET_PERIOD, eventually
 
 pytestmark = pytest.mark.integration
 TEXTS = 5000
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 180) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def env_for(database_url: str, twilio_url: str, broker_url: str, namespace: str) -> dict[str, str]:
@@ -100,7 +91,7 @@ def run(runtime: Runtime, rabbitmq_url: str, request: pytest.FixtureRequest) -> 
         ) as procs,
     ):
         procs.start("twilio", [sys.executable, "-m", "services.fake_twilio"])
-        wait_for(lambda: _listening(port), "the fake Twilio server", timeout=30)
+        eventually(lambda: _listening(port), 30, "the fake Twilio server")
         yield Run(procs, twilio_url, runtime)
 
 
@@ -113,8 +104,8 @@ def _listening(port: int) -> bool:
 
 
 def assert_each_number_got_exactly_one_text(run: Run, expected: list[str]) -> None:
-    wait_for(run.all_handed_over, "every text handed to the provider", timeout=240)
-    time.sleep(1.0)  # a late duplicate, if there were one, would land now
+    eventually(run.all_handed_over, 240, "every text handed to the provider")
+    time.sleep(QUIET_PERIOD)  # a late duplicate, if there were one, would land now
     received = Counter(m["to"] for m in run.received())
     duplicates = {number: n for number, n in received.items() if n > 1}
     assert duplicates == {}
@@ -128,7 +119,7 @@ def test_a_sender_killed_halfway_through_5000_texts_sends_each_exactly_once_afte
     expected = numbers(TEXTS)
     approved_batch(runtime, expected)
     run.start_sender()
-    wait_for(lambda: len(run.received()) >= TEXTS // 2, "half the batch at the provider")
+    eventually(lambda: len(run.received()) >= TEXTS // 2, 180, "half the batch at the provider")
     run.procs.kill("sender", signal.SIGKILL)
     at_kill = run.statuses()
     assert at_kill.get("queued", 0) > 0, "the kill must land mid-batch"
@@ -146,7 +137,9 @@ def test_a_rabbitmq_restart_mid_batch_still_sends_each_text_once_and_publishes_e
     approved_batch(runtime, expected)
     run.procs.start("relay", [sys.executable, "-m", "services.messaging", "relay"])
     run.start_sender()
-    wait_for(lambda: len(run.received()) >= TEXTS // 3, "a third of the batch at the provider")
+    eventually(
+        lambda: len(run.received()) >= TEXTS // 3, 180, "a third of the batch at the provider"
+    )
     stopped = False
     try:
         _rabbitmqctl("stop_app")
@@ -170,7 +163,7 @@ def test_a_rabbitmq_restart_mid_batch_still_sends_each_text_once_and_publishes_e
             query = select(func.count()).where(outbox.c.published_at.is_(None))
             return conn.execute(query).scalar_one() == 0
 
-    wait_for(drained, "every status event published after the restart", timeout=120)
+    eventually(drained, 120, "every status event published after the restart")
     assert accepted_events >= TEXTS  # one "accepted" event per text at least
     run.procs.check_alive()
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from services.messaging.adapters.orm import messages
+from services.messaging.adapters.provider import SendRequest
 from services.messaging.service_layer import batches, contacts, invitations, sending
 from shared.auth.principal import Principal
 from shared.runtime import Runtime
@@ -108,7 +109,7 @@ def test_after_a_crash_an_attempt_that_reached_the_provider_is_not_sent_again(
     invite_one(runtime)
     provider = FakeProvider()
     [job] = sending.claim(uow(runtime), 50)
-    provider.send(sending.SendRequest(job.to, job.body, "http://cb", 3600))
+    provider.send(SendRequest(job.to, job.body, "http://cb", 3600))
     # ...the process dies here, before recording the SID.
     assert sending.reconcile(uow(runtime), provider, timedelta(0)) == 1
     send_all(runtime, provider)

@@ -3,7 +3,6 @@ status callbacks are applied in arrival order, only forward, in batches, until s
 
 from __future__ import annotations
 
-import time
 import uuid
 from threading import Event
 from typing import Any
@@ -20,6 +19,7 @@ from tests.integration.messaging.both_databases import on_both_databases  # noqa
 from tests.integration.messaging.conftest import uow
 from tests.integration.messaging.test_invitation_chunks import a_contact, texts_of
 from tests.integration.messaging.test_reminders import a_sent_batch
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -35,9 +35,12 @@ def run_applier_until_all_applied(runtime: Runtime) -> None:
     stop = Event()
     thread = start_applier(lambda: uow(runtime), stop)
     try:
-        deadline = time.monotonic() + 10
-        while any(a is None for _, a in stored(runtime)) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        eventually(
+            lambda: all(a is not None for _, a in stored(runtime)),
+            10,
+            "every stored callback applied or set aside",
+            every=0.05,
+        )
     finally:
         stop.set()
         thread.join(timeout=5)

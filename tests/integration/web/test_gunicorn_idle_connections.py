@@ -7,10 +7,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.support.processes import ROOT, free_port
+from tests.support.waiting import eventually
 
 IDLE_CONNECTIONS = 8  # more than the threads of one process (4): Chromium opens up to 6
 
@@ -23,22 +25,30 @@ def one_process_app() -> Iterator[int]:
     command += ["-b", f"127.0.0.1:{port}", "-w", "1", "bench.hello:create_app()"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(port)
+        eventually(lambda: _answers(port), 30, "gunicorn to start", every=0.1)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            _request(port)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not start")
+def _answers(port: int) -> bool:
+    try:
+        _request(port)
+        return True
+    except OSError:
+        return False
+
+
+def _accept_queue(port: int) -> int:
+    """Connections the kernel holds for the listening socket that nobody accepted yet (a
+    listening socket's rx_queue in /proc/net/tcp)."""
+    local = f"0100007F:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[3] == "0A":  # 0A: LISTEN
+            return int(fields[4].split(":")[1], 16)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
 
 
 def _request(port: int) -> bytes:
@@ -55,7 +65,7 @@ def test_a_request_is_answered_at_once_while_connections_stay_open_idle(
         socket.create_connection(("127.0.0.1", one_process_app)) for _ in range(IDLE_CONNECTIONS)
     ]
     try:
-        time.sleep(0.2)  # the worker has accepted them all
+        eventually(lambda: _accept_queue(one_process_app) == 0, 10, "the worker to accept them")
         started = time.perf_counter()
         answer = _request(one_process_app)
         elapsed = time.perf_counter() - started

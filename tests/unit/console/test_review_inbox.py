@@ -20,7 +20,7 @@ from tests.support.console_fakes import csrf_field, signed_in_as
 
 OURS, THEIRS = "7d3c8a1e-0b7f-4a43-9c57-1d2f3e4a5b6c", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 REPLY_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
-INBOX = [
+INBOX: list[dict[str, Any]] = [
     {
         "id": REPLY_ID,
         "participant_id": OURS,

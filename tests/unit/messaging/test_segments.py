@@ -8,13 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.messaging.domain.segments import (
-    GSM7_BASIC,
-    GSM7_EXTENSION,
-    SegmentInfo,
-    count_segments,
-    measure,
-)
+from services.messaging.domain.segments import measure
+from shared.sms_segments import GSM7_BASIC, GSM7_EXTENSION, SegmentInfo, count_segments
 
 # Urdu ends a sentence with its own full stop (U+06D4), which ruff takes for a look-alike.
 URDU_INVITATION = "السلام علیکم، آپ کی GP سرجری ایک دل کی تحقیق کے لیے لوگوں کو مدعو کر رہی ہے۔"  # noqa: RUF001

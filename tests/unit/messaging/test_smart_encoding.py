@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.messaging.domain.segments import cost, count_segments, smart_encode
+from services.messaging.domain.segments import cost, smart_encode
+from shared.sms_segments import count_segments
 
 
 def test_curly_quotes_and_dashes_in_english_become_plain_and_the_text_gsm7() -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from services.messaging.domain.segments import count_segments
 from services.messaging.domain.templates import (
     DEFAULT_SCOPE,
     KINDS,
@@ -17,6 +16,7 @@ from services.messaging.domain.templates import (
     choose,
 )
 from shared.errors import InvalidInput
+from shared.sms_segments import count_segments
 
 SHIPPED = Path("services/messaging/migrations/data/templates_0002.json")
 # Texts shipped later, each file with the migration that seeds it.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -63,7 +64,7 @@ def test_a_cohort_is_frozen_once() -> None:
 
 
 def test_the_breakdown_names_groups_as_staff_read_them() -> None:
-    counts = {
+    counts: dict[str, dict[Any, int]] = {
         "ethnic_category": {"J": 5, "K": 3, None: 2},
         "imd_decile": {1: 4, 2: 2, 9: 3, None: 1},
         "language": {"ur": 5, "syl": 3, "en": 2},

@@ -16,6 +16,7 @@ from services.registry.domain import identifiers
 from services.registry.domain.patient_columns import FileProblem, map_columns
 from services.registry.domain.patient_list import csv_records, json_records
 from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
+from shared.errors import InvalidInput
 
 TODAY = date(2026, 11, 23)
 GOOD = {
@@ -316,7 +317,7 @@ def test_the_uk_fast_path_agrees_with_phonenumbers(prefix: str, rest: str, space
     except phonenumbers.NumberParseException:
         valid = False
     if not valid:
-        with pytest.raises(identifiers.InvalidInput):
+        with pytest.raises(InvalidInput):
             identifiers.parse_mobile(raw)
         return
     e164 = phonenumbers.format_number(expected, phonenumbers.PhoneNumberFormat.E164)

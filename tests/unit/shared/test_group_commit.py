@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import pytest
 
+from shared.db import group_commit
 from shared.db.group_commit import GroupCommit
+from tests.support.waiting import eventually
 
 
 class Recorder:
@@ -47,9 +50,7 @@ def behind_a_held_write(items: Sequence[int]) -> tuple[Recorder, dict[int, objec
     threads = [threading.Thread(target=one, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 5
-    while writer._queue.qsize() < len(items) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    eventually(lambda: writer._queue.qsize() == len(items), 5, "the writes to queue", every=0.01)
     recorder.release.set()
     for thread in [first, *threads]:
         thread.join(5)
@@ -81,8 +82,18 @@ def test_a_stuck_writer_times_the_caller_out() -> None:
         writer.submit(1, timeout=0.1)
 
 
-def test_with_a_gather_wait_writes_arriving_just_after_the_first_join_its_group() -> None:
+def test_with_a_gather_wait_writes_arriving_just_after_the_first_join_its_group(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     groups: list[list[int]] = []
+    gathering = threading.Event()
+
+    def gather(seconds: float) -> None:
+        gathering.set()
+        time.sleep(seconds)
+
+    # The writer's only use of `time`: seeing it sleep shows it holds the first write.
+    monkeypatch.setattr(group_commit, "time", SimpleNamespace(sleep=gather))
 
     def write(items: Sequence[int]) -> list[int]:
         groups.append(list(items))
@@ -91,7 +102,7 @@ def test_with_a_gather_wait_writes_arriving_just_after_the_first_join_its_group(
     writer = GroupCommit(write, name="test", gather=0.5)
     first = threading.Thread(target=writer.submit, args=(1,))
     first.start()
-    time.sleep(0.05)  # well inside the gather wait
+    assert gathering.wait(5), "the writer took the first write and waits for more"
     later = [threading.Thread(target=writer.submit, args=(item,)) for item in (2, 3)]
     for thread in later:
         thread.start()
