@@ -61,7 +61,8 @@ def receive(uow: MessagingUnitOfWork, sms: InboundSms) -> str | None:
         language = contact.language if contact else None
         intent = replies.classify(sms.body, language, _convention(uow, invitation))
         inbound = InboundMessage(
-            callback_requested=intent == replies.UNKNOWN and asks_for_a_call(sms.body),
+            callback_requested=intent == replies.CALLBACK
+            or (intent == replies.UNKNOWN and asks_for_a_call(sms.body)),
             provider_sid=sms.provider_sid,
             from_number=sms.from_number,
             to_number=sms.to_number,
