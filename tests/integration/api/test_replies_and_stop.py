@@ -208,7 +208,9 @@ def test_a_reply_goes_to_the_conversation_whose_text_reached_the_number(
         for r in inbox(messaging_world, "staff_b")
         if r["body"] == "not sure, maybe next month?"
     ] == [str(patient_b)]
-    assert not [r for r in inbox(messaging_world, "staff_a") if r["body"] == "not sure, maybe next month?"]
+    assert not [
+        r for r in inbox(messaging_world, "staff_a") if r["body"] == "not sure, maybe next month?"
+    ]
 
 
 @pytest.mark.parametrize("practices", [(ODS_A,), (ODS_A, ODS_B)])
