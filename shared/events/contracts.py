@@ -133,9 +133,14 @@ class NotificationRequested(Contract):
     trial_id = fields.UUID(required=True)
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(("consent_link", "consent_confirmation", "withdrawal_receipt")),
+        validate=validate.OneOf(
+            ("consent_link", "consent_confirmation", "withdrawal_receipt", "identity_code")
+        ),
     )
     link = fields.String(required=True, allow_none=True)
+    # Only with "identity_code": the one-time code to text. Messaging texts it and keeps it
+    # in that message alone; optional so that events written before it existed still load.
+    code = fields.String(validate=validate.Regexp(r"^\d{4,10}$"))
 
 
 class ConsentStatusChanged(Contract):

@@ -49,6 +49,8 @@ trials = Table(
     Column("short_name", String(40), nullable=False),
     Column("title", String(300), nullable=False),
     Column("response_deadline_days", Integer),
+    # "dob" or "dob_and_code" (services.consent.domain.links.IDENTITY_CHECKS)
+    Column("identity_check", String(20), nullable=False, server_default="dob"),
 )
 
 consent_records = Table(
@@ -96,6 +98,8 @@ consent_links = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("dob_failures", Integer, nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+    Column("code_hash", String(64)),
+    Column("code_expires_at", DateTime(timezone=True)),
     Index("ix_consent_links_participant_trial", "participant_id", "trial_id"),
 )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select, update
+from sqlalchemy import Row, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,6 +59,7 @@ class TrialInfo:
     short_name: str
     title: str
     response_deadline_days: int | None
+    identity_check: str = "dob"
 
 
 # What exports read per record: the record and the participant's bands, never contact details.
@@ -105,15 +106,17 @@ class ConsentRepository:
     def save_trial(
         self, trial_id: uuid.UUID, short_name: str, title: str, deadline_days: int | None
     ) -> None:
-        self.session.execute(delete(trials).where(trials.c.id == trial_id))
-        self.session.execute(
-            insert(trials).values(
-                id=trial_id,
-                short_name=short_name,
-                title=title,
-                response_deadline_days=deadline_days,
-            )
+        # Updated in place: consent's own settings of the trial (its identity check) stay.
+        values = {"short_name": short_name, "title": title, "response_deadline_days": deadline_days}
+        done = self.session.execute(update(trials).where(trials.c.id == trial_id).values(values))
+        if not done.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(insert(trials).values(id=trial_id, **values))
+
+    def set_identity_check(self, trial_id: uuid.UUID, check: str) -> bool:
+        done = self.session.execute(
+            update(trials).where(trials.c.id == trial_id).values(identity_check=check)
         )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def trial(self, trial_id: uuid.UUID) -> TrialInfo | None:
         row = self.session.execute(select(trials).where(trials.c.id == trial_id)).first()

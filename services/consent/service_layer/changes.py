@@ -51,16 +51,20 @@ def publish_status(uow: ConsentUnitOfWork, record: ConsentRecord, previous: str 
 
 
 def notify(
-    uow: ConsentUnitOfWork, record: ConsentRecord, kind: str, link: str | None = None
+    uow: ConsentUnitOfWork,
+    record: ConsentRecord,
+    kind: str,
+    link: str | None = None,
+    code: str | None = None,
 ) -> None:
     """Ask messaging to text the participant (in their language, by messaging's texts)."""
-    uow.publish(
-        "consent.notification.requested",
-        {
-            "notification_id": uuid.uuid4(),
-            "participant_id": record.participant_id,
-            "trial_id": record.trial_id,
-            "kind": kind,
-            "link": link,
-        },
-    )
+    data: dict[str, object] = {
+        "notification_id": uuid.uuid4(),
+        "participant_id": record.participant_id,
+        "trial_id": record.trial_id,
+        "kind": kind,
+        "link": link,
+    }
+    if code is not None:
+        data["code"] = code  # a one-time code: only messaging reads it, to text it
+    uow.publish("consent.notification.requested", data)

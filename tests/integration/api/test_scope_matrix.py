@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from services.consent import create_app as create_consent_app
 from services.consent.service_layer import forms as consent_forms
+from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages
@@ -229,6 +230,31 @@ def a_record_to_correct(world: World) -> Call:
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
     path = f"/trials/{world.trial_x}/consent-records/{participant_id}/entered-in-error"
     return Call("POST", path, json={"reason": "invited by mistake"})
+
+
+def a_new_link_for_a_patient_of_a(world: World) -> Call:
+    """A patient of practice A whose consent link has been texted, in trial X."""
+    a_consent_form(world, published=True)
+    participant_id = uuid.uuid4()
+    consent_participants.save_participant(
+        world.service.uow(),
+        {
+            "participant_id": participant_id,
+            "practice_ods": ODS_A,
+            "mobile": None,
+            "textable": True,
+            "language": "en",
+            "sex": None,
+            "age_band": None,
+            "ethnic_category": None,
+            "imd_decile": None,
+            "imd_edition": None,
+            "dob_hash": None,
+        },
+    )
+    consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
+    consent_records.record_reply(world.service.uow(), participant_id, world.trial_x, "yes")
+    return Call("POST", f"/participants/{participant_id}/trials/{world.trial_x}/new-link")
 
 
 def issued_token(world: World) -> str:
@@ -551,6 +577,32 @@ MATRIX: dict[tuple[str, str, str], Case] = {
             "POST",
             f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke",
             json={"reason": "phone lost"},
+        ),
+    ),
+    ("consent", "GET", "/participants/<uuid:participant_id>/consent"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/participants/{w.participant_a}/consent"),
+    ),
+    (
+        "consent",
+        "POST",
+        "/participants/<uuid:participant_id>/trials/<uuid:trial_id>/lock/lift",
+    ): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("POST", f"/participants/{w.participant_a}/trials/{w.trial_x}/lock/lift"),
+    ),
+    (
+        "consent",
+        "POST",
+        "/participants/<uuid:participant_id>/trials/<uuid:trial_id>/new-link",
+    ): Case(STAFF_AND_ADMIN, staff_of_a(200, 404), a_new_link_for_a_patient_of_a),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/identity-check"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "PUT", f"/trials/{w.trial_x}/identity-check", json={"identity_check": "dob"}
         ),
     ),
 }

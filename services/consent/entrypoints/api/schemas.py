@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.consent.domain.lifecycle import STATUSES
+from services.consent.domain.links import IDENTITY_CHECKS
 from shared.http.fields import UtcDateTime
 
 
@@ -203,3 +204,36 @@ class RevokeIn(Schema):
 
 class PublishedOut(FormOut):
     links_texted = fields.Integer()
+
+
+# The patient's practice: the identity check's lock, and a new link
+
+
+class TrialConsentOut(Schema):
+    trial_id = fields.UUID()
+    short_name = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    study_number = fields.String(allow_none=True)
+    link_live = fields.Boolean()
+    locked_until = UtcDateTime(allow_none=True)
+
+
+class PatientConsentOut(Schema):
+    participant_id = fields.UUID()
+    trials = fields.List(fields.Nested(TrialConsentOut))
+
+
+class LockLiftedOut(Schema):
+    lifted = fields.Boolean()
+
+
+class NewLinkOut(Schema):
+    sent = fields.Boolean()
+
+
+class IdentityCheckIn(Schema):
+    identity_check = fields.String(required=True, validate=validate.OneOf(IDENTITY_CHECKS))
+
+
+class IdentityCheckOut(IdentityCheckIn):
+    trial_id = fields.UUID()

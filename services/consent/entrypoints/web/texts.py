@@ -24,6 +24,16 @@ EN = {
     "dob_failed": "We could not confirm your details. Check your date of birth and try again. "
     "If it still does not work, contact your GP practice.",
     "error_title": "There is a problem",
+    "locked_title": "Too many tries",
+    "locked_body": "For your safety, this link is locked for 24 hours after too many tries. "
+    "You can try again after that. If you want help sooner, contact your GP practice: "
+    "they can unlock the link or send you a new one.",
+    "code_title": "Enter the code we texted you",
+    "code_intro": "We have sent a 6-digit code by text message to your phone. "
+    "It works for 10 minutes.",
+    "code_label": "Code",
+    "code_failed": "That code did not work. Check the text message and try again.",
+    "code_again": "No code? Go back and enter your date of birth again to get a new one.",
     "about": "About the study",
     "full_sheet": "Read the full information sheet",
     "form_version": "Form version",
@@ -83,6 +93,16 @@ UR = {
     "dob_failed": "ہم آپ کی معلومات کی تصدیق نہیں کر سکے۔ اپنی تاریخ پیدائش دیکھ کر دوبارہ کوشش کریں۔ "
     "اگر پھر بھی کام نہ کرے تو اپنی جی پی پریکٹس سے رابطہ کریں۔",
     "error_title": "ایک مسئلہ ہے",
+    "locked_title": "بہت زیادہ کوششیں",
+    "locked_body": "آپ کی حفاظت کے لیے، بہت زیادہ کوششوں کے بعد یہ لنک 24 گھنٹے کے لیے بند کر دیا "
+    "گیا ہے۔ اس کے بعد آپ دوبارہ کوشش کر سکتے ہیں۔ اگر آپ کو جلد مدد چاہیے تو اپنی جی پی پریکٹس "
+    "سے رابطہ کریں: وہ لنک کھول سکتے ہیں یا آپ کو نیا لنک بھیج سکتے ہیں۔",
+    "code_title": "ہمارا بھیجا ہوا کوڈ درج کریں",
+    "code_intro": "ہم نے آپ کے فون پر ٹیکسٹ میسج کے ذریعے 6 ہندسوں کا کوڈ بھیجا ہے۔ یہ 10 منٹ تک "
+    "کام کرتا ہے۔",
+    "code_label": "کوڈ",
+    "code_failed": "یہ کوڈ کام نہیں کر سکا۔ ٹیکسٹ میسج دیکھ کر دوبارہ کوشش کریں۔",
+    "code_again": "کوڈ نہیں ملا؟ واپس جائیں اور نیا کوڈ پانے کے لیے دوبارہ اپنی تاریخ پیدائش درج کریں۔",
     "about": "مطالعے کے بارے میں",
     "full_sheet": "مکمل معلوماتی شیٹ پڑھیں",
     "form_version": "فارم کا ورژن",
