@@ -149,6 +149,8 @@ class ConsentStatusChanged(Contract):
     status = fields.String(required=True)
     previous_status = fields.String(required=True, allow_none=True)
     form_version = fields.Integer(required=True, allow_none=True)
+    # The participant's study number in the trial; optional so that older events still load.
+    study_number = fields.String(allow_none=True)
 
 
 CONTRACTS: dict[str, Schema] = {

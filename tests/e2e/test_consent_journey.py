@@ -119,7 +119,13 @@ class Trial:
         return str(patient["id"])
 
     def record(self, participant_id: str) -> Any:
-        return self.coordinator.get(f"/trials/{self.id}/consent-records/{participant_id}")
+        """The coordinator's view, by the study number only the practice (or an admin) can
+        link to the patient."""
+        trials = self.consent_admin.get(f"/participants/{participant_id}/consent")["trials"]
+        [number] = [t["study_number"] for t in trials if t["trial_id"] == self.id]
+        record = self.coordinator.get(f"/trials/{self.id}/consent-records/{number}")
+        assert participant_id not in str(record)
+        return record
 
 
 def link_after_yes(system: System, mobile: str) -> str:

@@ -66,9 +66,20 @@ consent_records = Table(
     Column("last_seq", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
     Column("practice_ods", String(6)),
+    Column("study_number", String(40)),
     UniqueConstraint("participant_id", "trial_id"),
+    UniqueConstraint("trial_id", "study_number"),
     Index("ix_consent_records_trial_status", "trial_id", "status"),
     Index("ix_consent_records_trial_participant", "trial_id", "participant_id"),
+)
+
+# The last study number given in each trial: one row per trial, bumped in the transaction
+# that creates the record.
+study_sequences = Table(
+    "study_sequences",
+    metadata,
+    Column("trial_id", Uuid, primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
 )
 
 # Published rows never change: the repository updates drafts only, and the hash shows it.

@@ -22,6 +22,7 @@ from services.consent.adapters.orm import (
     consent_responses,
     participants,
     status_counts,
+    study_sequences,
     trials,
 )
 from services.consent.domain.audit import AuditEntry
@@ -65,7 +66,7 @@ class TrialInfo:
 # What exports read per record: the record and the participant's bands, never contact details.
 EXPORT_COLUMNS = (
     _r.id,
-    _r.participant_id,
+    _r.study_number,
     _r.trial_id,
     _r.status,
     _r.form_version,
@@ -158,6 +159,32 @@ class ConsentRepository:
         row = self.session.execute(query).first()
         return (row[0], row[1], row[2]) if row else None
 
+    def record_by_study_number(
+        self, trial_id: uuid.UUID, study_number: str, *, lock: bool = False
+    ) -> ConsentRecord | None:
+        query = select(ConsentRecord).where(
+            _r.trial_id == trial_id, _r.study_number == study_number
+        )
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def next_study_sequence(self, trial_id: uuid.UUID) -> int:
+        """The trial's next sequence number; the row lock it takes serialises concurrent
+        invitations in one trial until their transaction ends, so no number is given twice."""
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            make(study_sequences)
+            .values(trial_id=trial_id, last_number=1)
+            .on_conflict_do_update(
+                index_elements=["trial_id"],
+                set_={"last_number": study_sequences.c.last_number + 1},
+            )
+            .returning(study_sequences.c.last_number)
+        )
+        return int(self.session.execute(statement).scalar_one())
+
     def record_with_bands(
         self, participant_id: uuid.UUID, trial_id: uuid.UUID
     ) -> tuple[ConsentRecord, ParticipantBands | None] | None:
@@ -171,14 +198,14 @@ class ConsentRepository:
         return (row[0], row[1]) if row else None
 
     def record_with_history(
-        self, participant_id: uuid.UUID, trial_id: uuid.UUID
+        self, study_number: str, trial_id: uuid.UUID
     ) -> tuple[ConsentRecord, ParticipantBands | None, list[AuditEntry]] | None:
         """The record, the bands and the audit chain in one round trip (one row per entry)."""
         query = (
             select(ConsentRecord, ParticipantBands, AuditEntry)
             .outerjoin(participants, _p.participant_id == _r.participant_id)
             .outerjoin(audit_entries, _a.record_id == _r.id)
-            .where(_r.participant_id == participant_id, _r.trial_id == trial_id)
+            .where(_r.study_number == study_number, _r.trial_id == trial_id)
             .order_by(_a.seq)
         )
         rows = self.session.execute(query).all()
@@ -191,13 +218,14 @@ class ConsentRepository:
         return self.session.scalars(query).all()
 
     def records_in_trial(
-        self, trial_id: uuid.UUID, where: RecordFilter, after: uuid.UUID | None, limit: int
+        self, trial_id: uuid.UUID, where: RecordFilter, after: str | None, limit: int
     ) -> Sequence[ConsentRecord]:
+        """A page of a trial's records by study number (the unique key coordinators see)."""
         query = select(ConsentRecord).where(_r.trial_id == trial_id)
         query = self._filtered(query, where)
         if after is not None:
-            query = query.where(_r.participant_id > after)
-        return self.session.scalars(query.order_by(_r.participant_id).limit(limit)).all()
+            query = query.where(_r.study_number > after)
+        return self.session.scalars(query.order_by(_r.study_number).limit(limit)).all()
 
     def _filtered(self, query: Any, where: RecordFilter, *, joined: bool = False) -> Any:
         if where.status is not None:
@@ -249,7 +277,7 @@ class ConsentRepository:
         )
         query = self._filtered(query, where, joined=True)
         result = self.session.execute(
-            query.order_by(_r.participant_id).execution_options(yield_per=chunk)
+            query.order_by(_r.study_number).execution_options(yield_per=chunk)
         )
         yield from result
 

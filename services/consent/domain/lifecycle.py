@@ -46,6 +46,8 @@ class ConsentRecord:
     status: str | None = None
     form_version: int | None = None
     practice_ods: str | None = None  # from the invitation; for per-practice counts
+    # How coordinators and exports name the participant in this trial (domain.study_numbers)
+    study_number: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -46,6 +46,8 @@ def publish_status(uow: ConsentUnitOfWork, record: ConsentRecord, previous: str 
             "status": record.status,
             "previous_status": previous,
             "form_version": record.form_version,
+            # Registry and messaging may keep it, to link the study number to their patient.
+            "study_number": record.study_number,
         },
     )
 

@@ -32,13 +32,13 @@ class RecordView:
 
 
 def get_record(
-    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, participant_id: uuid.UUID
+    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, study_number: str
 ) -> RecordView:
     principal.require_trial(trial_id)
     with uow:
-        found = uow.consent.record_with_history(participant_id, trial_id)
+        found = uow.consent.record_with_history(study_number, trial_id)
         if found is None:
-            raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+            raise NotFound(f"no consent record {study_number} in trial {trial_id}")
         record, participant, history = found
         broken = first_broken(history, head=(record.last_seq, record.last_hash))
         # Only a record that reached the page can have answers: skip the query otherwise.
@@ -52,7 +52,7 @@ def list_records(
     principal: Principal,
     trial_id: uuid.UUID,
     where: RecordFilter,
-    after: uuid.UUID | None,
+    after: str | None,
     limit: int,
 ) -> Sequence[ConsentRecord]:
     principal.require_trial(trial_id)
@@ -81,8 +81,9 @@ def practice_summary(
 
 # Exports stream: each opens its own unit of work and holds it only while it is read.
 
+# A participant is named by their study number in the trial, never the registry's id.
 CSV_COLUMNS = (
-    "participant_id",
+    "study_number",
     "trial_id",
     "status",
     "form_version",
@@ -110,7 +111,7 @@ def export_csv(
             for count, row in enumerate(uow.consent.export_rows(trial_id, where), 1):
                 writer.writerow(
                     (
-                        row.participant_id,
+                        row.study_number,
                         row.trial_id,
                         row.status,
                         row.form_version,

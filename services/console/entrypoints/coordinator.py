@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.session import client, signed_in
+from shared.study_numbers import looks_like_one
 
 bp = Blueprint("coordinator", __name__, url_prefix="/trials")
 DOWNLOADS = {
@@ -62,10 +63,13 @@ def equity(trial_id: uuid.UUID) -> str:
     )
 
 
-@bp.get("/<uuid:trial_id>/participants/<uuid:participant_id>")
+@bp.get("/<uuid:trial_id>/participants/<study_number>")
 @signed_in
-def record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> str:
-    found = client("consent").get(f"/trials/{trial_id}/consent-records/{participant_id}")
+def record(trial_id: uuid.UUID, study_number: str) -> str:
+    # Coordinators know a participant only by the study number (never the registry's id).
+    if not looks_like_one(study_number):
+        abort(404)
+    found = client("consent").get(f"/trials/{trial_id}/consent-records/{study_number}")
     return render_template("console/coordinator/record.html", trial_id=trial_id, record=found)
 
 

@@ -77,6 +77,10 @@ def test_practice_staff_see_the_lock_and_lift_it_and_the_chain_says_so(
 
     [trial] = seen["trials"]
     assert trial["locked_until"] is not None and trial["link_live"] is True
+    # Only the practice links the study number back to its patient.
+    assert trial["study_number"] == "T-000001" and trial["short_name"] == "T"
+    changes = patient.events("consent.status.changed")
+    assert changes and {e.data["study_number"] for e in changes} == {"T-000001"}
     assert hidden.status_code == 404 and refused.status_code == 404
     assert lifted.get_json() == {"lifted": True}
     assert after["trials"][0]["locked_until"] is None

@@ -228,7 +228,11 @@ def read_a_published_form(world: World) -> Call:
 def a_record_to_correct(world: World) -> Call:
     participant_id = uuid.uuid4()
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
-    path = f"/trials/{world.trial_x}/consent-records/{participant_id}/entered-in-error"
+    with world.service.uow() as uow:
+        record = uow.consent.record(participant_id, world.trial_x)
+        assert record is not None and record.study_number
+        number = record.study_number
+    path = f"/trials/{world.trial_x}/consent-records/{number}/entered-in-error"
     return Call("POST", path, json={"reason": "invited by mistake"})
 
 
@@ -502,15 +506,16 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records"),
     ),
-    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>"): Case(
+    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<study_number>"): Case(
         COORDINATOR_AND_ADMIN,
         coordinator_of_x(200, 403),
-        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/{w.participant_a}"),
+        # participant_a was the first in trial X: coordinators know them as X-000001.
+        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/X-000001"),
     ),
     (
         "consent",
         "POST",
-        "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error",
+        "/trials/<uuid:trial_id>/consent-records/<study_number>/entered-in-error",
     ): Case(COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), a_record_to_correct),
     ("consent", "GET", "/trials/<uuid:trial_id>/summary/practices"): Case(
         COORDINATOR_AND_ADMIN,
@@ -726,15 +731,17 @@ def test_coordinators_see_only_their_own_trials(registry_world: World) -> None:
 def test_a_coordinator_of_one_trial_cannot_read_another_trials_record(consent_world: World) -> None:
     client = consent_world.service.client()
     own = client.get(
-        f"/trials/{consent_world.trial_y}/consent-records/{consent_world.participant_b}",
+        f"/trials/{consent_world.trial_y}/consent-records/Y-000001",
         headers=consent_world.headers("coordinator_y"),
     )
     other = client.get(
-        f"/trials/{consent_world.trial_x}/consent-records/{consent_world.participant_a}",
+        f"/trials/{consent_world.trial_x}/consent-records/X-000001",
         headers=consent_world.headers("coordinator_y"),
     )
     assert own.status_code == 200
     assert own.get_json()["participant"]["practice_ods"] == "M85002"
+    assert own.get_json()["study_number"] == "Y-000001"
+    assert str(consent_world.participant_b) not in own.get_data(as_text=True)
     assert other.status_code == 403
     assert str(consent_world.participant_a) not in other.get_data(as_text=True)
 

@@ -38,7 +38,7 @@ class AuditEntryOut(Schema):
 
 
 class RecordOut(Schema):
-    participant_id = fields.UUID()
+    study_number = fields.String()  # never the registry's participant_id
     trial_id = fields.UUID()
     practice_ods = fields.String(allow_none=True)
     status = fields.String()
@@ -61,7 +61,7 @@ class RecordPage(Schema):
 
 class RecordQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    cursor = fields.UUID(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
