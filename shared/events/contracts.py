@@ -53,6 +53,30 @@ class TrialCreated(Contract):
     sending_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)))
 
 
+POPULATIONS = ("practice_list", "eligible")
+BANDS = ("ethnic_category", "imd_decile", "language", "age_band", "sex")
+
+
+class PopulationCounted(Contract):
+    """How many people a population holds per value of each band: a practice's list, or a
+    trial's eligible cohort at a practice. Counts only, no personal data: what consent needs
+    for the equity report's prevalence. A newer count of the same population replaces it.
+    A band with no value recorded is counted under ""."""
+
+    population = fields.String(required=True, validate=validate.OneOf(POPULATIONS))
+    practice_ods = fields.String(required=True, validate=ODS)
+    trial_id = fields.UUID(required=True, allow_none=True)  # None for a practice list
+    counted_at = fields.AwareDateTime(required=True)
+    counts = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(BANDS)),
+        values=fields.Dict(
+            keys=fields.String(validate=validate.Length(max=20)),
+            values=fields.Integer(validate=validate.Range(min=0)),
+        ),
+        required=True,
+    )
+
+
 class InvitationsRequested(Contract):
     """A command: staff asked messaging to invite part of a cohort. Sent in chunks."""
 
@@ -159,6 +183,7 @@ CONTRACTS: dict[str, Schema] = {
     "registry.participant.erased": ParticipantErased(),
     "registry.trial.created": TrialCreated(),
     "registry.invitations.requested": InvitationsRequested(),
+    "registry.population.counted": PopulationCounted(),
     "registry.token.issued": TokenIssued(),
     "registry.token.revoked": TokenRevoked(),
     "messaging.message.status_changed": MessageStatusChanged(),

@@ -82,6 +82,20 @@ study_sequences = Table(
     Column("last_number", BigInteger, nullable=False),
 )
 
+# The registry's aggregate counts per band value of a practice's list ("" trial) or of a
+# trial's eligible cohort at a practice: the equity report's other two populations.
+population_counts = Table(
+    "population_counts",
+    metadata,
+    Column("population", String(20), primary_key=True),
+    Column("practice_ods", String(6), primary_key=True),
+    Column("trial_key", String(36), primary_key=True),  # the trial id, or "" for a list
+    Column("band", String(20), primary_key=True),
+    Column("value", String(20), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("counted_at", DateTime(timezone=True), nullable=False),
+)
+
 # Published rows never change: the repository updates drafts only, and the hash shows it.
 consent_forms = Table(
     "consent_forms",

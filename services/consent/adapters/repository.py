@@ -6,10 +6,10 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, case, func, insert, select, update
+from sqlalchemy import Row, case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from services.consent.adapters.orm import (
     consent_records,
     consent_responses,
     participants,
+    population_counts,
     status_counts,
     study_sequences,
     trials,
@@ -355,6 +356,63 @@ class ConsentRepository:
             found.setdefault(practice, {})[status] = int(count)
         return found
 
+    # The registry's populations (aggregate counts only)
+
+    def replace_population(
+        self,
+        population: str,
+        practice_ods: str,
+        trial_id: uuid.UUID | None,
+        counted_at: datetime,
+        counts: dict[str, dict[str, int]],
+    ) -> bool:
+        """Keep the newest count of a population; False when a newer one is kept already."""
+        pc = population_counts.c
+        key = (
+            (pc.population == population)
+            & (pc.practice_ods == practice_ods)
+            & (pc.trial_key == (str(trial_id) if trial_id else ""))
+        )
+        newest = self.session.scalar(select(func.max(pc.counted_at)).where(key))
+        if newest is not None and _aware(newest) > counted_at:
+            return False
+        self.session.execute(delete(population_counts).where(key))
+        rows = [
+            {
+                "population": population,
+                "practice_ods": practice_ods,
+                "trial_key": str(trial_id) if trial_id else "",
+                "band": band,
+                "value": value,
+                "n": n,
+                "counted_at": counted_at,
+            }
+            for band, values in counts.items()
+            for value, n in values.items()
+        ]
+        if rows:
+            self.session.execute(insert(population_counts), rows)
+        return True
+
+    def populations(
+        self, population: str, trial_id: uuid.UUID | None, practices: Sequence[str]
+    ) -> dict[str, dict[str, dict[str, int]]]:
+        """practice -> band -> value -> n, for these practices."""
+        pc = population_counts.c
+        query = select(pc.practice_ods, pc.band, pc.value, pc.n).where(
+            pc.population == population,
+            pc.trial_key == (str(trial_id) if trial_id else ""),
+            pc.practice_ods.in_(practices),
+        )
+        found: dict[str, dict[str, dict[str, int]]] = {}
+        for practice, band, value, n in self.session.execute(query):
+            found.setdefault(practice, {}).setdefault(band, {})[value] = int(n)
+        return found
+
+    def practices_in_trial(self, trial_id: uuid.UUID) -> list[str]:
+        query = select(status_counts.c.practice_ods).where(status_counts.c.trial_id == trial_id)
+        return sorted({p for p in self.session.scalars(query) if p})
+
     # Audit
 
     def history(self, record_id: uuid.UUID) -> Sequence[AuditEntry]:
@@ -480,6 +538,10 @@ class ConsentRepository:
             .limit(1)
         )
         return self.session.scalars(query).first()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _form_values(form: ConsentForm) -> dict[str, Any]:

@@ -95,12 +95,14 @@ class ConsentRecord:
             "reconsented", CONSENTED, actor, channel, None, form_version, form_hash, None
         )
 
-    def note(self, action: str, *, actor: str, channel: str) -> AuditEntry:
+    def note(
+        self, action: str, *, actor: str, channel: str, reason: str | None = None
+    ) -> AuditEntry:
         """An action on the record that leaves its status as it is (a lockout, a lock lifted,
         a new link): in the chain all the same, with no personal data."""
         if self.status is None:
             raise InvalidTransition("a record that is new has nothing to note")
-        return self._append(action, self.status, actor, channel, None, None, None, None)
+        return self._append(action, self.status, actor, channel, reason, None, None, None)
 
     def _append(
         self,

@@ -76,7 +76,11 @@ def _record(
 
 
 def lift_lock(
-    uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID, trial_id: uuid.UUID
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    trial_id: uuid.UUID,
+    reason: str = "other",
 ) -> bool:
     """Lift the lockout on the patient's live link; False when nothing was locked."""
     with uow:
@@ -85,14 +89,20 @@ def lift_lock(
         for link in uow.consent.live_links(participant_id, trial_id):
             lifted = link.lift_lock() or lifted
         if lifted:
-            entry = record.note("identity_lock_lifted", actor=_actor(principal), channel="console")
+            entry = record.note(
+                "identity_lock_lifted", actor=_actor(principal), channel="console", reason=reason
+            )
             uow.consent.add(entry)
         uow.commit()
     return lifted
 
 
 def new_link(
-    uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID, trial_id: uuid.UUID
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    trial_id: uuid.UUID,
+    reason: str = "other",
 ) -> None:
     """Text the patient a new link (the old one stops working)."""
     with uow:
@@ -101,7 +111,10 @@ def new_link(
             raise InvalidTransition(f"a record that is {record.status} has no page to link to")
         if outreach.offer_link(uow, record) is None:
             raise InvalidTransition("the trial has no published consent form")
-        uow.consent.add(record.note("link_reissued", actor=_actor(principal), channel="console"))
+        entry = record.note(
+            "link_reissued", actor=_actor(principal), channel="console", reason=reason
+        )
+        uow.consent.add(entry)
         uow.commit()
 
 

@@ -37,7 +37,12 @@ def trial(trial_id: uuid.UUID) -> str:
         trial=client("registry").get(f"/trials/{trial_id}"),
         summary=consent.get(f"/trials/{trial_id}/summary"),
         practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
-        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
+        # Totals below 5 come as "<5" (suppressed): the chart shows only the numbers.
+        funnel={
+            stage: n
+            for stage, n in consent.get(f"/trials/{trial_id}/equity")["totals"].items()
+            if isinstance(n, int)
+        },
         records=consent.get(
             f"/trials/{trial_id}/consent-records",
             status=status,

@@ -67,7 +67,7 @@ def participant(participant_id: uuid.UUID) -> str:
 @bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/lift-lock")
 @signed_in
 def lift_lock(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
-    done = client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/lock/lift")
+    done = client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/lock/lift", {})
     flash(
         "Lock lifted. The patient can confirm their details again with the same link."
         if done["lifted"]
@@ -79,7 +79,7 @@ def lift_lock(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
 @bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/new-link")
 @signed_in
 def new_link(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
-    client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/new-link")
+    client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/new-link", {})
     flash("A new link is on its way by text. The old link no longer works.")
     return redirect(url_for("staff.participant", participant_id=participant_id))
 

@@ -71,8 +71,14 @@ def test_practice_staff_see_the_lock_and_lift_it_and_the_chain_says_so(
 
     seen = api.get(f"{path}/consent", headers=auth(staff)).get_json()
     hidden = api.get(f"{path}/consent", headers=auth(other_staff))
-    refused = api.post(f"{path}/trials/{patient.trial_id}/lock/lift", headers=auth(other_staff))
-    lifted = api.post(f"{path}/trials/{patient.trial_id}/lock/lift", headers=auth(staff))
+    refused = api.post(
+        f"{path}/trials/{patient.trial_id}/lock/lift", headers=auth(other_staff), json={}
+    )
+    lifted = api.post(
+        f"{path}/trials/{patient.trial_id}/lock/lift",
+        headers=auth(staff),
+        json={"reason": "patient_phoned"},
+    )
     after = api.get(f"{path}/consent", headers=auth(staff)).get_json()
 
     [trial] = seen["trials"]
@@ -88,6 +94,7 @@ def test_practice_staff_see_the_lock_and_lift_it_and_the_chain_says_so(
     actions = [e.action for e in chain(patient)]
     assert actions[-2:] == ["identity_locked", "identity_lock_lifted"]
     assert chain(patient)[-1].actor.startswith("staff:")  # the token's id, nothing personal
+    assert chain(patient)[-1].reason == "patient_phoned"
 
 
 def test_staff_send_a_new_link_and_the_old_one_stops_working(consent_service: Service) -> None:
@@ -99,6 +106,7 @@ def test_staff_send_a_new_link_and_the_old_one_stops_working(consent_service: Se
     sent = api.post(
         f"/participants/{patient.participant_id}/trials/{patient.trial_id}/new-link",
         headers=auth(staff),
+        json={},
     )
 
     assert sent.get_json() == {"sent": True}

@@ -258,7 +258,7 @@ def a_new_link_for_a_patient_of_a(world: World) -> Call:
     )
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
     consent_records.record_reply(world.service.uow(), participant_id, world.trial_x, "yes")
-    return Call("POST", f"/participants/{participant_id}/trials/{world.trial_x}/new-link")
+    return Call("POST", f"/participants/{participant_id}/trials/{world.trial_x}/new-link", json={})
 
 
 def issued_token(world: World) -> str:
@@ -596,7 +596,9 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ): Case(
         STAFF_AND_ADMIN,
         staff_of_a(200, 404),
-        lambda w: Call("POST", f"/participants/{w.participant_a}/trials/{w.trial_x}/lock/lift"),
+        lambda w: Call(
+            "POST", f"/participants/{w.participant_a}/trials/{w.trial_x}/lock/lift", json={}
+        ),
     ),
     (
         "consent",

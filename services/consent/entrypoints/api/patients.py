@@ -9,6 +9,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.consent.entrypoints.api.schemas import (
+    ActionIn,
     IdentityCheckIn,
     IdentityCheckOut,
     LockLiftedOut,
@@ -32,17 +33,21 @@ def patient_consent(participant_id: uuid.UUID) -> Any:
 
 @blp.post("/participants/<uuid:participant_id>/trials/<uuid:trial_id>/lock/lift")
 @require("staff", "admin")
+@blp.arguments(ActionIn)
 @blp.response(200, LockLiftedOut)
-def lift_lock(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Any:
-    lifted = identity.lift_lock(unit_of_work(), current_principal(), participant_id, trial_id)
+def lift_lock(body: dict[str, Any], participant_id: uuid.UUID, trial_id: uuid.UUID) -> Any:
+    lifted = identity.lift_lock(
+        unit_of_work(), current_principal(), participant_id, trial_id, body["reason"]
+    )
     return {"lifted": lifted}
 
 
 @blp.post("/participants/<uuid:participant_id>/trials/<uuid:trial_id>/new-link")
 @require("staff", "admin")
+@blp.arguments(ActionIn)
 @blp.response(200, NewLinkOut)
-def new_link(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Any:
-    identity.new_link(unit_of_work(), current_principal(), participant_id, trial_id)
+def new_link(body: dict[str, Any], participant_id: uuid.UUID, trial_id: uuid.UUID) -> Any:
+    identity.new_link(unit_of_work(), current_principal(), participant_id, trial_id, body["reason"])
     return {"sent": True}
 
 

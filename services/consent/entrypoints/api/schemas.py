@@ -113,7 +113,7 @@ class IntervalOut(Schema):
 class EquityRowOut(Schema):
     dimension = fields.String()
     group = fields.String()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    counts = fields.Dict(keys=fields.String(), values=fields.Raw())  # a number, or "<5"
     rates = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     intervals = fields.Dict(
         keys=fields.String(), values=fields.Nested(IntervalOut, allow_none=True)
@@ -121,12 +121,16 @@ class EquityRowOut(Schema):
     share_of_invited = fields.Float(allow_none=True)
     share_of_consented = fields.Float(allow_none=True)
     participation_to_prevalence_ratio = fields.Float(allow_none=True)
+    ppr_eligible_cohort = fields.Float(allow_none=True)
+    ppr_practice_list = fields.Float(allow_none=True)
+    flag = fields.String(allow_none=True)
 
 
 class EquityOut(Schema):
     trial_id = fields.UUID()
     definition = fields.String()
-    totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    totals = fields.Dict(keys=fields.String(), values=fields.Raw())  # a number, or "<5"
+    populations = fields.Dict(keys=fields.String(), values=fields.Boolean())
     rows = fields.List(fields.Nested(EquityRowOut))
 
 
@@ -221,6 +225,16 @@ class TrialConsentOut(Schema):
 class PatientConsentOut(Schema):
     participant_id = fields.UUID()
     trials = fields.List(fields.Nested(TrialConsentOut))
+
+
+STAFF_ACTION_REASONS = ("patient_phoned", "patient_visited", "practice_noticed", "other")
+
+
+class ActionIn(Schema):
+    """An action's body: `{}`, or why, from a fixed list: it goes into the audit chain, so no
+    free text (nothing personal can reach it)."""
+
+    reason = fields.String(load_default="other", validate=validate.OneOf(STAFF_ACTION_REASONS))
 
 
 class LockLiftedOut(Schema):

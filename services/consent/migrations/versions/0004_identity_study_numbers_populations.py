@@ -1,4 +1,5 @@
-"""identity check per trial, one-time codes on links; study numbers per trial
+"""identity check per trial, one-time codes on links; study numbers per trial; the
+registry's population counts for the equity report
 
 Revision ID: 0004
 Revises: 0002
@@ -35,6 +36,24 @@ def upgrade() -> None:
     with op.batch_alter_table("consent_records") as batch:
         batch.add_column(sa.Column("study_number", sa.String(length=40), nullable=True))
     number_existing_records()
+    op.create_table(
+        "population_counts",
+        sa.Column("population", sa.String(length=20), nullable=False),
+        sa.Column("practice_ods", sa.String(length=6), nullable=False),
+        sa.Column("trial_key", sa.String(length=36), nullable=False),
+        sa.Column("band", sa.String(length=20), nullable=False),
+        sa.Column("value", sa.String(length=20), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.Column("counted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "population",
+            "practice_ods",
+            "trial_key",
+            "band",
+            "value",
+            name=op.f("pk_population_counts"),
+        ),
+    )
     with op.batch_alter_table("consent_records") as batch:
         batch.create_unique_constraint(
             op.f("uq_consent_records_trial_id"), ["trial_id", "study_number"]
@@ -81,6 +100,7 @@ def number_existing_records() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("population_counts")
     with op.batch_alter_table("consent_records") as batch:
         batch.drop_constraint(op.f("uq_consent_records_trial_id"), type_="unique")
         batch.drop_column("study_number")
