@@ -40,10 +40,12 @@ def test_an_invited_cohort_gets_study_numbers_and_its_populations_reach_the_repo
         lambda: numbers() == {f"{name}-{i:06d}" for i in (1, 2, 3)}, what="three study numbers"
     )
     report = eventually(
-        lambda: (r := queries.equity_report(system.uow(system.consent), coordinator, trial.id))
-        and r.has_eligible
-        and r.has_practice_lists
-        and r,
+        lambda: (
+            (r := queries.equity_report(system.uow(system.consent), coordinator, trial.id))
+            and r.has_eligible
+            and r.has_practice_lists
+            and r
+        ),
         what="the registry's populations in consent",
     )
     assert report.totals["invited"] == 3 and report.hidden_totals >= {"invited"}
