@@ -60,6 +60,7 @@ class PageView:
     state: str
     reconsent: bool
     agreement: ConsentResponse | None
+    locked: bool = False  # too many wrong tries: the page says so before asking again
 
 
 def link_id(uow: ConsentUnitOfWork, token: str) -> uuid.UUID:
@@ -179,7 +180,7 @@ def _view(
         form = uow.consent.form(link.trial_id, record.form_version) if record.form_version else None
     else:
         state, form = CLOSED, latest
-    return PageView(link.id, record, form, language, state, reconsent, agreement)
+    return PageView(link.id, record, form, language, state, reconsent, agreement, link.is_locked())
 
 
 def respond(

@@ -108,8 +108,10 @@ def csrf(client: FlaskClient, path: str) -> str:
     return found.group(1)
 
 
-def confirm_dob(client: FlaskClient, link: str, when: date = DOB) -> Any:
-    token = csrf(client, link)
+def confirm_dob(client: FlaskClient, link: str, when: date = DOB, token: str = "") -> Any:
+    """Post a date of birth; with `token`, from a page opened before (a locked link's page
+    has no form to read one from)."""
+    token = token or csrf(client, link)
     return client.post(
         link,
         data={FIELD: token, "day": when.day, "month": when.month, "year": when.year},
@@ -191,8 +193,9 @@ def test_every_failed_date_of_birth_gets_the_same_answer_and_too_many_lock_the_l
     ]
     for _ in range(MAX_DOB_FAILURES - 3):
         confirm_dob(client, link, date(1971, 1, 1))
+    opened = csrf(client, link)  # the page still open in the patient's browser
     locking = confirm_dob(client, link, date(1971, 1, 1)).get_data(as_text=True)
-    locked = confirm_dob(client, link)  # the right date, but the link is locked now
+    locked = confirm_dob(client, link, token=opened)  # the right date, but locked now
 
     def message(html: str) -> str:
         return re.sub(r'(value|nonce)="[^"]+"', "", html)  # both random per page

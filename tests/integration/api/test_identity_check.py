@@ -27,12 +27,14 @@ pytestmark = pytest.mark.integration
 WRONG = date(1971, 1, 1)
 
 
-def lock_out(service: Service, patient: Patient) -> Any:
+def lock_out(service: Service, patient: Patient) -> tuple[Any, str, str]:
+    """Too many wrong dates; and a form token from before, as a browser still holds it."""
     client = service.client()
     link = patient.link()
+    opened = csrf(client, link)
     for _ in range(MAX_DOB_FAILURES):
-        confirm_dob(client, link, WRONG)
-    return client, link
+        confirm_dob(client, link, WRONG, token=opened)
+    return client, link, opened
 
 
 def auth(token: str) -> dict[str, str]:
@@ -49,10 +51,12 @@ def chain(patient: Patient) -> list[Any]:
 
 def test_a_locked_out_patient_is_told_so_in_their_language(consent_service: Service) -> None:
     patient = interested_patient(consent_service, language="ur")
-    client, link = lock_out(consent_service, patient)
+    client, link, opened = lock_out(consent_service, patient)
 
-    page = confirm_dob(client, link).get_data(as_text=True)  # the right date, too late
+    page = confirm_dob(client, link, token=opened).get_data(as_text=True)  # right, too late
+    reopened = consent_service.client().get(link).get_data(as_text=True)  # another day
 
+    assert "بہت زیادہ کوششیں" in reopened and 'name="day"' not in reopened
     assert "بہت زیادہ کوششیں" in page  # "Too many tries"
     assert "جی پی پریکٹس" in page  # what to do next: the GP practice
     assert "ہم آپ کی معلومات کی تصدیق نہیں کر سکے" not in page  # not "could not confirm"
@@ -63,7 +67,7 @@ def test_practice_staff_see_the_lock_and_lift_it_and_the_chain_says_so(
     consent_service: Service,
 ) -> None:
     patient = interested_patient(consent_service, language="en")
-    client, link = lock_out(consent_service, patient)
+    client, link, _ = lock_out(consent_service, patient)
     staff = store_token(consent_service, "staff", ["M85001"])
     other_staff = store_token(consent_service, "staff", ["M85002"])
     api = consent_service.client()

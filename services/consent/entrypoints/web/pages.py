@@ -100,6 +100,8 @@ def start(token: str) -> BaseResponse:
     if _verified(token):
         return redirect(f"{_base(token)}/form?lang={_language()}", 303)
     view = page.view(_uow(), token)  # a dead link says so before asking anything
+    if view.locked:  # and a locked one, with what to do next
+        return _render("consent/locked.html", _language(view.language))
     return _render("consent/dob.html", _language(view.language), token=token, error=False)
 
 
