@@ -239,7 +239,8 @@ def test_a_patient_consents_in_urdu_on_a_phone_then_withdraws_and_the_coordinato
     verified = trial.consent_admin.get("/admin/audit/verify", params={"trial_id": trial.id})
     assert verified == {"checked": 1, "intact": True, "broken": []}
     report = trial.coordinator.get(f"/trials/{trial.id}/equity")
-    assert report["totals"]["consented"] == 1 and report["totals"]["withdrawn"] == 1
+    # Consented now, not ever: withdrawn counts once, and 1 is too small to show.
+    assert report["totals"]["consented"] == 0 and report["totals"]["withdrawn"] == "<5"
 
     coordinator_page = browser.new_page()
     coordinator_page.set_extra_http_headers(

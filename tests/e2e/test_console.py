@@ -78,6 +78,8 @@ def test_staff_sign_in_and_see_their_patients_status(
     page.get_by_role("link", name="Akhtar, Nasreen").click()
     page.get_by_text("401 023 2137").or_(page.get_by_text("4010232137")).wait_for()
     assert page.get_by_role("cell", name="invited").is_visible()
+    # Only the practice sees which study number is this patient.
+    assert page.get_by_test_id("consent").get_by_role("cell", name="CONSOLE-000001").is_visible()
 
 
 def test_a_coordinator_follows_a_pseudonym_to_its_verified_history(
