@@ -83,11 +83,11 @@ def load(runtime: Any, records: int) -> None:
             1 + g % 10, 2019, md5('d' || g) || md5('e' || g), false
             FROM generate_series(1, {records}) g""",
         f"""INSERT INTO consent_records (id, participant_id, trial_id, status, form_version,
-            created_at, updated_at, last_seq, last_hash, practice_ods)
+            created_at, updated_at, last_seq, last_hash, practice_ods, study_number)
             SELECT md5('r' || g)::uuid, md5('p' || g)::uuid, {trial}, {status},
             CASE WHEN {status} IN ('consented','refused','withdrawn') THEN 1 END,
             now() - interval '20 days', now() - (g % 1000) * interval '1 minute',
-            2, md5('h2' || g) || md5('h2' || g), {practice}
+            2, md5('h2' || g) || md5('h2' || g), {practice}, 'BENCH-' || lpad(g::text, 6, '0')
             FROM generate_series(1, {records}) g""",
         f"""INSERT INTO audit_entries SELECT md5('r' || g)::uuid, s.seq, 'status_changed',
             CASE WHEN s.seq = 1 THEN NULL ELSE 'invited' END,
@@ -165,22 +165,23 @@ def timed(fn: Any, runs: int) -> list[float]:
 def bench_queries(app: Any, runtime: Any, token: str, runs: int) -> list[tuple[str, str]]:
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    record = (
+    record, number = (
         runtime.engine.connect()
         .execute(
             text(
-                "SELECT participant_id FROM consent_records WHERE trial_id = :t LIMIT 1 OFFSET 777"
+                "SELECT participant_id, study_number FROM consent_records WHERE trial_id = :t "
+                "LIMIT 1 OFFSET 777"
             ),
             {"t": BIG_TRIAL},
         )
-        .scalar_one()
+        .one()
     )
 
     def summary() -> None:
         assert client.get(f"/trials/{BIG_TRIAL}/summary", headers=headers).status_code == 200
 
     def one() -> None:
-        response = client.get(f"/trials/{BIG_TRIAL}/consent-records/{record}", headers=headers)
+        response = client.get(f"/trials/{BIG_TRIAL}/consent-records/{number}", headers=headers)
         assert response.status_code == 200
 
     with runtime.engine.connect() as conn:

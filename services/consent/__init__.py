@@ -6,7 +6,7 @@ from flask import Flask
 
 from services.consent.bootstrap import build_runtime
 from services.consent.config import ConsentSettings, load_settings
-from services.consent.entrypoints.api import admin, equity, forms, records
+from services.consent.entrypoints.api import admin, equity, forms, patients, records
 from services.consent.entrypoints.web import pages
 from shared.http.app import build_app
 from shared.logs import configure
@@ -21,7 +21,7 @@ def create_app(settings: ConsentSettings | None = None) -> Flask:
         title="TrialReach consent",
         description="Consent forms and records, the patient's consent pages, the audit trail, "
         "and coordinators' queries, exports and equity report.",
-        blueprints=[records.blp, equity.blp, forms.blp, admin.blp],
+        blueprints=[records.blp, equity.blp, forms.blp, admin.blp, patients.blp],
     )
     pages.install(app)
     return app

@@ -40,6 +40,7 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
         "messaging.reply.received",
         "messaging.participant.opted_out",
         "messaging.batch.cancelled",
+        "registry.population.counted",
     ),
 }
 

@@ -53,6 +53,30 @@ class TrialCreated(Contract):
     sending_days = fields.List(fields.Integer(validate=validate.Range(min=1, max=7)))
 
 
+POPULATIONS = ("practice_list", "eligible")
+BANDS = ("ethnic_category", "imd_decile", "language", "age_band", "sex")
+
+
+class PopulationCounted(Contract):
+    """How many people a population holds per value of each band: a practice's list, or a
+    trial's eligible cohort at a practice. Counts only, no personal data: what consent needs
+    for the equity report's prevalence. A newer count of the same population replaces it.
+    A band with no value recorded is counted under ""."""
+
+    population = fields.String(required=True, validate=validate.OneOf(POPULATIONS))
+    practice_ods = fields.String(required=True, validate=ODS)
+    trial_id = fields.UUID(required=True, allow_none=True)  # None for a practice list
+    counted_at = fields.AwareDateTime(required=True)
+    counts = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(BANDS)),
+        values=fields.Dict(
+            keys=fields.String(validate=validate.Length(max=20)),
+            values=fields.Integer(validate=validate.Range(min=0)),
+        ),
+        required=True,
+    )
+
+
 class InvitationsRequested(Contract):
     """A command: staff asked messaging to invite part of a cohort. Sent in chunks."""
 
@@ -133,9 +157,14 @@ class NotificationRequested(Contract):
     trial_id = fields.UUID(required=True)
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(("consent_link", "consent_confirmation", "withdrawal_receipt")),
+        validate=validate.OneOf(
+            ("consent_link", "consent_confirmation", "withdrawal_receipt", "identity_code")
+        ),
     )
     link = fields.String(required=True, allow_none=True)
+    # Only with "identity_code": the one-time code to text. Messaging texts it and keeps it
+    # in that message alone; optional so that events written before it existed still load.
+    code = fields.String(validate=validate.Regexp(r"^\d{4,10}$"))
 
 
 class ConsentStatusChanged(Contract):
@@ -144,6 +173,8 @@ class ConsentStatusChanged(Contract):
     status = fields.String(required=True)
     previous_status = fields.String(required=True, allow_none=True)
     form_version = fields.Integer(required=True, allow_none=True)
+    # The participant's study number in the trial; optional so that older events still load.
+    study_number = fields.String(allow_none=True)
 
 
 class CallbackRequested(Contract):
@@ -163,6 +194,7 @@ CONTRACTS: dict[str, Schema] = {
     "registry.participant.erased": ParticipantErased(),
     "registry.trial.created": TrialCreated(),
     "registry.invitations.requested": InvitationsRequested(),
+    "registry.population.counted": PopulationCounted(),
     "registry.token.issued": TokenIssued(),
     "registry.token.revoked": TokenRevoked(),
     "messaging.message.status_changed": MessageStatusChanged(),

@@ -52,7 +52,7 @@ def world(system: System) -> dict[str, Any]:
     eventually(
         lambda: (
             consent.session.get(
-                f"{system.urls['consent']}/trials/{trial['id']}/consent-records/{patient['id']}",
+                f"{system.urls['consent']}/trials/{trial['id']}/consent-records/CONSOLE-000001",
                 timeout=5,
             ).status_code
             == 200
@@ -78,6 +78,8 @@ def test_staff_sign_in_and_see_their_patients_status(
     page.get_by_role("link", name="Akhtar, Nasreen").click()
     page.get_by_text("401 023 2137").or_(page.get_by_text("4010232137")).wait_for()
     assert page.get_by_role("cell", name="invited").is_visible()
+    # Only the practice sees which study number is this patient.
+    assert page.get_by_test_id("consent").get_by_role("cell", name="CONSOLE-000001").is_visible()
 
 
 def test_a_coordinator_follows_a_pseudonym_to_its_verified_history(
@@ -88,12 +90,12 @@ def test_a_coordinator_follows_a_pseudonym_to_its_verified_history(
     page.get_by_role("link", name="CONSOLE", exact=True).click()
     page.get_by_role("heading", name="Consent status").wait_for()
     shot(page, request, "trial")
-    page.get_by_role("link", name=world["patient"]["id"]).click()
+    page.get_by_role("link", name="CONSOLE-000001").click()  # the study number
     page.get_by_text("The audit trail is intact").wait_for()
     assert page.get_by_role("cell", name="new → invited").is_visible()
     # Coordinators see pseudonyms and bands, never who the patient is.
     content = page.content()
-    assert "Akhtar" not in content
+    assert "Akhtar" not in content and world["patient"]["id"] not in content
     assert "7400123777" not in content and "4010232137" not in content
     shot(page, request, "record")
 

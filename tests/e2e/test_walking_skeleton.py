@@ -76,7 +76,8 @@ def test_a_patient_replies_yes_and_the_coordinator_sees_them_interested(
     coordinator = ApiClient(system.urls["consent"], coordinator_token)
     record = eventually(
         lambda: (
-            (r := coordinator.get(f"/trials/{trial['id']}/consent-records/{patient['id']}"))
+            # The trial's first participant: coordinators know them only as E2E-1-000001.
+            (r := coordinator.get(f"/trials/{trial['id']}/consent-records/E2E-1-000001"))
             and r["status"] == "interested"
             and r
         ),

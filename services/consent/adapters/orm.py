@@ -49,6 +49,8 @@ trials = Table(
     Column("short_name", String(40), nullable=False),
     Column("title", String(300), nullable=False),
     Column("response_deadline_days", Integer),
+    # "dob" or "dob_and_code" (services.consent.domain.links.IDENTITY_CHECKS)
+    Column("identity_check", String(20), nullable=False, server_default="dob"),
 )
 
 consent_records = Table(
@@ -64,9 +66,34 @@ consent_records = Table(
     Column("last_seq", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
     Column("practice_ods", String(6)),
+    Column("study_number", String(40)),
     UniqueConstraint("participant_id", "trial_id"),
+    UniqueConstraint("trial_id", "study_number"),
     Index("ix_consent_records_trial_status", "trial_id", "status"),
     Index("ix_consent_records_trial_participant", "trial_id", "participant_id"),
+)
+
+# The last study number given in each trial: one row per trial, bumped in the transaction
+# that creates the record.
+study_sequences = Table(
+    "study_sequences",
+    metadata,
+    Column("trial_id", Uuid, primary_key=True),
+    Column("last_number", BigInteger, nullable=False),
+)
+
+# The registry's aggregate counts per band value of a practice's list ("" trial) or of a
+# trial's eligible cohort at a practice: the equity report's other two populations.
+population_counts = Table(
+    "population_counts",
+    metadata,
+    Column("population", String(20), primary_key=True),
+    Column("practice_ods", String(6), primary_key=True),
+    Column("trial_key", String(36), primary_key=True),  # the trial id, or "" for a list
+    Column("band", String(20), primary_key=True),
+    Column("value", String(20), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("counted_at", DateTime(timezone=True), nullable=False),
 )
 
 # Published rows never change: the repository updates drafts only, and the hash shows it.
@@ -96,6 +123,8 @@ consent_links = Table(
     Column("revoked_at", DateTime(timezone=True)),
     Column("dob_failures", Integer, nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+    Column("code_hash", String(64)),
+    Column("code_expires_at", DateTime(timezone=True)),
     Index("ix_consent_links_participant_trial", "participant_id", "trial_id"),
 )
 

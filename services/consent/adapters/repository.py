@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row, case, delete, func, insert, select, update
@@ -21,7 +21,9 @@ from services.consent.adapters.orm import (
     consent_records,
     consent_responses,
     participants,
+    population_counts,
     status_counts,
+    study_sequences,
     trials,
 )
 from services.consent.domain.audit import AuditEntry
@@ -59,6 +61,7 @@ class TrialInfo:
     short_name: str
     title: str
     response_deadline_days: int | None
+    identity_check: str = "dob"
 
 
 _resp = consent_responses.c
@@ -77,7 +80,7 @@ _FORM_LANGUAGE = (
 # What exports read per record: the record and the participant's bands, never contact details.
 EXPORT_COLUMNS = (
     _r.id,
-    _r.participant_id,
+    _r.study_number,
     _r.trial_id,
     _r.status,
     _r.form_version,
@@ -119,15 +122,17 @@ class ConsentRepository:
     def save_trial(
         self, trial_id: uuid.UUID, short_name: str, title: str, deadline_days: int | None
     ) -> None:
-        self.session.execute(delete(trials).where(trials.c.id == trial_id))
-        self.session.execute(
-            insert(trials).values(
-                id=trial_id,
-                short_name=short_name,
-                title=title,
-                response_deadline_days=deadline_days,
-            )
+        # Updated in place: consent's own settings of the trial (its identity check) stay.
+        values = {"short_name": short_name, "title": title, "response_deadline_days": deadline_days}
+        done = self.session.execute(update(trials).where(trials.c.id == trial_id).values(values))
+        if not done.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(insert(trials).values(id=trial_id, **values))
+
+    def set_identity_check(self, trial_id: uuid.UUID, check: str) -> bool:
+        done = self.session.execute(
+            update(trials).where(trials.c.id == trial_id).values(identity_check=check)
         )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def trial(self, trial_id: uuid.UUID) -> TrialInfo | None:
         row = self.session.execute(select(trials).where(trials.c.id == trial_id)).first()
@@ -169,6 +174,32 @@ class ConsentRepository:
         row = self.session.execute(query).first()
         return (row[0], row[1], row[2]) if row else None
 
+    def record_by_study_number(
+        self, trial_id: uuid.UUID, study_number: str, *, lock: bool = False
+    ) -> ConsentRecord | None:
+        query = select(ConsentRecord).where(
+            _r.trial_id == trial_id, _r.study_number == study_number
+        )
+        if lock:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def next_study_sequence(self, trial_id: uuid.UUID) -> int:
+        """The trial's next sequence number; the row lock it takes serialises concurrent
+        invitations in one trial until their transaction ends, so no number is given twice."""
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            make(study_sequences)
+            .values(trial_id=trial_id, last_number=1)
+            .on_conflict_do_update(
+                index_elements=["trial_id"],
+                set_={"last_number": study_sequences.c.last_number + 1},
+            )
+            .returning(study_sequences.c.last_number)
+        )
+        return int(self.session.execute(statement).scalar_one())
+
     def record_with_bands(
         self, participant_id: uuid.UUID, trial_id: uuid.UUID
     ) -> tuple[ConsentRecord, ParticipantBands | None] | None:
@@ -182,14 +213,14 @@ class ConsentRepository:
         return (row[0], row[1]) if row else None
 
     def record_with_history(
-        self, participant_id: uuid.UUID, trial_id: uuid.UUID
+        self, study_number: str, trial_id: uuid.UUID
     ) -> tuple[ConsentRecord, ParticipantBands | None, list[AuditEntry]] | None:
         """The record, the bands and the audit chain in one round trip (one row per entry)."""
         query = (
             select(ConsentRecord, ParticipantBands, AuditEntry)
             .outerjoin(participants, _p.participant_id == _r.participant_id)
             .outerjoin(audit_entries, _a.record_id == _r.id)
-            .where(_r.participant_id == participant_id, _r.trial_id == trial_id)
+            .where(_r.study_number == study_number, _r.trial_id == trial_id)
             .order_by(_a.seq)
         )
         rows = self.session.execute(query).all()
@@ -202,13 +233,14 @@ class ConsentRepository:
         return self.session.scalars(query).all()
 
     def records_in_trial(
-        self, trial_id: uuid.UUID, where: RecordFilter, after: uuid.UUID | None, limit: int
+        self, trial_id: uuid.UUID, where: RecordFilter, after: str | None, limit: int
     ) -> Sequence[ConsentRecord]:
+        """A page of a trial's records by study number (the unique key coordinators see)."""
         query = select(ConsentRecord).where(_r.trial_id == trial_id)
         query = self._filtered(query, where)
         if after is not None:
-            query = query.where(_r.participant_id > after)
-        return self.session.scalars(query.order_by(_r.participant_id).limit(limit)).all()
+            query = query.where(_r.study_number > after)
+        return self.session.scalars(query.order_by(_r.study_number).limit(limit)).all()
 
     def _filtered(self, query: Any, where: RecordFilter, *, joined: bool = False) -> Any:
         if where.status is not None:
@@ -260,7 +292,7 @@ class ConsentRepository:
         )
         query = self._filtered(query, where, joined=True)
         result = self.session.execute(
-            query.order_by(_r.participant_id).execution_options(yield_per=chunk)
+            query.order_by(_r.study_number).execution_options(yield_per=chunk)
         )
         yield from result
 
@@ -337,6 +369,63 @@ class ConsentRepository:
         ):
             found.setdefault(practice, {})[status] = int(count)
         return found
+
+    # The registry's populations (aggregate counts only)
+
+    def replace_population(
+        self,
+        population: str,
+        practice_ods: str,
+        trial_id: uuid.UUID | None,
+        counted_at: datetime,
+        counts: dict[str, dict[str, int]],
+    ) -> bool:
+        """Keep the newest count of a population; False when a newer one is kept already."""
+        pc = population_counts.c
+        key = (
+            (pc.population == population)
+            & (pc.practice_ods == practice_ods)
+            & (pc.trial_key == (str(trial_id) if trial_id else ""))
+        )
+        newest = self.session.scalar(select(func.max(pc.counted_at)).where(key))
+        if newest is not None and _aware(newest) > counted_at:
+            return False
+        self.session.execute(delete(population_counts).where(key))
+        rows = [
+            {
+                "population": population,
+                "practice_ods": practice_ods,
+                "trial_key": str(trial_id) if trial_id else "",
+                "band": band,
+                "value": value,
+                "n": n,
+                "counted_at": counted_at,
+            }
+            for band, values in counts.items()
+            for value, n in values.items()
+        ]
+        if rows:
+            self.session.execute(insert(population_counts), rows)
+        return True
+
+    def populations(
+        self, population: str, trial_id: uuid.UUID | None, practices: Sequence[str]
+    ) -> dict[str, dict[str, dict[str, int]]]:
+        """practice -> band -> value -> n, for these practices."""
+        pc = population_counts.c
+        query = select(pc.practice_ods, pc.band, pc.value, pc.n).where(
+            pc.population == population,
+            pc.trial_key == (str(trial_id) if trial_id else ""),
+            pc.practice_ods.in_(practices),
+        )
+        found: dict[str, dict[str, dict[str, int]]] = {}
+        for practice, band, value, n in self.session.execute(query):
+            found.setdefault(practice, {}).setdefault(band, {})[value] = int(n)
+        return found
+
+    def practices_in_trial(self, trial_id: uuid.UUID) -> list[str]:
+        query = select(status_counts.c.practice_ods).where(status_counts.c.trial_id == trial_id)
+        return sorted({p for p in self.session.scalars(query) if p})
 
     # Audit
 
@@ -463,6 +552,10 @@ class ConsentRepository:
             .limit(1)
         )
         return self.session.scalars(query).first()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _form_values(form: ConsentForm) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Consent records as FHIR R4 Consent and ResearchSubject resources (plain dicts).
 
-The participant appears only as the registry's pseudonymous id, an identifier on a logical
-reference: no Patient resource, no NHS number. UK Core profiles Patient but, as far as this
-project has found, neither Consent nor ResearchSubject, so these follow base R4.
+The participant appears only as their study number in the trial, an identifier on a logical
+reference: no Patient resource, no NHS number, not even the registry's participant id. UK Core
+profiles Patient but, as far as this project has found, neither Consent nor ResearchSubject,
+so these follow base R4.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-PARTICIPANT_SYSTEM = "https://trialreach.example/fhir/Id/participant"
+STUDY_NUMBER_SYSTEM = "https://trialreach.example/fhir/Id/study-number"
 TRIAL_SYSTEM = "https://trialreach.example/fhir/Id/trial"
 STATUS_SYSTEM = "https://trialreach.example/fhir/CodeSystem/consent-record-status"
 FORM_SYSTEM = "urn:trialreach:consent-form"
@@ -71,7 +72,7 @@ def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
         "category": [
             {"coding": [{"system": "http://loinc.org", "code": "59284-0", "display": "Consent"}]}
         ],
-        "patient": {"identifier": {"system": PARTICIPANT_SYSTEM, "value": str(row.participant_id)}},
+        "patient": {"identifier": {"system": STUDY_NUMBER_SYSTEM, "value": row.study_number}},
         "dateTime": _instant(row.updated_at),
         "extension": [
             {
@@ -104,8 +105,6 @@ def research_subject_resource(row: Any) -> dict[str, Any]:
         "status": SUBJECT_STATUS[row.status or "invited"],
         "period": {"start": _instant(row.created_at)},
         "study": {"identifier": {"system": TRIAL_SYSTEM, "value": str(row.trial_id)}},
-        "individual": {
-            "identifier": {"system": PARTICIPANT_SYSTEM, "value": str(row.participant_id)}
-        },
+        "individual": {"identifier": {"system": STUDY_NUMBER_SYSTEM, "value": row.study_number}},
         "consent": {"reference": f"urn:uuid:{row.id}"},
     }

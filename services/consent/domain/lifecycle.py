@@ -46,6 +46,8 @@ class ConsentRecord:
     status: str | None = None
     form_version: int | None = None
     practice_ods: str | None = None  # from the invitation; for per-practice counts
+    # How coordinators and exports name the participant in this trial (domain.study_numbers)
+    study_number: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -92,6 +94,15 @@ class ConsentRecord:
         return self._append(
             "reconsented", CONSENTED, actor, channel, None, form_version, form_hash, None
         )
+
+    def note(
+        self, action: str, *, actor: str, channel: str, reason: str | None = None
+    ) -> AuditEntry:
+        """An action on the record that leaves its status as it is (a lockout, a lock lifted,
+        a new link): in the chain all the same, with no personal data."""
+        if self.status is None:
+            raise InvalidTransition("a record that is new has nothing to note")
+        return self._append(action, self.status, actor, channel, reason, None, None, None)
 
     def _append(
         self,

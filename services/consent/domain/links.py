@@ -3,7 +3,9 @@
 A link carries its own id and an HMAC of that id, so a tampered link fails before the
 database is asked. The link row says whether it is still live: it expires, it can be
 revoked, and issuing a new one for the same participant and trial revokes the old one.
-Wrong dates of birth count against the link; after MAX_DOB_FAILURES it is locked for a while.
+Wrong dates of birth (and wrong one-time codes, where the trial asks for one) count against
+the link; after MAX_DOB_FAILURES it is locked for a while, and the patient is told so. Staff of
+the patient's practice can lift the lock.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +22,19 @@ LINK_LIFETIME = timedelta(days=30)
 MAX_DOB_FAILURES = 5
 LOCKOUT = timedelta(hours=24)
 VERIFIED_FOR = timedelta(minutes=30)
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_DIGITS = 6
+
+# What a check of a date of birth or a one-time code comes to.
+PASSED, WRONG, LOCKED = "passed", "wrong", "locked"
+
+# A trial's identity check: the date of birth alone, or with a code texted to the invited number.
+DOB_ONLY, DOB_AND_CODE = "dob", "dob_and_code"
+IDENTITY_CHECKS = (DOB_ONLY, DOB_AND_CODE)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
 def _now() -> datetime:
@@ -39,6 +55,9 @@ class ConsentLink:
     revoked_at: datetime | None = None
     dob_failures: int = 0
     locked_until: datetime | None = None
+    # A one-time code's keyed hash (never the code) and until when it works.
+    code_hash: str | None = None
+    code_expires_at: datetime | None = None
 
     def is_live(self, now: datetime | None = None) -> bool:
         now = now or _now()
@@ -53,9 +72,26 @@ class ConsentLink:
 
     def check_dob(
         self, given_hash: str, expected_hash: str | None, now: datetime | None = None
-    ) -> bool:
-        """True when the date matches and the link is not locked; failures count."""
+    ) -> str:
+        """PASSED when the date matches and the link is not locked; failures count."""
         now = now or _now()
+        return self._check(given_hash, expected_hash, now)
+
+    def start_code(self, code_hash: str, now: datetime | None = None) -> None:
+        """A new one-time code replaces any earlier one."""
+        self.code_hash = code_hash
+        self.code_expires_at = (now or _now()) + CODE_LIFETIME
+
+    def check_code(self, given_hash: str, now: datetime | None = None) -> str:
+        """Like the date of birth: wrong or expired codes count towards the same lockout."""
+        now = now or _now()
+        live = self.code_expires_at is not None and now < _aware(self.code_expires_at)
+        outcome = self._check(given_hash, self.code_hash if live else None, now)
+        if outcome == PASSED:
+            self.code_hash = self.code_expires_at = None  # one time
+        return outcome
+
+    def _check(self, given_hash: str, expected_hash: str | None, now: datetime) -> str:
         if self.locked_until is not None and not self.is_locked(now):
             self.locked_until = None  # the lockout is over: a fresh count
             self.dob_failures = 0
@@ -64,15 +100,24 @@ class ConsentLink:
         matches = expected_hash is not None and hmac.compare_digest(given_hash, expected_hash)
         if self.is_locked(now):
             self.dob_failures += 1  # tries during the lockout: counted, never accepted
-            return False
+            return LOCKED
         if matches:
             self.dob_failures = 0
-            return True
+            return PASSED
         self.dob_failures += 1
         if self.dob_failures >= MAX_DOB_FAILURES:
             self.locked_until = now + LOCKOUT
             self.dob_failures = 0
-        return False
+            return LOCKED
+        return WRONG
+
+    def lift_lock(self) -> bool:
+        """Staff lift a lockout: a fresh count. False when there was no lock to lift."""
+        was_locked = self.is_locked()
+        self.locked_until = None
+        self.dob_failures = 0
+        self.code_hash = self.code_expires_at = None
+        return was_locked
 
 
 def _b64(raw: bytes) -> str:
@@ -110,13 +155,25 @@ class LinkSigner:
             return None  # base64 with other spare bits: one link, one spelling
         return uuid.UUID(bytes=raw)
 
-    def verified_cookie(self, link_id: uuid.UUID, now: datetime | None = None) -> str:
-        """Proof, for a short while, that this browser passed the date-of-birth check."""
+    def code_hash(self, link_id: uuid.UUID, code: str) -> str:
+        """A one-time code's keyed hash, bound to its link: a code is no use on another."""
+        digest = hmac.new(self._key, b"code|" + link_id.bytes + code.encode(), hashlib.sha256)
+        return digest.hexdigest()
+
+    def verified_cookie(
+        self, link_id: uuid.UUID, now: datetime | None = None, purpose: bytes = b"verified"
+    ) -> str:
+        """Proof, for a short while, that this browser passed the identity check (or, with
+        purpose b"dob", its first step: the date of birth, a code still to come)."""
         until = str(int(((now or _now()) + VERIFIED_FOR).timestamp())).encode()
-        return f"{until.decode()}.{_b64(self._sign(b'verified', link_id.bytes + until))}"
+        return f"{until.decode()}.{_b64(self._sign(purpose, link_id.bytes + until))}"
 
     def is_verified(
-        self, link_id: uuid.UUID, cookie: str | None, now: datetime | None = None
+        self,
+        link_id: uuid.UUID,
+        cookie: str | None,
+        now: datetime | None = None,
+        purpose: bytes = b"verified",
     ) -> bool:
         if not cookie:
             return False
@@ -127,5 +184,5 @@ class LinkSigner:
             given = _unb64(signature)
         except (ValueError, TypeError):
             return False
-        expected = self._sign(b"verified", link_id.bytes + until.encode())
+        expected = self._sign(purpose, link_id.bytes + until.encode())
         return hmac.compare_digest(given, expected) and int(until) > (now or _now()).timestamp()

@@ -23,6 +23,10 @@ def on_trial_created(event: Event, uow: ConsentUnitOfWork) -> None:
     participants.save_trial(uow, event.data)
 
 
+def on_population_counted(event: Event, uow: ConsentUnitOfWork) -> None:
+    participants.save_population(uow, event.data)
+
+
 def on_invitations_requested(event: Event, uow: ConsentUnitOfWork) -> None:
     data = event.data
     records.record_invitations(
@@ -53,5 +57,6 @@ HANDLERS: Mapping[str, Handler] = {
     "messaging.reply.received": on_reply_received,
     "messaging.participant.opted_out": on_opted_out,
     "messaging.batch.cancelled": on_batch_cancelled,
+    "registry.population.counted": on_population_counted,
     **TOKEN_HANDLERS,
 }

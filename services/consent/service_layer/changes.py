@@ -46,21 +46,27 @@ def publish_status(uow: ConsentUnitOfWork, record: ConsentRecord, previous: str 
             "status": record.status,
             "previous_status": previous,
             "form_version": record.form_version,
+            # Registry and messaging may keep it, to link the study number to their patient.
+            "study_number": record.study_number,
         },
     )
 
 
 def notify(
-    uow: ConsentUnitOfWork, record: ConsentRecord, kind: str, link: str | None = None
+    uow: ConsentUnitOfWork,
+    record: ConsentRecord,
+    kind: str,
+    link: str | None = None,
+    code: str | None = None,
 ) -> None:
     """Ask messaging to text the participant (in their language, by messaging's texts)."""
-    uow.publish(
-        "consent.notification.requested",
-        {
-            "notification_id": uuid.uuid4(),
-            "participant_id": record.participant_id,
-            "trial_id": record.trial_id,
-            "kind": kind,
-            "link": link,
-        },
-    )
+    data: dict[str, object] = {
+        "notification_id": uuid.uuid4(),
+        "participant_id": record.participant_id,
+        "trial_id": record.trial_id,
+        "kind": kind,
+        "link": link,
+    }
+    if code is not None:
+        data["code"] = code  # a one-time code: only messaging reads it, to text it
+    uow.publish("consent.notification.requested", data)

@@ -2,7 +2,7 @@
 
 Every way a link can fail (tampered, unknown, expired, revoked) is the same `LinkNotUsable`,
 and every failed date-of-birth check the same `NotConfirmed`, so the page tells an attacker
-nothing about which it was.
+nothing about which it was. A locked link is `Locked`: the patient is told, and what to do.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from services.consent.domain import lifecycle
+from services.consent.domain import lifecycle, links
 from services.consent.domain.forms import ConsentForm
 from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.domain.links import ConsentLink
@@ -32,6 +32,20 @@ class NotConfirmed(DomainError):
     title = "We could not confirm your details"
 
 
+class Locked(DomainError):
+    title = "Too many tries"
+
+    def __init__(self, detail: str, language: str = "en") -> None:
+        super().__init__(detail)
+        self.language = language  # the patient's own, to tell them in it
+
+
+@dataclass(frozen=True)
+class IdentityStep:
+    link_id: uuid.UUID
+    needs_code: bool  # the trial asks for a one-time code too: one has just been texted
+
+
 ASKING = "asking"  # show the form
 AGREED_ALREADY = "agreed"
 CLOSED = "closed"  # refused, withdrawn, expired, opted out: nothing more to do here
@@ -46,6 +60,7 @@ class PageView:
     state: str
     reconsent: bool
     agreement: ConsentResponse | None
+    locked: bool = False  # too many wrong tries: the page says so before asking again
 
 
 def link_id(uow: ConsentUnitOfWork, token: str) -> uuid.UUID:
@@ -62,18 +77,69 @@ def _live_link(uow: ConsentUnitOfWork, token: str, *, lock: bool = False) -> Con
     return link
 
 
-def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) -> uuid.UUID:
-    """The link id when the date of birth matches; NotConfirmed for every kind of failure."""
+def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) -> IdentityStep:
+    """The next step when the date of birth matches; NotConfirmed or Locked when not.
+
+    Where the trial asks for a one-time code, a new one is texted to the invited number.
+    """
     with uow:
         link = _live_link(uow, token, lock=uow.row_locks)
         participant = uow.consent.participant(link.participant_id)
         expected = participant.dob_hash if participant and not participant.erased else None
         given_hash = keyed_dob_hash(key, given) if given else ""
-        ok = link.check_dob(given_hash, expected)
+        was_locked = link.is_locked()
+        outcome = link.check_dob(given_hash, expected)
+        needs_code = False
+        if outcome == links.PASSED:
+            trial = uow.consent.trial(link.trial_id)
+            needs_code = trial is not None and trial.identity_check == links.DOB_AND_CODE
+            if needs_code:
+                _text_a_code(uow, link)
+        elif outcome == links.LOCKED and not was_locked:
+            _note(uow, link, "identity_locked", actor="system", channel="web")
+        language = participant.language if participant and participant.language else "en"
         uow.commit()  # the failure count must stick
-    if not ok:
-        raise NotConfirmed("the date of birth did not match, or too many tries")
+    _raise_unless_passed(outcome, language)
+    return IdentityStep(link.id, needs_code)
+
+
+def check_code(uow: ConsentUnitOfWork, token: str, code: str) -> uuid.UUID:
+    """The link id when the one-time code matches; NotConfirmed or Locked when not."""
+    with uow:
+        link = _live_link(uow, token, lock=uow.row_locks)
+        was_locked = link.is_locked()
+        outcome = link.check_code(uow.links.signer.code_hash(link.id, code.strip()))
+        if outcome == links.LOCKED and not was_locked:
+            _note(uow, link, "identity_locked", actor="system", channel="web")
+        participant = uow.consent.participant(link.participant_id)
+        language = participant.language if participant and participant.language else "en"
+        uow.commit()
+    _raise_unless_passed(outcome, language)
     return link.id
+
+
+def _raise_unless_passed(outcome: str, language: str) -> None:
+    if outcome == links.LOCKED:
+        raise Locked("too many wrong tries: the link is locked for a while", language)
+    if outcome != links.PASSED:
+        raise NotConfirmed("the date of birth or code did not match")
+
+
+def _text_a_code(uow: ConsentUnitOfWork, link: ConsentLink) -> None:
+    record = uow.consent.record(link.participant_id, link.trial_id)
+    if record is None:
+        raise LinkNotUsable("no consent record for this link")
+    code = links.new_code()
+    link.start_code(uow.links.signer.code_hash(link.id, code))
+    notify(uow, record, "identity_code", code=code)
+
+
+def _note(
+    uow: ConsentUnitOfWork, link: ConsentLink, action: str, *, actor: str, channel: str
+) -> None:
+    record = uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+    if record is not None and record.status is not None:
+        uow.consent.add(record.note(action, actor=actor, channel=channel))
 
 
 def view(uow: ConsentUnitOfWork, token: str) -> PageView:
@@ -114,7 +180,7 @@ def _view(
         form = uow.consent.form(link.trial_id, record.form_version) if record.form_version else None
     else:
         state, form = CLOSED, latest
-    return PageView(link.id, record, form, language, state, reconsent, agreement)
+    return PageView(link.id, record, form, language, state, reconsent, agreement, link.is_locked())
 
 
 def respond(

@@ -54,3 +54,16 @@ def save_trial(uow: ConsentUnitOfWork, data: dict[str, Any]) -> None:
             data["trial_id"], data["short_name"], data["title"], data["response_deadline_days"]
         )
         uow.commit()
+
+
+def save_population(uow: ConsentUnitOfWork, data: dict[str, Any]) -> None:
+    """The registry's counts of a practice's list or a trial's eligible cohort, by band."""
+    with uow:
+        uow.consent.replace_population(
+            data["population"],
+            data["practice_ods"],
+            data["trial_id"],
+            data["counted_at"],
+            data["counts"],
+        )
+        uow.commit()

@@ -8,9 +8,10 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from services.consent.adapters.repository import RecordFilter
-from services.consent.domain import equity, fhir, lifecycle
+from services.consent.domain import disclosure, equity, fhir, lifecycle
 from services.consent.domain.audit import AuditEntry, first_broken
 from services.consent.domain.lifecycle import STATUSES, ConsentRecord
 from services.consent.domain.participant import ParticipantBands
@@ -32,13 +33,13 @@ class RecordView:
 
 
 def get_record(
-    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, participant_id: uuid.UUID
+    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, study_number: str
 ) -> RecordView:
     principal.require_trial(trial_id)
     with uow:
-        found = uow.consent.record_with_history(participant_id, trial_id)
+        found = uow.consent.record_with_history(study_number, trial_id)
         if found is None:
-            raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+            raise NotFound(f"no consent record {study_number} in trial {trial_id}")
         record, participant, history = found
         broken = first_broken(history, head=(record.last_seq, record.last_hash))
         # Only a record that reached the page can have answers: skip the query otherwise.
@@ -52,7 +53,7 @@ def list_records(
     principal: Principal,
     trial_id: uuid.UUID,
     where: RecordFilter,
-    after: uuid.UUID | None,
+    after: str | None,
     limit: int,
 ) -> Sequence[ConsentRecord]:
     principal.require_trial(trial_id)
@@ -81,8 +82,9 @@ def practice_summary(
 
 # Exports stream: each opens its own unit of work and holds it only while it is read.
 
+# A participant is named by their study number in the trial, never the registry's id.
 CSV_COLUMNS = (
-    "participant_id",
+    "study_number",
     "trial_id",
     "status",
     "form_version",
@@ -111,7 +113,7 @@ def export_csv(
             for count, row in enumerate(uow.consent.export_rows(trial_id, where), 1):
                 writer.writerow(
                     (
-                        row.participant_id,
+                        row.study_number,
                         row.trial_id,
                         row.status,
                         row.form_version,
@@ -174,11 +176,15 @@ class EquityReport:
     trial_id: uuid.UUID
     totals: dict[str, int]
     rows: list[equity.GroupRow]
+    hidden_totals: set[str]  # totals shown as "<5"
+    has_eligible: bool  # whether the registry has counted the eligible cohort
+    has_practice_lists: bool
 
 
 def equity_report(
     uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID
 ) -> EquityReport:
+    """The report as it may be shown: current consent, small numbers suppressed."""
     principal.require_trial(trial_id)
     with uow:
         people = [
@@ -189,13 +195,33 @@ def equity_report(
                 age_band=row.age_band,
                 sex=row.sex,
                 practice=row.practice_ods,
-                reached=frozenset({"invited"} | {s for s in equity.STAGES[1:] if getattr(row, s)}),
+                reached=_reached(row),
             )
             for row in uow.consent.reached_stages(trial_id)
             if row.status not in lifecycle.NOT_COUNTED_AS_INVITED
         ]
-    totals, rows = equity.build_report(people)
-    return EquityReport(trial_id, totals, rows)
+        practices = uow.consent.practices_in_trial(trial_id)
+        eligible = _population(uow, "eligible", trial_id, practices)
+        lists = _population(uow, "practice_list", None, practices)
+    totals, rows = equity.build_report(people, eligible or None, lists or None)
+    hidden = disclosure.suppress(totals, rows)
+    return EquityReport(trial_id, totals, rows, hidden, bool(eligible), bool(lists))
+
+
+def _reached(row: Any) -> frozenset[str]:
+    reached = {"invited"} | {s for s in ("replied", "interested", "withdrawn") if getattr(row, s)}
+    if row.status == lifecycle.CONSENTED:
+        reached.add("consented")  # now, not ever: a withdrawal takes it away
+    return frozenset(reached)
+
+
+def _population(
+    uow: ConsentUnitOfWork, name: str, trial_id: uuid.UUID | None, practices: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    per_practice = uow.consent.populations(name, trial_id, practices)
+    return equity.add_populations(
+        *(equity.population_groups(bands, ods) for ods, bands in per_practice.items())
+    )
 
 
 def equity_csv(report: EquityReport) -> Iterator[str]:
@@ -206,9 +232,15 @@ def equity_csv(report: EquityReport) -> Iterator[str]:
     for stage in stages[1:]:
         header += [f"{stage}_rate", f"{stage}_ci_low", f"{stage}_ci_high"]
     header += ["share_of_invited", "share_of_consented", "participation_to_prevalence_ratio"]
+    header += ["ppr_eligible_cohort", "ppr_practice_list", "flag"]
     writer.writerow(header)
+    writer.writerow(
+        ["all", "all", *disclosure.shown(report.totals, report.hidden_totals).values()]
+        + [""] * (len(header) - 2 - len(stages))
+    )
     for row in report.rows:
-        line: list[object] = [row.dimension, row.group, *(row.counts[s] for s in stages)]
+        line: list[object] = [row.dimension, row.group]
+        line += list(disclosure.shown(row.counts, row.suppressed).values())
         for stage in stages[1:]:
             interval = row.intervals[stage]
             line += [
@@ -217,6 +249,7 @@ def equity_csv(report: EquityReport) -> Iterator[str]:
                 _fmt(interval[1] if interval else None),
             ]
         line += [_fmt(row.share_of_invited), _fmt(row.share_of_consented), _fmt(row.ppr)]
+        line += [_fmt(row.ppr_eligible), _fmt(row.ppr_practice_list), row.flag or ""]
         writer.writerow(line)
     yield buffer.getvalue()
 

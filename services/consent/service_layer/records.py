@@ -11,6 +11,7 @@ from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.service_layer import outreach
 from services.consent.service_layer.changes import change
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared import study_numbers
 from shared.auth.principal import Principal
 from shared.errors import NotFound
 from shared.logs import get_logger
@@ -55,10 +56,18 @@ def record_invitations(
     practice_ods: str | None = None,
 ) -> None:
     with uow:
+        code: str | None = None
         for participant_id in participant_ids:
             record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
             if record is None:
-                record = ConsentRecord(participant_id, trial_id, practice_ods=practice_ods)
+                if code is None:
+                    trial = uow.consent.trial(trial_id)
+                    code = study_numbers.trial_code(trial.short_name if trial else None, trial_id)
+                # Consent first learns of the participant in this trial: their study number.
+                number = study_numbers.study_number(code, uow.consent.next_study_sequence(trial_id))
+                record = ConsentRecord(
+                    participant_id, trial_id, practice_ods=practice_ods, study_number=number
+                )
                 uow.consent.add(record)
                 _move(uow, record, lifecycle.INVITED, actor="registry", channel="system")
             elif record.status == lifecycle.NOT_INVITED:
@@ -191,15 +200,15 @@ def mark_entered_in_error(
     uow: ConsentUnitOfWork,
     principal: Principal,
     trial_id: uuid.UUID,
-    participant_id: uuid.UUID,
+    study_number: str,
     reason: str,
 ) -> ConsentRecord:
     """A coordinator's correction; anything the life cycle does not allow is a clear 409."""
     principal.require_trial(trial_id)
     with uow:
-        record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+        record = uow.consent.record_by_study_number(trial_id, study_number, lock=uow.row_locks)
         if record is None:
-            raise NotFound(f"no consent record for {participant_id} in trial {trial_id}")
+            raise NotFound(f"no consent record {study_number} in trial {trial_id}")
         change(
             uow,
             record,

@@ -33,6 +33,7 @@ SENT_KINDS = {
     "consent_link": "Consent link",
     "consent_confirmation": "Consent confirmation",
     "withdrawal_receipt": "Withdrawal receipt",
+    "identity_code": "Identity code (consent page)",
 }
 
 

@@ -21,6 +21,7 @@ KIND_NAMES = {
     "consent_link": "Consent link",
     "consent_confirmation": "Consent confirmation",
     "withdrawal_receipt": "Withdrawal receipt",
+    "identity_code": "Identity code (consent page)",
     "unclear": "Answer to an unclear reply",
     "opt_in_check": "Check before texting again (reply START)",
 }

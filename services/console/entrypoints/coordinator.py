@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.session import client, signed_in
 from shared import languages
+from shared.study_numbers import looks_like_one
 
 bp = Blueprint("coordinator", __name__, url_prefix="/trials")
 DOWNLOADS = {
@@ -37,7 +38,12 @@ def trial(trial_id: uuid.UUID) -> str:
         trial=client("registry").get(f"/trials/{trial_id}"),
         summary=consent.get(f"/trials/{trial_id}/summary"),
         practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
-        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
+        # Totals below 5 come as "<5" (suppressed): the chart shows only the numbers.
+        funnel={
+            stage: n
+            for stage, n in consent.get(f"/trials/{trial_id}/equity")["totals"].items()
+            if isinstance(n, int)
+        },
         records=consent.get(
             f"/trials/{trial_id}/consent-records",
             status=status,
@@ -63,10 +69,13 @@ def equity(trial_id: uuid.UUID) -> str:
     )
 
 
-@bp.get("/<uuid:trial_id>/participants/<uuid:participant_id>")
+@bp.get("/<uuid:trial_id>/participants/<study_number>")
 @signed_in
-def record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> str:
-    found = client("consent").get(f"/trials/{trial_id}/consent-records/{participant_id}")
+def record(trial_id: uuid.UUID, study_number: str) -> str:
+    # Coordinators know a participant only by the study number (never the registry's id).
+    if not looks_like_one(study_number):
+        abort(404)
+    found = client("consent").get(f"/trials/{trial_id}/consent-records/{study_number}")
     return render_template(
         "console/coordinator/record.html",
         trial_id=trial_id,

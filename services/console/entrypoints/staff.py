@@ -20,6 +20,7 @@ from services.console.domain.patient_search import (
     PATIENTS_PER_PAGE,
     patient_search,
 )
+from services.console.domain.review_inbox import uk_time
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, current_user, signed_in
@@ -85,9 +86,42 @@ def _patients_context(
 @signed_in
 def participant(participant_id: uuid.UUID) -> str:
     found = client("registry").get(f"/participants/{participant_id}")
+    # Consent per trial: the study numbers (only the practice may link them to the patient)
+    # and whether the consent page has locked the patient out.
+    try:
+        consent = client("consent").get(f"/participants/{participant_id}/consent")["trials"]
+    except ApiProblem as problem:
+        if problem.status != 404:
+            raise
+        consent = []  # consent has not heard of the patient yet: nobody invited them
+    for trial in consent:
+        trial["locked_until_uk"] = uk_time(trial["locked_until"]) if trial["locked_until"] else None
     return render_template(
-        "console/staff/participant.html", participant=found, trial_names=_trial_names()
+        "console/staff/participant.html",
+        participant=found,
+        trial_names=_trial_names(),
+        consent=consent,
     )
+
+
+@bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/lift-lock")
+@signed_in
+def lift_lock(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
+    done = client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/lock/lift", {})
+    flash(
+        "Lock lifted. The patient can confirm their details again with the same link."
+        if done["lifted"]
+        else "The link was not locked."
+    )
+    return redirect(url_for("staff.participant", participant_id=participant_id))
+
+
+@bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/new-link")
+@signed_in
+def new_link(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
+    client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/new-link", {})
+    flash("A new link is on its way by text. The old link no longer works.")
+    return redirect(url_for("staff.participant", participant_id=participant_id))
 
 
 def _trial_names() -> dict[str, str]:

@@ -28,6 +28,7 @@ KINDS = (
     "consent_link",
     "consent_confirmation",
     "withdrawal_receipt",
+    "identity_code",
     "unclear",
     "opt_in_check",
 )
@@ -44,6 +45,7 @@ PLACEHOLDERS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "consent_link": (frozenset({"link"}), COMMON | {"link"}),
     "consent_confirmation": (frozenset(), COMMON | {"link"}),
     "withdrawal_receipt": (frozenset(), COMMON | {"link"}),
+    "identity_code": (frozenset({"code"}), COMMON | {"code"}),  # the consent page's second step
     "unclear": (frozenset(), COMMON),  # "we did not understand": once per conversation
     "opt_in_check": (frozenset(), COMMON),  # "reply START to confirm", after staff asked
 }

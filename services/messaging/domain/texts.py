@@ -34,9 +34,15 @@ CONSENT_NOTIFICATIONS = {
         "You have left $study. Nobody from the study will contact you again. "
         "Your care from your GP will not change."
     ),
+    "identity_code": Template(
+        "Your code for $study is $code. It works for 10 minutes. "
+        "Do not share it: your GP practice will never ask you for it."
+    ),
 }
 
 
-def consent_notification_text(kind: str, short_name: str | None, link: str | None) -> str:
+def consent_notification_text(
+    kind: str, short_name: str | None, link: str | None, code: str | None = None
+) -> str:
     study = f"the study {short_name}" if short_name else "the study"
-    return CONSENT_NOTIFICATIONS[kind].substitute(study=study, link=link or "")
+    return CONSENT_NOTIFICATIONS[kind].substitute(study=study, link=link or "", code=code or "")

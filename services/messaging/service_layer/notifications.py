@@ -1,4 +1,5 @@
-"""Texts consent asks for: the consent link, the confirmation, the withdrawal receipt."""
+"""Texts consent asks for: the consent link, the confirmation, the withdrawal receipt, and
+the one-time code of the consent page's identity check."""
 
 from __future__ import annotations
 
@@ -43,12 +44,13 @@ def _text(uow: MessagingUnitOfWork, data: dict[str, Any], language: str) -> tupl
     trial = uow.messaging.trial_settings(data["trial_id"])
     if trial is not None:
         try:
-            rendered = templates.render(
-                uow, trial, data["kind"], language, {"link": data["link"] or ""}
-            )
+            fields = {"link": data["link"] or "", "code": data.get("code") or ""}
+            rendered = templates.render(uow, trial, data["kind"], language, fields)
             return rendered.text, rendered.template.language, rendered.template.id
         except templates.NoTemplate:
             pass
     named = uow.messaging.trial(data["trial_id"])
-    text = consent_notification_text(data["kind"], named[0] if named else None, data["link"])
+    text = consent_notification_text(
+        data["kind"], named[0] if named else None, data["link"], data.get("code")
+    )
     return text, "en", None

@@ -19,6 +19,7 @@ from services.registry.domain.cohorts import Cohort
 from services.registry.domain.eligibility import NOT_INVITED, REASONS, Candidate, exclusion
 from services.registry.domain.identifiers import parse_ods_code
 from services.registry.domain.model import InvitationBatch, Participant, Trial
+from services.registry.service_layer.populations import publish_populations
 from services.registry.service_layer.sharing import share
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
@@ -113,6 +114,7 @@ def request_invitations(
             _check_cohort(cohort, invited, request)
         elif not invited:
             raise InvalidInput.for_field("participant_ids", "nobody here can be invited")
+        publish_populations(uow, trial, practice_ods, today, cohort.filter if cohort else None)
         outcome = _invite(uow, principal, trial, practice_ods, invited, dob_key, skipped)
         if cohort is not None:
             cohort.freeze(outcome.batch_id, len(invited))

@@ -68,6 +68,11 @@ def trial(consent_service: Service) -> tuple[uuid.UUID, list[uuid.UUID]]:
     return trial_id, ids
 
 
+def number(index: int) -> str:
+    """The study number of PEOPLE[index] in trial "Q": invited in that order."""
+    return f"Q-{index + 1:06d}"
+
+
 @pytest.fixture(scope="module")
 def coordinator(consent_service: Service, trial: tuple[uuid.UUID, list[uuid.UUID]]) -> Any:
     token = store_token(consent_service, "coordinator", trial_ids=[trial[0]])
@@ -100,7 +105,8 @@ def test_records_filter_by_bands_and_page_with_a_cursor(
     while True:
         query = {"limit": 4, **({"cursor": cursor} if cursor else {})}
         page = client.get(path, query_string=query, headers=coordinator).get_json()
-        seen += [item["participant_id"] for item in page["items"]]
+        seen += [item["study_number"] for item in page["items"]]
+        assert not any(str(p) in json.dumps(page) for p in trial[1])  # never the registry's id
         cursor = page["next_cursor"]
         if cursor is None:
             break
@@ -108,9 +114,9 @@ def test_records_filter_by_bands_and_page_with_a_cursor(
         path, query_string={"practice_ods": "M85002", "status": "interested"}, headers=coordinator
     ).get_json()
 
-    assert {i["participant_id"] for i in urdu["items"]} == {str(p) for p in trial[1][:2]}
-    assert sorted(seen) == sorted(str(p) for p in trial[1]) and len(seen) == 6
-    assert [i["participant_id"] for i in practice["items"]] == [str(trial[1][5])]
+    assert {i["study_number"] for i in urdu["items"]} == {number(0), number(1)}
+    assert seen == [number(i) for i in range(6)]  # in study-number order, each once
+    assert [i["study_number"] for i in practice["items"]] == [number(5)]
 
 
 def test_one_record_shows_bands_and_history_but_no_contact_details(
@@ -118,13 +124,19 @@ def test_one_record_shows_bands_and_history_but_no_contact_details(
 ) -> None:
     client = consent_service.client()
     record = client.get(
-        f"/trials/{trial[0]}/consent-records/{trial[1][0]}", headers=coordinator
+        f"/trials/{trial[0]}/consent-records/{number(0)}", headers=coordinator
     ).get_json()
+    by_participant_id = client.get(
+        f"/trials/{trial[0]}/consent-records/{trial[1][0]}", headers=coordinator
+    )
 
+    assert record["study_number"] == number(0)
+    assert by_participant_id.status_code == 404  # coordinator URLs take the study number
     assert [e["to_status"] for e in record["history"]] == ["invited", "interested"]
     assert record["participant"]["imd_quintile"] == 1
     body = json.dumps(record)
     assert "+447400000001" not in body and "dob_hash" not in body and "e" * 64 not in body
+    assert str(trial[1][0]) not in body and "participant_id" not in body
 
 
 def test_the_csv_export_streams_every_record_with_bands_only(
@@ -137,6 +149,9 @@ def test_the_csv_export_streams_every_record_with_bands_only(
 
     assert "Content-Length" not in response.headers  # streamed, not built in memory
     assert len(rows) == 6
+    assert [r["study_number"] for r in rows] == [number(i) for i in range(6)]
+    assert "participant_id" not in rows[0]
+    assert not any(str(p) in response.get_data(as_text=True) for p in trial[1])
     assert {r["practice_ods"] for r in rows} == {"M85001", "M85002"}
     assert "mobile" not in rows[0] and "+447400000001" not in response.get_data(as_text=True)
 
@@ -156,8 +171,9 @@ def test_the_fhir_export_is_a_valid_r4_bundle_of_consent_and_research_subject(
         for r in resources
         if r.get_resource_type() == "Consent"
     }
-    assert consents[str(trial[1][1])] == "rejected"  # said NO
-    assert consents[str(trial[1][0])] == "proposed"  # said YES, not yet asked
+    assert consents[number(1)] == "rejected"  # said NO
+    assert consents[number(0)] == "proposed"  # said YES, not yet asked
+    assert not any(str(p) in response.get_data(as_text=True) for p in trial[1])
     subjects = [r for r in resources if r.get_resource_type() != "Consent"]
     full_urls = {e.fullUrl for e in bundle.entry or []}
     assert all(s.consent.reference in full_urls for s in subjects)
@@ -174,19 +190,20 @@ def test_the_equity_report_breaks_down_each_stage_with_wilson_intervals(
     assert report["totals"] == {
         "invited": 6,
         "replied": 5,
-        "interested": 3,
+        "interested": "<5",  # 3: too few to show
         "consented": 0,
         "withdrawn": 0,
     }
     rows = {(r["dimension"], r["group"]): r for r in report["rows"]}
     asian = rows[("ethnic_group", "Asian or Asian British")]
-    assert asian["counts"]["invited"] == 3 and asian["counts"]["interested"] == 1
-    interval = asian["intervals"]["interested"]
-    assert interval["low"] < 1 / 3 < interval["high"]
-    assert rows[("ethnic_category", "Asian - Pakistani")]["counts"]["invited"] == 2
-    assert rows[("imd_quintile", "1")]["counts"]["invited"] == 3
-    assert asian["share_of_invited"] == pytest.approx(0.5)
-    assert "Prevalence" in report["definition"]
+    # 3 of 6 invited: hidden, and with it what it would give away (its rates and shares).
+    assert asian["counts"]["invited"] == "<5" and asian["counts"]["interested"] == "<5"
+    assert asian["intervals"]["interested"] is None and asian["share_of_invited"] is None
+    assert asian["flag"] == "too_small"
+    assert rows[("ethnic_category", "Asian - Pakistani")]["counts"]["invited"] == "<5"
+    assert rows[("imd_quintile", "1")]["counts"]["invited"] == "<5"
+    assert all(c in (0, "<5") or c >= 5 for r in report["rows"] for c in r["counts"].values())
+    assert "Prevalence" in report["definition"] or "prevalence" in report["definition"]
     assert as_csv.mimetype == "text/csv" and "participation_to_prevalence_ratio" in as_csv.text
     assert page.mimetype == "text/html" and "<svg" in page.text
 
@@ -214,7 +231,7 @@ def test_audit_verification_names_the_first_entry_altered_behind_the_services_ba
     after = client.get(
         "/admin/audit/verify", query_string={"trial_id": str(trial[0])}, headers=admin
     ).get_json()
-    record = client.get(f"/trials/{trial[0]}/consent-records/{victim}", headers=admin).get_json()
+    record = client.get(f"/trials/{trial[0]}/consent-records/{number(2)}", headers=admin).get_json()
     command = subprocess.run(
         [sys.executable, "-m", "services.consent", "verify-audit", "--trial", str(trial[0])],
         cwd=ROOT,
@@ -252,7 +269,7 @@ def test_a_correction_out_of_order_is_refused_with_a_clear_problem(
     consent_service: Service, trial: Any, coordinator: Any
 ) -> None:
     client = consent_service.client()
-    path = f"/trials/{trial[0]}/consent-records/{trial[1][3]}/entered-in-error"
+    path = f"/trials/{trial[0]}/consent-records/{number(3)}/entered-in-error"
 
     first = client.post(path, json={"reason": "wrong patient"}, headers=coordinator)
     again = client.post(path, json={"reason": "wrong patient"}, headers=coordinator)

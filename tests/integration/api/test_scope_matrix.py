@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from services.consent import create_app as create_consent_app
 from services.consent.service_layer import forms as consent_forms
+from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
 from services.messaging.adapters.orm import inbound_messages
@@ -218,8 +219,37 @@ def read_a_published_form(world: World) -> Call:
 def a_record_to_correct(world: World) -> Call:
     participant_id = uuid.uuid4()
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
-    path = f"/trials/{world.trial_x}/consent-records/{participant_id}/entered-in-error"
+    with world.service.uow() as uow:
+        record = uow.consent.record(participant_id, world.trial_x)
+        assert record is not None and record.study_number
+        number = record.study_number
+    path = f"/trials/{world.trial_x}/consent-records/{number}/entered-in-error"
     return Call("POST", path, json={"reason": "invited by mistake"})
+
+
+def a_new_link_for_a_patient_of_a(world: World) -> Call:
+    """A patient of practice A whose consent link has been texted, in trial X."""
+    a_consent_form(world, published=True)
+    participant_id = uuid.uuid4()
+    consent_participants.save_participant(
+        world.service.uow(),
+        {
+            "participant_id": participant_id,
+            "practice_ods": ODS_A,
+            "mobile": None,
+            "textable": True,
+            "language": "en",
+            "sex": None,
+            "age_band": None,
+            "ethnic_category": None,
+            "imd_decile": None,
+            "imd_edition": None,
+            "dob_hash": None,
+        },
+    )
+    consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
+    consent_records.record_reply(world.service.uow(), participant_id, world.trial_x, "yes")
+    return Call("POST", f"/participants/{participant_id}/trials/{world.trial_x}/new-link", json={})
 
 
 def issued_token(world: World) -> str:
@@ -467,15 +497,16 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records"),
     ),
-    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>"): Case(
+    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<study_number>"): Case(
         COORDINATOR_AND_ADMIN,
         coordinator_of_x(200, 403),
-        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/{w.participant_a}"),
+        # participant_a was the first in trial X: coordinators know them as X-000001.
+        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/X-000001"),
     ),
     (
         "consent",
         "POST",
-        "/trials/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error",
+        "/trials/<uuid:trial_id>/consent-records/<study_number>/entered-in-error",
     ): Case(COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), a_record_to_correct),
     ("consent", "GET", "/trials/<uuid:trial_id>/summary/practices"): Case(
         COORDINATOR_AND_ADMIN,
@@ -542,6 +573,34 @@ MATRIX: dict[tuple[str, str, str], Case] = {
             "POST",
             f"/admin/trials/{w.trial_x}/participants/{w.participant_a}/link/revoke",
             json={"reason": "phone lost"},
+        ),
+    ),
+    ("consent", "GET", "/participants/<uuid:participant_id>/consent"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/participants/{w.participant_a}/consent"),
+    ),
+    (
+        "consent",
+        "POST",
+        "/participants/<uuid:participant_id>/trials/<uuid:trial_id>/lock/lift",
+    ): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call(
+            "POST", f"/participants/{w.participant_a}/trials/{w.trial_x}/lock/lift", json={}
+        ),
+    ),
+    (
+        "consent",
+        "POST",
+        "/participants/<uuid:participant_id>/trials/<uuid:trial_id>/new-link",
+    ): Case(STAFF_AND_ADMIN, staff_of_a(200, 404), a_new_link_for_a_patient_of_a),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/identity-check"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "PUT", f"/trials/{w.trial_x}/identity-check", json={"identity_check": "dob"}
         ),
     ),
 }
@@ -704,15 +763,17 @@ def test_coordinators_see_only_their_own_trials(registry_world: World) -> None:
 def test_a_coordinator_of_one_trial_cannot_read_another_trials_record(consent_world: World) -> None:
     client = consent_world.service.client()
     own = client.get(
-        f"/trials/{consent_world.trial_y}/consent-records/{consent_world.participant_b}",
+        f"/trials/{consent_world.trial_y}/consent-records/Y-000001",
         headers=consent_world.headers("coordinator_y"),
     )
     other = client.get(
-        f"/trials/{consent_world.trial_x}/consent-records/{consent_world.participant_a}",
+        f"/trials/{consent_world.trial_x}/consent-records/X-000001",
         headers=consent_world.headers("coordinator_y"),
     )
     assert own.status_code == 200
     assert own.get_json()["participant"]["practice_ods"] == "M85002"
+    assert own.get_json()["study_number"] == "Y-000001"
+    assert str(consent_world.participant_b) not in own.get_data(as_text=True)
     assert other.status_code == 403
     assert str(consent_world.participant_a) not in other.get_data(as_text=True)
 

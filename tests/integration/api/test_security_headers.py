@@ -20,6 +20,7 @@ from tests.integration.api.test_consent_page import (
     a_patient,
     a_trial_with_a_form,
     confirm_dob,
+    csrf,
 )
 
 pytestmark = pytest.mark.integration
@@ -129,18 +130,20 @@ WRONG = date(1980, 1, 1)
 def test_a_locked_link_does_the_same_work_as_a_live_one(consent_service: Service) -> None:
     client = consent_service.client()
     live, locked = a_link(consent_service), a_link(consent_service)
+    # A form token from a page opened before: a locked link's page has no form to read one from.
+    opened = csrf(client, locked)
     for _ in range(5):
-        confirm_dob(client, locked, WRONG)
+        confirm_dob(client, locked, WRONG, token=opened)
 
-    on_live = _statements(consent_service, lambda: confirm_dob(client, live, WRONG))
-    on_locked = _statements(consent_service, lambda: confirm_dob(client, locked, DOB))
+    on_live = _statements(consent_service, lambda: confirm_dob(client, live, WRONG, opened))
+    on_locked = _statements(consent_service, lambda: confirm_dob(client, locked, DOB, opened))
 
     assert "UPDATE" in on_live
     assert on_locked == on_live
 
     def timed(link: str) -> float:
         started = time.perf_counter()
-        confirm_dob(client, link, WRONG)
+        confirm_dob(client, link, WRONG, opened)
         return time.perf_counter() - started
 
     # Interleaved, so load on the machine falls on both alike; the live link is re-created

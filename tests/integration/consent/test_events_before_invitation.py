@@ -132,7 +132,8 @@ def test_replies_and_an_opt_out_before_their_invitation_are_applied_once_it_arri
         thread.join(timeout=30)
 
     with consent.uow_factory() as uow:
-        history = uow.consent.record_with_history(declines, trial_id)  # type: ignore[attr-defined]
+        number = uow.consent.record(declines, trial_id).study_number  # type: ignore[attr-defined]
+        history = uow.consent.record_with_history(number, trial_id)  # type: ignore[attr-defined]
     assert [entry.to_status for entry in history[2]] == [lifecycle.INVITED, lifecycle.DECLINED]
 
 

@@ -78,3 +78,15 @@ def test_a_request_for_someone_not_yet_known_is_retried_later(runtime: Runtime) 
         notifications.send_consent_notification(
             uow(runtime), request(uuid.uuid4(), uuid.uuid4(), "consent_confirmation", None)
         )
+
+
+def test_a_one_time_code_is_texted_in_the_patients_language(runtime: Runtime) -> None:
+    participant_id, trial_id = a_contact(runtime)
+    data = {**request(participant_id, trial_id, "identity_code", None), "code": "482913"}
+
+    assert notifications.send_consent_notification(uow(runtime), data) is True
+
+    with uow(runtime) as work:
+        [message] = work.messaging.messages_for(participant_id)
+    assert (message.kind, message.language) == ("identity_code", "ur")
+    assert "482913" in message.body and "کوڈ" in message.body  # the shipped Urdu text

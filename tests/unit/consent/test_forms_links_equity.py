@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from services.consent.domain import equity
 from services.consent.domain.forms import ConsentForm, Item, Translation
 from services.consent.domain.lifecycle import CONSENTED, ConsentRecord
-from services.consent.domain.links import LOCKOUT, MAX_DOB_FAILURES, ConsentLink, LinkSigner
+from services.consent.domain.links import (
+    LOCKED,
+    LOCKOUT,
+    MAX_DOB_FAILURES,
+    PASSED,
+    WRONG,
+    ConsentLink,
+    LinkSigner,
+)
 from services.consent.domain.responses import AGREED, DECLINED, answer
 from shared.errors import Conflict, InvalidInput, InvalidTransition
 
@@ -90,11 +98,11 @@ def test_the_verified_cookie_is_for_one_link_and_expires() -> None:
 def test_too_many_wrong_dates_lock_the_link_even_against_the_right_one() -> None:
     link = ConsentLink(uuid.uuid4(), uuid.uuid4())
     now = datetime.now(UTC)
-    for _ in range(MAX_DOB_FAILURES):
-        assert not link.check_dob("wrong", "right", now)
+    outcomes = [link.check_dob("wrong", "right", now) for _ in range(MAX_DOB_FAILURES)]
 
-    assert not link.check_dob("right", "right", now)
-    assert link.check_dob("right", "right", now + LOCKOUT + timedelta(seconds=1))
+    assert outcomes == [WRONG] * (MAX_DOB_FAILURES - 1) + [LOCKED]
+    assert link.check_dob("right", "right", now) == LOCKED
+    assert link.check_dob("right", "right", now + LOCKOUT + timedelta(seconds=1)) == PASSED
 
 
 def test_re_consent_needs_a_consented_record_and_a_newer_version() -> None:

@@ -18,6 +18,7 @@ class FakeConsentRepository:
     def __init__(self) -> None:
         self.records: list[ConsentRecord] = []
         self.participants: dict[uuid.UUID, ParticipantBands] = {}
+        self.sequences: dict[uuid.UUID, int] = {}
 
     def record(
         self, participant_id: uuid.UUID, trial_id: uuid.UUID, *, lock: bool = False
@@ -41,6 +42,13 @@ class FakeConsentRepository:
 
     def count_change(self, *args: Any) -> None:
         pass
+
+    def trial(self, trial_id: uuid.UUID) -> Any:
+        return None  # consent has not heard of the trial yet: coded from its id
+
+    def next_study_sequence(self, trial_id: uuid.UUID) -> int:
+        self.sequences[trial_id] = self.sequences.get(trial_id, 0) + 1
+        return self.sequences[trial_id]
 
 
 class FakeUnitOfWork:
@@ -114,3 +122,15 @@ def test_an_opt_out_of_an_erased_participant_with_no_record_is_done_with() -> No
     records.record_opt_out(uow, PARTICIPANT)
 
     assert uow.published == []
+
+
+def test_each_new_record_gets_the_next_study_number_of_its_trial_once() -> None:
+    uow: Any = FakeUnitOfWork()
+    first, second = uuid.uuid4(), uuid.uuid4()
+
+    records.record_invitations(uow, TRIAL, [first, second])
+    records.record_invitations(uow, TRIAL, [first])  # again: the same record, same number
+
+    code = f"T{TRIAL.hex[:8].upper()}"
+    assert [r.study_number for r in uow.consent.records] == [f"{code}-000001", f"{code}-000002"]
+    assert all(data["study_number"] for _, data in uow.published)

@@ -16,9 +16,9 @@ from services.console.config import ConsoleSettings
 from tests.support.console_fakes import signed_in_as
 
 TRIAL = "7d3f6a0e-0b7e-4b8e-9a57-1f0f1d7c2a11"
-PARTICIPANT = "0e4f2c9a-3b1d-4a8e-b1a2-5c6d7e8f9a0b"
+STUDY_NUMBER = "DEMO-AF-000123"  # coordinators know a participant only by this
 RECORD = {
-    "participant_id": PARTICIPANT,
+    "study_number": STUDY_NUMBER,
     "trial_id": TRIAL,
     "status": "consented",
     "form_version": 2,
@@ -44,7 +44,7 @@ class FakeResponse:
 
 class FakeConsent:
     def request(self, method: str, url: str, **_: Any) -> FakeResponse:
-        if url.endswith(f"/consent-records/{PARTICIPANT}"):
+        if url.endswith(f"/consent-records/{STUDY_NUMBER}"):
             return FakeResponse(200, RECORD)
         return FakeResponse(404, {"title": "Not Found"})
 
@@ -71,7 +71,7 @@ def app() -> Iterator[Flask]:
 def test_the_record_page_names_the_language_and_version_of_the_form_read(
     client: FlaskClient,
 ) -> None:
-    page = signed_in_as(client, "coordinator").get(f"/trials/{TRIAL}/participants/{PARTICIPANT}")
+    page = signed_in_as(client, "coordinator").get(f"/trials/{TRIAL}/participants/{STUDY_NUMBER}")
     html = page.get_data(True)
     assert page.status_code == 200, html[:500]
     table = html.split('data-testid="responses"', 1)[1].split("</table>", 1)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -39,7 +40,7 @@ def test_admins_see_each_language_with_its_coverage_and_review_state(
     rows = html.split('data-testid="languages"', 1)[1].split("</table>", 1)[0]
     assert "Punjabi (Shahmukhi) (pa-Arab)" in rows and "Tigrinya (ti)" in rows
     assert rows.count("<strong>Not reviewed</strong>") >= 25
-    assert "65 of 65" in rows
+    assert re.search(r"\b(\d+) of \1\b", rows), "a language with every message translated"
 
 
 def test_staff_may_not_open_it(client: FlaskClient) -> None:

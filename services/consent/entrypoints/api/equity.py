@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, render_template
 from flask_smorest import Blueprint
 
-from services.consent.domain import equity
+from services.consent.domain import disclosure, equity
 from services.consent.entrypoints.api.schemas import EquityOut
 from services.consent.service_layer import queries
 from shared.http.app import unit_of_work
@@ -17,9 +17,15 @@ from shared.http.auth import current_principal, require
 blp = Blueprint("equity", __name__, url_prefix="/trials", description="Equity report")
 
 DEFINITION = (
-    "Rates are out of the invited. Prevalence is the group's share of the invited population "
-    "(everyone the registry asked us to invite for this trial). The participation-to-prevalence "
-    "ratio is the group's share of those who consented divided by its share of the invited."
+    "Rates are out of the invited. Consented means consented now: a patient who withdrew "
+    "counts as withdrawn, not consented. The participation-to-prevalence ratio (PPR) is the "
+    "group's share of those who consented divided by its share of a population: of the "
+    "invited (everyone the registry asked us to invite for this trial), of the trial's "
+    "eligible cohort at the practices taking part, and of those practices' lists. A group is "
+    f"judged under- or over-represented only with at least {equity.MIN_TO_JUDGE} invited and "
+    "a consent rate whose 95% interval lies wholly below or above the trial's. Counts from "
+    f"1 to {disclosure.SMALL - 1} are shown as {disclosure.HIDDEN!r}, with another count hidden "
+    "where a total would give one away; rates and ratios built on a hidden count are not shown."
 )
 
 
@@ -31,12 +37,17 @@ def _json(report: queries.EquityReport) -> dict[str, Any]:
     return {
         "trial_id": report.trial_id,
         "definition": DEFINITION,
-        "totals": report.totals,
+        "totals": disclosure.shown(report.totals, report.hidden_totals),
+        "populations": {
+            "invited": True,
+            "eligible_cohort": report.has_eligible,
+            "practice_list": report.has_practice_lists,
+        },
         "rows": [
             {
                 "dimension": row.dimension,
                 "group": row.group,
-                "counts": row.counts,
+                "counts": disclosure.shown(row.counts, row.suppressed),
                 "rates": row.rates,
                 "intervals": {
                     stage: {"low": ci[0], "high": ci[1]} if ci else None
@@ -45,6 +56,9 @@ def _json(report: queries.EquityReport) -> dict[str, Any]:
                 "share_of_invited": row.share_of_invited,
                 "share_of_consented": row.share_of_consented,
                 "participation_to_prevalence_ratio": row.ppr,
+                "ppr_eligible_cohort": row.ppr_eligible,
+                "ppr_practice_list": row.ppr_practice_list,
+                "flag": row.flag,
             }
             for row in report.rows
         ],

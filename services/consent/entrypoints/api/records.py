@@ -1,4 +1,6 @@
-"""Coordinators' view of consent, scoped to their trials: pseudonyms and bands only."""
+"""Coordinators' view of consent, scoped to their trials: study numbers and bands only.
+
+A record is named by its study number in the trial (a URL segment, not a participant_id)."""
 
 from __future__ import annotations
 
@@ -73,14 +75,14 @@ def list_records(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
     )
     items = list(found[:limit])
     more = len(found) > limit
-    return {"items": items, "next_cursor": str(items[-1].participant_id) if more else None}
+    return {"items": items, "next_cursor": items[-1].study_number if more else None}
 
 
-@blp.get("/<uuid:trial_id>/consent-records/<uuid:participant_id>")
+@blp.get("/<uuid:trial_id>/consent-records/<study_number>")
 @require("coordinator", "admin")
 @blp.response(200, RecordDetailOut)
-def read_record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
-    view = queries.get_record(unit_of_work(), current_principal(), trial_id, participant_id)
+def read_record(trial_id: uuid.UUID, study_number: str) -> Any:
+    view = queries.get_record(unit_of_work(), current_principal(), trial_id, study_number)
     return {
         **asdict(view.record),
         "participant": view.participant,
@@ -91,13 +93,13 @@ def read_record(trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
     }
 
 
-@blp.post("/<uuid:trial_id>/consent-records/<uuid:participant_id>/entered-in-error")
+@blp.post("/<uuid:trial_id>/consent-records/<study_number>/entered-in-error")
 @require("coordinator", "admin")
 @blp.arguments(CorrectionIn)
 @blp.response(200, RecordOut)
-def entered_in_error(body: dict[str, Any], trial_id: uuid.UUID, participant_id: uuid.UUID) -> Any:
+def entered_in_error(body: dict[str, Any], trial_id: uuid.UUID, study_number: str) -> Any:
     return consent_records.mark_entered_in_error(
-        unit_of_work(), current_principal(), trial_id, participant_id, body["reason"]
+        unit_of_work(), current_principal(), trial_id, study_number, body["reason"]
     )
 
 

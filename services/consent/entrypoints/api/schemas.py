@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.consent.domain.lifecycle import STATUSES
+from services.consent.domain.links import IDENTITY_CHECKS
 from shared.http.fields import UtcDateTime
 
 
@@ -37,7 +38,7 @@ class AuditEntryOut(Schema):
 
 
 class RecordOut(Schema):
-    participant_id = fields.UUID()
+    study_number = fields.String()  # never the registry's participant_id
     trial_id = fields.UUID()
     practice_ods = fields.String(allow_none=True)
     status = fields.String()
@@ -60,7 +61,7 @@ class RecordPage(Schema):
 
 class RecordQuery(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    cursor = fields.UUID(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -112,7 +113,7 @@ class IntervalOut(Schema):
 class EquityRowOut(Schema):
     dimension = fields.String()
     group = fields.String()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    counts = fields.Dict(keys=fields.String(), values=fields.Raw())  # a number, or "<5"
     rates = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     intervals = fields.Dict(
         keys=fields.String(), values=fields.Nested(IntervalOut, allow_none=True)
@@ -120,12 +121,16 @@ class EquityRowOut(Schema):
     share_of_invited = fields.Float(allow_none=True)
     share_of_consented = fields.Float(allow_none=True)
     participation_to_prevalence_ratio = fields.Float(allow_none=True)
+    ppr_eligible_cohort = fields.Float(allow_none=True)
+    ppr_practice_list = fields.Float(allow_none=True)
+    flag = fields.String(allow_none=True)
 
 
 class EquityOut(Schema):
     trial_id = fields.UUID()
     definition = fields.String()
-    totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    totals = fields.Dict(keys=fields.String(), values=fields.Raw())  # a number, or "<5"
+    populations = fields.Dict(keys=fields.String(), values=fields.Boolean())
     rows = fields.List(fields.Nested(EquityRowOut))
 
 
@@ -203,3 +208,46 @@ class RevokeIn(Schema):
 
 class PublishedOut(FormOut):
     links_texted = fields.Integer()
+
+
+# The patient's practice: the identity check's lock, and a new link
+
+
+class TrialConsentOut(Schema):
+    trial_id = fields.UUID()
+    short_name = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    study_number = fields.String(allow_none=True)
+    link_live = fields.Boolean()
+    locked_until = UtcDateTime(allow_none=True)
+
+
+class PatientConsentOut(Schema):
+    participant_id = fields.UUID()
+    trials = fields.List(fields.Nested(TrialConsentOut))
+
+
+STAFF_ACTION_REASONS = ("patient_phoned", "patient_visited", "practice_noticed", "other")
+
+
+class ActionIn(Schema):
+    """An action's body: `{}`, or why, from a fixed list: it goes into the audit chain, so no
+    free text (nothing personal can reach it)."""
+
+    reason = fields.String(load_default="other", validate=validate.OneOf(STAFF_ACTION_REASONS))
+
+
+class LockLiftedOut(Schema):
+    lifted = fields.Boolean()
+
+
+class NewLinkOut(Schema):
+    sent = fields.Boolean()
+
+
+class IdentityCheckIn(Schema):
+    identity_check = fields.String(required=True, validate=validate.OneOf(IDENTITY_CHECKS))
+
+
+class IdentityCheckOut(IdentityCheckIn):
+    trial_id = fields.UUID()

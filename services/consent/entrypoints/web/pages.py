@@ -32,6 +32,7 @@ from shared.web import csrf
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERIFIED_COOKIE = "trialreach_verified"
+DOB_COOKIE = "trialreach_dob"  # the date of birth passed; a one-time code is still to come
 
 bp = Blueprint("page", __name__)
 
@@ -87,6 +88,11 @@ def _link_problem(_: page.LinkNotUsable) -> Response:
     return _render("consent/link_problem.html", _language(), 404)
 
 
+@bp.errorhandler(page.Locked)
+def _locked(error: page.Locked) -> Response:
+    return _render("consent/locked.html", _language(error.language), 200)
+
+
 @bp.errorhandler(csrf.CsrfFailed)
 def _csrf_problem(_: csrf.CsrfFailed) -> Response:
     return _render("consent/form_expired.html", _language(), 403)
@@ -97,6 +103,8 @@ def start(token: str) -> BaseResponse:
     if _verified(token):
         return redirect(f"{_base(token)}/form?lang={_language()}", 303)
     view = page.view(_uow(), token)  # a dead link says so before asking anything
+    if view.locked:  # and a locked one, with what to do next
+        return _render("consent/locked.html", _language(view.language))
     return _render("consent/dob.html", _language(view.language), token=token, error=False)
 
 
@@ -107,19 +115,58 @@ def confirm_identity(token: str) -> BaseResponse:
     given = _date(request.form.get("day"), request.form.get("month"), request.form.get("year"))
     service_settings: ConsentSettings = settings()
     try:
-        link_id = page.check_dob(_uow(), token, given, service_settings.dob_hash_key)
+        step = page.check_dob(_uow(), token, given, service_settings.dob_hash_key)
     except page.NotConfirmed:
         return _render("consent/dob.html", lang, 200, token=token, error=True)
+    if step.needs_code:
+        response = redirect(f"{_base(token)}/code?lang={lang}", 303)
+        _set_cookie(response, token, DOB_COOKIE, step.link_id, b"dob")
+        return response
     response = redirect(f"{_base(token)}/form?lang={lang}", 303)
+    _set_cookie(response, token, VERIFIED_COOKIE, step.link_id, b"verified")
+    return response
+
+
+def _set_cookie(
+    response: BaseResponse, token: str, name: str, link_id: Any, purpose: bytes
+) -> None:
     response.set_cookie(
-        VERIFIED_COOKIE,
-        _uow().links.signer.verified_cookie(link_id),
+        name,
+        _uow().links.signer.verified_cookie(link_id, purpose=purpose),
         max_age=int(VERIFIED_FOR.total_seconds()),
         path=_base(token),
         httponly=True,
         samesite="Lax",
         secure=request.is_secure,
     )
+
+
+def _dob_passed(token: str) -> bool:
+    uow = _uow()
+    link_id = page.link_id(uow, token)
+    return uow.links.signer.is_verified(link_id, request.cookies.get(DOB_COOKIE), purpose=b"dob")
+
+
+@bp.get("/c/<token>/code")
+def code_form(token: str) -> BaseResponse:
+    if not _dob_passed(token):
+        return redirect(_base(token), 303)
+    return _render("consent/code.html", _language(), token=token, error=False, back=_base(token))
+
+
+@bp.post("/c/<token>/code")
+def confirm_code(token: str) -> BaseResponse:
+    csrf.check()
+    lang = _language()
+    if not _dob_passed(token):
+        return redirect(_base(token), 303)
+    try:
+        link_id = page.check_code(_uow(), token, request.form.get("code", "")[:20])
+    except page.NotConfirmed:
+        return _render("consent/code.html", lang, 200, token=token, error=True, back=_base(token))
+    response = redirect(f"{_base(token)}/form?lang={lang}", 303)
+    _set_cookie(response, token, VERIFIED_COOKIE, link_id, b"verified")
+    response.delete_cookie(DOB_COOKIE, path=_base(token))
     return response
 
 

@@ -29,6 +29,19 @@ EN: dict[str, str] = {
         "If it still does not work, contact your GP practice."
     ),
     "error_title": N_("There is a problem"),
+    "locked_title": N_("Too many tries"),
+    "locked_body": N_(
+        "For your safety, this link is locked for 24 hours after too many tries. "
+        "You can try again after that. If you want help sooner, contact your GP practice: "
+        "they can unlock the link or send you a new one."
+    ),
+    "code_title": N_("Enter the code we texted you"),
+    "code_intro": N_(
+        "We have sent a 6-digit code by text message to your phone. It works for 10 minutes."
+    ),
+    "code_label": N_("Code"),
+    "code_failed": N_("That code did not work. Check the text message and try again."),
+    "code_again": N_("No code? Go back and enter your date of birth again to get a new one."),
     "about": N_("About the study"),
     "full_sheet": N_("Read the full information sheet"),
     "form_version": N_("Form version"),

@@ -1,0 +1,133 @@
+"""What the patient's practice sees and does about the identity check: the lock, lifting it,
+a new link. Only staff of the patient's own practice (or an admin); each action is in the
+record's audit chain, with the token's id as the actor and nothing personal."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.consent.domain import lifecycle
+from services.consent.domain.lifecycle import ConsentRecord
+from services.consent.service_layer import outreach
+from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.auth.principal import Principal
+from shared.errors import InvalidTransition, NotFound
+
+# A new link makes sense while the patient still has something to do on the page.
+NEW_LINK_FOR = frozenset({lifecycle.LINK_SENT, lifecycle.CONSENTED})
+
+
+@dataclass(frozen=True)
+class TrialConsent:
+    trial_id: uuid.UUID
+    short_name: str | None
+    status: str | None
+    study_number: str | None
+    link_live: bool
+    locked_until: datetime | None
+
+
+def _practice_checked(
+    uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID
+) -> None:
+    participant = uow.consent.participant(participant_id)
+    # 404, not 403, for another practice's patient: "forbidden" would say the patient exists.
+    if participant is None or not principal.may_see_practice(participant.practice_ods):
+        raise NotFound(f"no patient {participant_id} at your practices")
+
+
+def consent_of(
+    uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID
+) -> list[TrialConsent]:
+    with uow:
+        _practice_checked(uow, principal, participant_id)
+        found = []
+        for record in uow.consent.records_of(participant_id):
+            live = [
+                link
+                for link in uow.consent.live_links(participant_id, record.trial_id)
+                if link.is_live()
+            ]
+            locked = [link.locked_until for link in live if link.is_locked()]
+            trial = uow.consent.trial(record.trial_id)
+            found.append(
+                TrialConsent(
+                    record.trial_id,
+                    trial.short_name if trial else None,
+                    record.status,
+                    getattr(record, "study_number", None),
+                    bool(live),
+                    max(locked) if locked else None,  # type: ignore[type-var]
+                )
+            )
+        return found
+
+
+def _record(
+    uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID, trial_id: uuid.UUID
+) -> ConsentRecord:
+    _practice_checked(uow, principal, participant_id)
+    record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+    if record is None:
+        raise NotFound(f"no consent record for this patient in trial {trial_id}")
+    return record
+
+
+def lift_lock(
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    trial_id: uuid.UUID,
+    reason: str = "other",
+) -> bool:
+    """Lift the lockout on the patient's live link; False when nothing was locked."""
+    with uow:
+        record = _record(uow, principal, participant_id, trial_id)
+        lifted = False
+        for link in uow.consent.live_links(participant_id, trial_id):
+            lifted = link.lift_lock() or lifted
+        if lifted:
+            entry = record.note(
+                "identity_lock_lifted", actor=_actor(principal), channel="console", reason=reason
+            )
+            uow.consent.add(entry)
+        uow.commit()
+    return lifted
+
+
+def new_link(
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    participant_id: uuid.UUID,
+    trial_id: uuid.UUID,
+    reason: str = "other",
+) -> None:
+    """Text the patient a new link (the old one stops working)."""
+    with uow:
+        record = _record(uow, principal, participant_id, trial_id)
+        if record.status not in NEW_LINK_FOR:
+            raise InvalidTransition(f"a record that is {record.status} has no page to link to")
+        if outreach.offer_link(uow, record) is None:
+            raise InvalidTransition("the trial has no published consent form")
+        entry = record.note(
+            "link_reissued", actor=_actor(principal), channel="console", reason=reason
+        )
+        uow.consent.add(entry)
+        uow.commit()
+
+
+def _actor(principal: Principal) -> str:
+    return f"{principal.role}:{principal.token_id}"
+
+
+def set_identity_check(
+    uow: ConsentUnitOfWork, principal: Principal, trial_id: uuid.UUID, check: str
+) -> None:
+    """An admin chooses the trial's identity check (the schema allows only known ones)."""
+    principal.require_trial(trial_id)
+    with uow:
+        if not uow.consent.set_identity_check(trial_id, check):
+            raise NotFound(f"no trial {trial_id}")
+        uow.commit()
