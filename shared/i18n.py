@@ -192,5 +192,57 @@ def report() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    """`report` (the default), or `export`/`import` one language for its translators."""
+    import argparse
+    import sys
+
+    from shared import translations
+
+    parser = argparse.ArgumentParser(prog="python -m shared.i18n")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("report", help="per language: translated, fuzzy, missing, reviewed")
+    out = commands.add_parser("export", help="one language as a PO file or a CSV spreadsheet")
+    out.add_argument("--lang", required=True)
+    out.add_argument("--format", choices=translations.FORMATS, default="po")
+    out.add_argument("--output", "-o", type=Path, help="a file; standard output if omitted")
+    back = commands.add_parser("import", help="a translator's PO or CSV back into the catalog")
+    back.add_argument("--lang", required=True)
+    back.add_argument("file", type=Path)
+    back.add_argument("--format", choices=translations.FORMATS, help="default: the suffix")
+    back.add_argument(
+        "--reviewed-by", default="", help="for a PO file: the reviewer of every entry in it"
+    )
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "export":
+            text = translations.export(args.lang, args.format)
+            if args.output:
+                args.output.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return 0
+        if args.command == "import":
+            result = translations.import_file(args.lang, args.file, args.format, args.reviewed_by)
+            for line in [*result.errors, *result.warnings]:
+                print(line, file=sys.stderr)
+            reviewer = (
+                f"; reviewer recorded: {result.recorded_reviewer}"
+                if (result.recorded_reviewer)
+                else ""
+            )
+            print(
+                f"{args.lang}: {result.imported} imported ({result.reviewed} reviewed, "
+                f"{result.imported - result.reviewed} unreviewed), {len(result.errors)} "
+                f"refused{reviewer}"
+            )
+            return 1 if result.errors else 0
+    except translations.TranslationFileError as error:
+        print(error, file=sys.stderr)
+        return 2
     print(report())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

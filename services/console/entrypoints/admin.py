@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain.language_coverage import trial_forms, trial_texts
 from services.console.entrypoints import admin_consent, admin_templates, admin_trials
 from services.console.entrypoints.session import client, signed_in
 from shared import i18n, languages
@@ -27,6 +28,32 @@ def page_words() -> str:
         "console/admin/languages.html",
         rows=i18n.coverage(),
         names={code: lang.name for code, lang in languages.LANGUAGES.items()},
+    )
+
+
+@bp.get("/languages/<code>")
+@signed_in
+def language(code: str) -> str:
+    """One language: its page words, then each trial's texts and consent form versions."""
+    if code not in languages.LANGUAGES:
+        abort(404)
+    words = next((row for row in i18n.coverage() if row.code == code), None)
+    messaging, consent = client("messaging"), client("consent")
+    trials = client("registry").get("/trials")
+    shipped = messaging.get("/templates", shipped="true")
+    texts = [
+        trial_texts(code, trial, messaging.get("/templates", trial_id=trial["id"]), shipped)
+        for trial in trials
+    ]
+    forms = [trial_forms(code, t, consent.get(f"/trials/{t['id']}/forms")) for t in trials]
+    return render_template(
+        "console/admin/language.html",
+        code=code,
+        name=languages.LANGUAGES[code].name,
+        words=words,
+        texts=texts,
+        forms=forms,
+        names={c: lang.name for c, lang in languages.LANGUAGES.items()},
     )
 
 

@@ -10,7 +10,10 @@ INVITATION = Template(
 )
 ACKNOWLEDGEMENTS = {
     "yes": "Thank you. We will text you a link to read about the study and decide.",
-    "no": "Thank you for letting us know. We will not contact you about this study again.",
+    "no": (
+        "Thank you for letting us know. We will not contact you about this study again. "
+        "Your care does not change."
+    ),
     "stop": "You will get no more texts from this service. Reply START to receive them again.",
     "help": "This is your GP practice's research invitation service. Reply STOP to stop texts.",
     "start": "You will receive texts from this service again. Reply STOP to stop.",

@@ -381,3 +381,22 @@ def test_when_the_person_texted_was_erased_their_number_is_not_a_decoys(
     assert not [
         r for r in inbox(messaging_world, "staff_a") if r["body"] == "is this about my heart?"
     ]
+
+
+# Issue 15 item 7: declining gets the same courtesy as withdrawing
+
+
+@pytest.mark.parametrize(
+    ("language", "care"), [("en", "Your care does not change."), ("pl", "leczenie się nie zmieni")]
+)
+def test_a_no_is_thanked_told_no_more_contact_and_that_care_does_not_change(
+    messaging_world: World, language: str, care: str
+) -> None:
+    service = messaging_world.service
+    number = mobile()
+    invite(messaging_world, a_patient(messaging_world, ODS_A, number, language), ODS_A)
+    text_from(service, number, "NO" if language == "en" else "nie")
+    [ack] = [t for t in texts_to(service, number) if t.kind == "no_ack"]
+    assert ack.language == language and care in ack.body
+    if language == "en":
+        assert ack.body.startswith("Thank you") and "not contact you about this study" in ack.body
