@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, current_app
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shared.db.unit_of_work import SqlUnitOfWork
 from shared.errors import DomainError
 from shared.http import bad_input, observability, security, unavailable, whoami
 from shared.http.auth import BEARER_SCHEME
@@ -24,6 +25,8 @@ from shared.logs import get_logger
 from shared.runtime import Runtime
 
 log = get_logger("http")
+S = TypeVar("S")
+U = TypeVar("U", bound=SqlUnitOfWork)
 
 
 class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
@@ -124,10 +127,17 @@ def runtime() -> Runtime:
     return value
 
 
-def settings() -> Any:
-    return current_app.extensions["trialreach.settings"]
+def settings_of(kind: type[S]) -> S:
+    """This app's service settings, as the service's own settings class (its bootstrap put
+    them there); each service names `kind` once, in its entrypoints/context.py."""
+    return cast(S, current_app.extensions["trialreach.settings"])
 
 
-def unit_of_work() -> Any:
-    """A new unit of work for this request (typed by each service's own helper)."""
-    return runtime().uow_factory()
+def uow_factory_of(kind: type[U]) -> Callable[[], U]:
+    """This app's unit-of-work factory, as the service's own unit of work."""
+    return cast(Callable[[], U], runtime().uow_factory)
+
+
+def unit_of_work_of(kind: type[U]) -> U:
+    """A new unit of work for this request, as the service's own unit of work."""
+    return uow_factory_of(kind)()

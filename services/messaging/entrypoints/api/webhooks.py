@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
+from services.messaging.entrypoints.context import settings, uow_factory
 from services.messaging.entrypoints.twilio_requests import (
     INBOUND,
     STATUS,
@@ -27,7 +28,7 @@ from services.messaging.entrypoints.twilio_requests import (
 from services.messaging.service_layer.statuses import StatusCallback, store_statuses
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared.db.group_commit import GroupCommit
-from shared.http.app import runtime, settings
+from shared.http.app import runtime
 from shared.http.problems import problem
 from shared.http.unavailable import is_dependency_down, unavailable
 from shared.logs import get_logger
@@ -173,7 +174,7 @@ def status_writer() -> GroupCommit[StatusCallback, None]:
 @blp.alt_response(413, response=TOO_LARGE)
 @blp.alt_response(503, response=UNAVAILABLE)
 def inbound(form: dict[str, Any]) -> Response:
-    new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
+    new_uow = uow_factory()
     intents: list[str | None] = []
     failed = _stored_or_held(INBOUND, lambda: intents.append(store_inbound(new_uow, form)))
     if failed is not None:
