@@ -6,12 +6,13 @@ import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
 from kombu import Connection
 from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.auth.store import TokenStore
 from shared.bus import migration
@@ -21,6 +22,7 @@ from shared.bus.topology import Topology
 from shared.bus.worker import BusWorker, Handler
 from shared.config import CommonSettings
 from shared.db import migrate
+from shared.db.engine import make_engine, make_session_factory
 from shared.db.tables import PlatformTables
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.logs import get_logger
@@ -87,6 +89,29 @@ class Runtime:
             batch_size=self.settings.bus.outbox_batch_size,
             poll_interval=self.settings.bus.outbox_poll_interval,
         )
+
+
+def service_runtime(
+    settings: CommonSettings,
+    *,
+    metadata: MetaData,
+    tables: PlatformTables,
+    unit_of_work: Callable[[sessionmaker[Session]], SqlUnitOfWork],
+    handlers: Mapping[str, Handler],
+    migrations: Path,
+) -> Runtime:
+    """The engine and unit-of-work factory every service builds the same way; a service's
+    bootstrap passes its own parts (its unit of work takes the session factory first)."""
+    engine = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        metadata=metadata,
+        tables=tables,
+        uow_factory=partial(unit_of_work, make_session_factory(engine)),
+        handlers=handlers,
+        migrations=migrations,
+    )
 
 
 def stop_on_signals(on_stop: Callable[[], None] | None = None) -> threading.Event:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from flask import Flask, Response, current_app
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shared.config import CommonSettings
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.errors import DomainError
 from shared.http import bad_input, observability, security, unavailable, whoami
@@ -21,12 +22,20 @@ from shared.http.problems import (
     from_http_exception,
     problem,
 )
-from shared.logs import get_logger
+from shared.logs import configure, get_logger
 from shared.runtime import Runtime
 
 log = get_logger("http")
 S = TypeVar("S")
 U = TypeVar("U", bound=SqlUnitOfWork)
+
+
+class ServiceSettings(Protocol):
+    @property
+    def common(self) -> CommonSettings: ...
+
+
+SS = TypeVar("SS", bound=ServiceSettings)
 
 
 class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
@@ -52,6 +61,26 @@ class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
             self.spec.components.response(status.name, response, lazy=True)
         default = problem_response("Default error response")
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+
+def service_app(
+    settings: SS,
+    build_runtime: Callable[[SS], Runtime],
+    *,
+    title: str,
+    description: str,
+    blueprints: Iterable[Blueprint],
+) -> Flask:
+    """A service's app from its parts: logging set up, its runtime built, the common app."""
+    common = settings.common
+    configure(common.service, common.log_level, common.log_format)
+    return build_app(
+        build_runtime(settings),
+        settings,
+        title=title,
+        description=description,
+        blueprints=blueprints,
+    )
 
 
 def build_app(

@@ -4,7 +4,7 @@ stored before the 2xx; held on the bus when the database is away (decision 16)."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from http import HTTPStatus
@@ -25,10 +25,8 @@ from services.messaging.entrypoints.twilio_requests import (
 from services.messaging.entrypoints.twilio_requests import (
     status_callback as callback_from,
 )
-from services.messaging.service_layer.statuses import StatusCallback, store_statuses
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from services.messaging.service_layer.statuses import StatusCallback
 from shared.db.group_commit import GroupCommit
-from shared.http.app import runtime
 from shared.http.problems import problem
 from shared.http.unavailable import is_dependency_down, unavailable
 from shared.logs import get_logger
@@ -38,7 +36,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description
 # Documented as the shared problem responses (neither the database nor the bus for 503).
 TOO_LARGE, UNAVAILABLE = HTTPStatus(413).name, HTTPStatus(503).name
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-STATUS_WRITER = "messaging.status_callbacks"
+STATUS_WRITER = "messaging.status_callbacks"  # built by bootstrap.build_app
 HOLD = "messaging.webhook_hold"
 # Twilio's forms are a few dozen fields and at most 1,600 characters of text (each up to
 # 9 bytes percent-encoded): anything far bigger is refused before it is parsed.
@@ -146,17 +144,8 @@ def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
 
 
 def status_writer() -> GroupCommit[StatusCallback, None]:
-    """This process's one writer of status callbacks (they arrive in bursts)."""
-    writer: GroupCommit[StatusCallback, None] | None = current_app.extensions.get(STATUS_WRITER)
-    if writer is None:
-        new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
-
-        def store(group: Sequence[StatusCallback]) -> list[None]:
-            store_statuses(new_uow(), group)
-            return [None] * len(group)
-
-        made = GroupCommit(store, name="status-callbacks", gather=GATHER)
-        writer = current_app.extensions.setdefault(STATUS_WRITER, made)
+    """This process's one writer of status callbacks (built by bootstrap.build_app)."""
+    writer: GroupCommit[StatusCallback, None] = current_app.extensions[STATUS_WRITER]
     return writer
 
 

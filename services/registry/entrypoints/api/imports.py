@@ -51,8 +51,11 @@ UPLOAD_BODY = {
 }
 
 
+JOBS = "registry.jobs"  # built by bootstrap.build_app
+
+
 def background_jobs() -> BackgroundJobs:
-    jobs: BackgroundJobs = current_app.extensions["registry.jobs"]
+    jobs: BackgroundJobs = current_app.extensions[JOBS]
     return jobs
 
 
