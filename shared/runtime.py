@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kombu import Connection
 from sqlalchemy import Engine, MetaData, text
@@ -28,15 +28,19 @@ from shared.db.unit_of_work import SqlUnitOfWork
 from shared.logs import get_logger
 
 log = get_logger(__name__)
+# The service's own unit of work, so what its bootstrap and commands take from the runtime
+# is typed as theirs (covariant: a Runtime[MessagingUnitOfWork] is a Runtime[SqlUnitOfWork]).
+U = TypeVar("U", bound=SqlUnitOfWork, covariant=True)
+UoW = TypeVar("UoW", bound=SqlUnitOfWork)
 
 
 @dataclass
-class Runtime:
+class Runtime(Generic[U]):
     settings: CommonSettings
     engine: Engine
     metadata: MetaData
     tables: PlatformTables
-    uow_factory: Callable[[], SqlUnitOfWork]
+    uow_factory: Callable[[], U]
     handlers: Mapping[str, Handler]
     migrations: Path
 
@@ -96,10 +100,10 @@ def service_runtime(
     *,
     metadata: MetaData,
     tables: PlatformTables,
-    unit_of_work: Callable[[sessionmaker[Session]], SqlUnitOfWork],
+    unit_of_work: Callable[[sessionmaker[Session]], UoW],
     handlers: Mapping[str, Handler],
     migrations: Path,
-) -> Runtime:
+) -> Runtime[UoW]:
     """The engine and unit-of-work factory every service builds the same way; a service's
     bootstrap passes its own parts (its unit of work takes the session factory first)."""
     engine = make_engine(settings.database_url)
@@ -129,7 +133,7 @@ def stop_on_signals(on_stop: Callable[[], None] | None = None) -> threading.Even
     return stop
 
 
-def run_worker(runtime: Runtime) -> None:
+def run_worker(runtime: Runtime[SqlUnitOfWork]) -> None:
     worker = runtime.worker()
 
     def _stop() -> None:
@@ -140,7 +144,7 @@ def run_worker(runtime: Runtime) -> None:
     worker.run()
 
 
-def run_relay(runtime: Runtime) -> None:
+def run_relay(runtime: Runtime[SqlUnitOfWork]) -> None:
     relay = runtime.relay()
     stop = stop_on_signals()
     log.info("relay_started")

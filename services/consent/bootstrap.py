@@ -19,7 +19,7 @@ from shared.runtime import Runtime, service_runtime
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: ConsentSettings) -> Runtime:
+def build_runtime(settings: ConsentSettings) -> Runtime[ConsentUnitOfWork]:
     orm.start_mappers()
     links = LinkMaker(LinkSigner(settings.dob_hash_key), settings.public_base_url)
     return service_runtime(

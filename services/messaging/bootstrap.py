@@ -42,7 +42,7 @@ from shared.runtime import Runtime, service_runtime
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: MessagingSettings) -> Runtime:
+def build_runtime(settings: MessagingSettings) -> Runtime[MessagingUnitOfWork]:
     orm.start_mappers()
     return service_runtime(
         settings.common,
@@ -81,7 +81,7 @@ def build_status_writer(runtime: Runtime) -> GroupCommit[StatusCallback, None]:
     new_uow = runtime.uow_factory
 
     def store(group: Sequence[StatusCallback]) -> list[None]:
-        store_statuses(new_uow(), group)  # type: ignore[arg-type]
+        store_statuses(new_uow(), group)
         return [None] * len(group)
 
     return GroupCommit(store, name="status-callbacks", gather=webhooks.GATHER)
@@ -112,7 +112,7 @@ def build_reconciler(settings: MessagingSettings, runtime: Runtime) -> ProviderR
     )
     return ProviderReconciler(
         settings,
-        runtime.uow_factory,  # type: ignore[arg-type]
+        runtime.uow_factory,
         runtime.check_database,
         TwilioHistory(client),
         WebhookHold(settings.common.bus),

@@ -25,7 +25,7 @@ from shared.runtime import Runtime, service_runtime
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: RegistrySettings) -> Runtime:
+def build_runtime(settings: RegistrySettings) -> Runtime[RegistryUnitOfWork]:
     orm.start_mappers()
     return service_runtime(
         settings.common,

@@ -65,7 +65,7 @@ class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
 
 def service_app(
     settings: SS,
-    build_runtime: Callable[[SS], Runtime],
+    build_runtime: Callable[[SS], Runtime[SqlUnitOfWork]],
     *,
     title: str,
     description: str,
@@ -84,7 +84,7 @@ def service_app(
 
 
 def build_app(
-    runtime: Runtime,
+    runtime: Runtime[SqlUnitOfWork],
     service_settings: object,
     *,
     title: str,
@@ -151,8 +151,8 @@ def _unexpected(error: Exception) -> Response:
     )
 
 
-def runtime() -> Runtime:
-    value: Runtime = current_app.extensions["trialreach.runtime"]
+def runtime() -> Runtime[SqlUnitOfWork]:
+    value: Runtime[SqlUnitOfWork] = current_app.extensions["trialreach.runtime"]
     return value
 
 
