@@ -72,6 +72,8 @@ def build_app(settings: MessagingSettings) -> Flask:
     )
     runtime: Runtime = app.extensions["trialreach.runtime"]
     app.extensions[webhooks.STATUS_WRITER] = build_status_writer(runtime)
+    # Connects on first use: where webhooks go while the database is away (decision 16).
+    app.extensions[webhooks.HOLD] = WebhookHold(settings.common.bus)
     return app
 
 

@@ -37,7 +37,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description
 TOO_LARGE, UNAVAILABLE = HTTPStatus(413).name, HTTPStatus(503).name
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 STATUS_WRITER = "messaging.status_callbacks"  # built by bootstrap.build_app
-HOLD = "messaging.webhook_hold"
+HOLD = "messaging.webhook_hold"  # built by bootstrap.build_app
 # Twilio's forms are a few dozen fields and at most 1,600 characters of text (each up to
 # 9 bytes percent-encoded): anything far bigger is refused before it is parsed.
 MAX_BODY_BYTES = 32 * 1024
@@ -96,9 +96,7 @@ def _too_big() -> Response | None:
 
 def _hold(kind: str) -> bool:
     """Put this signed request on the bus to be stored later; False if that failed too."""
-    hold: WebhookHold | None = current_app.extensions.get(HOLD)
-    if hold is None:
-        hold = current_app.extensions.setdefault(HOLD, WebhookHold(settings().common.bus))
+    hold: WebhookHold = current_app.extensions[HOLD]
     held = {
         "kind": kind,
         "path": request.full_path.rstrip("?"),
