@@ -37,7 +37,7 @@ def a_cohort(runtime: Runtime, count: int, prefix: str) -> tuple[uuid.UUID, list
     """A trial and `count` contacts stored directly, as the registry's events leave them."""
     trial_id = uuid.uuid4()
     contact_use_cases.save_trial(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         {"trial_id": trial_id, "short_name": "BENCH", "title": "A heart study"},
     )
     people = [uuid.uuid4() for _ in range(count)]
@@ -81,7 +81,7 @@ def ours(runtime: Runtime, count: int, prefix: str) -> tuple[float, int, int]:
     stored = 0
     for index, chunk in enumerate(chunks):
         stored += invitations.queue_invitations(
-            runtime.uow_factory(),  # type: ignore[arg-type]
+            runtime.uow_factory(),
             {
                 "trial_id": trial_id,
                 "batch_id": batch_id,

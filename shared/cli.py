@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from shared.bus import dead_letters
+from shared.db.unit_of_work import SqlUnitOfWork
 from shared.logs import configure
 from shared.runtime import Runtime, run_relay, run_worker
 
@@ -25,9 +26,9 @@ def configured(service: str, load_settings: Callable[[], S]) -> S:
 
 
 def service_cli(
-    name: str, load_settings: Callable[[], S], build_runtime: Callable[[S], Runtime]
+    name: str, load_settings: Callable[[], S], build_runtime: Callable[[S], Runtime[SqlUnitOfWork]]
 ) -> click.Group:
-    def load_runtime() -> Runtime:
+    def load_runtime() -> Runtime[SqlUnitOfWork]:
         return build_runtime(configured(name, load_settings))
 
     @click.group(name=name, help=f"TrialReach {name} service")

@@ -6,12 +6,13 @@ import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kombu import Connection
 from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.auth.store import TokenStore
 from shared.bus import migration
@@ -21,20 +22,25 @@ from shared.bus.topology import Topology
 from shared.bus.worker import BusWorker, Handler
 from shared.config import CommonSettings
 from shared.db import migrate
+from shared.db.engine import make_engine, make_session_factory
 from shared.db.tables import PlatformTables
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.logs import get_logger
 
 log = get_logger(__name__)
+# The service's own unit of work, so what its bootstrap and commands take from the runtime
+# is typed as theirs (covariant: a Runtime[MessagingUnitOfWork] is a Runtime[SqlUnitOfWork]).
+U = TypeVar("U", bound=SqlUnitOfWork, covariant=True)
+UoW = TypeVar("UoW", bound=SqlUnitOfWork)
 
 
 @dataclass
-class Runtime:
+class Runtime(Generic[U]):
     settings: CommonSettings
     engine: Engine
     metadata: MetaData
     tables: PlatformTables
-    uow_factory: Callable[[], SqlUnitOfWork]
+    uow_factory: Callable[[], U]
     handlers: Mapping[str, Handler]
     migrations: Path
 
@@ -89,6 +95,29 @@ class Runtime:
         )
 
 
+def service_runtime(
+    settings: CommonSettings,
+    *,
+    metadata: MetaData,
+    tables: PlatformTables,
+    unit_of_work: Callable[[sessionmaker[Session]], UoW],
+    handlers: Mapping[str, Handler],
+    migrations: Path,
+) -> Runtime[UoW]:
+    """The engine and unit-of-work factory every service builds the same way; a service's
+    bootstrap passes its own parts (its unit of work takes the session factory first)."""
+    engine = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        metadata=metadata,
+        tables=tables,
+        uow_factory=partial(unit_of_work, make_session_factory(engine)),
+        handlers=handlers,
+        migrations=migrations,
+    )
+
+
 def stop_on_signals(on_stop: Callable[[], None] | None = None) -> threading.Event:
     """An event set by SIGINT/SIGTERM, so loops finish their batch and exit cleanly."""
     stop = threading.Event()
@@ -104,7 +133,7 @@ def stop_on_signals(on_stop: Callable[[], None] | None = None) -> threading.Even
     return stop
 
 
-def run_worker(runtime: Runtime) -> None:
+def run_worker(runtime: Runtime[SqlUnitOfWork]) -> None:
     worker = runtime.worker()
 
     def _stop() -> None:
@@ -115,7 +144,7 @@ def run_worker(runtime: Runtime) -> None:
     worker.run()
 
 
-def run_relay(runtime: Runtime) -> None:
+def run_relay(runtime: Runtime[SqlUnitOfWork]) -> None:
     relay = runtime.relay()
     stop = stop_on_signals()
     log.info("relay_started")

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
+
+from flask import Flask
 
 from services.consent.adapters import orm
 from services.consent.config import ConsentSettings
 from services.consent.domain.links import LinkSigner
+from services.consent.entrypoints.api import admin, equity, forms, patients, records
 from services.consent.entrypoints.handlers import HANDLERS
+from services.consent.entrypoints.web import pages
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork, LinkMaker
-from shared.db.engine import make_engine, make_session_factory
-from shared.runtime import Runtime
+from shared.http.app import service_app
+from shared.runtime import Runtime, service_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: ConsentSettings) -> Runtime:
+def build_runtime(settings: ConsentSettings) -> Runtime[ConsentUnitOfWork]:
     orm.start_mappers()
-    engine = make_engine(settings.common.database_url)
     links = LinkMaker(LinkSigner(settings.dob_hash_key), settings.public_base_url)
-    uow_factory = partial(
-        ConsentUnitOfWork, make_session_factory(engine), orm.platform, "consent", links
-    )
-    return Runtime(
-        settings=settings.common,
-        engine=engine,
+    return service_runtime(
+        settings.common,
         metadata=orm.metadata,
         tables=orm.platform,
-        uow_factory=uow_factory,
+        unit_of_work=lambda sessions: ConsentUnitOfWork(sessions, orm.platform, "consent", links),
         handlers=HANDLERS,
         migrations=MIGRATIONS,
     )
+
+
+def build_app(settings: ConsentSettings) -> Flask:
+    app = service_app(
+        settings,
+        build_runtime,
+        title="TrialReach consent",
+        description="Consent forms and records, the patient's consent pages, the audit trail, "
+        "and coordinators' queries, exports and equity report.",
+        blueprints=[records.blp, equity.blp, forms.blp, admin.blp, patients.blp],
+    )
+    pages.install(app)
+    return app

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
 from threading import Event
 
+from flask import Flask
 from prometheus_client import start_http_server
 
 from services.messaging.adapters import orm
@@ -20,31 +21,72 @@ from services.messaging.adapters.twilio_provider import TwilioProvider
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.config import MessagingSettings
 from services.messaging.domain.breaker import BreakerPolicy
+from services.messaging.entrypoints.api import (
+    batches,
+    messages,
+    replies,
+    segments,
+    templates,
+    trials,
+    webhooks,
+)
 from services.messaging.entrypoints.handlers import HANDLERS
 from services.messaging.entrypoints.provider_reconciler import ProviderReconciler
 from services.messaging.entrypoints.sender import Sender, SenderParts
+from services.messaging.service_layer.statuses import StatusCallback, store_statuses
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
-from shared.db.engine import make_engine, make_session_factory
-from shared.runtime import Runtime
+from shared.db.group_commit import GroupCommit
+from shared.http.app import service_app
+from shared.runtime import Runtime, service_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: MessagingSettings) -> Runtime:
+def build_runtime(settings: MessagingSettings) -> Runtime[MessagingUnitOfWork]:
     orm.start_mappers()
-    engine = make_engine(settings.common.database_url)
-    uow_factory = partial(
-        MessagingUnitOfWork, make_session_factory(engine), orm.platform, "messaging"
-    )
-    return Runtime(
-        settings=settings.common,
-        engine=engine,
+    return service_runtime(
+        settings.common,
         metadata=orm.metadata,
         tables=orm.platform,
-        uow_factory=uow_factory,
+        unit_of_work=lambda sessions: MessagingUnitOfWork(sessions, orm.platform, "messaging"),
         handlers=HANDLERS,
         migrations=MIGRATIONS,
     )
+
+
+def build_app(settings: MessagingSettings) -> Flask:
+    app = service_app(
+        settings,
+        build_runtime,
+        title="TrialReach messaging",
+        description="SMS invitations, delivery status, replies and opt-outs.",
+        blueprints=[
+            webhooks.blp,
+            messages.blp,
+            batches.blp,
+            templates.blp,
+            segments.blp,
+            replies.blp,
+            trials.blp,
+        ],
+    )
+    runtime: Runtime = app.extensions["trialreach.runtime"]
+    app.extensions[webhooks.STATUS_WRITER] = build_status_writer(runtime)
+    # Connects on first use: where webhooks go while the database is away (decision 16).
+    app.extensions[webhooks.HOLD] = WebhookHold(settings.common.bus)
+    return app
+
+
+def build_status_writer(runtime: Runtime) -> GroupCommit[StatusCallback, None]:
+    """This process's one writer of status callbacks (they arrive in bursts); its thread
+    starts with the first callback, so a forked worker starts its own."""
+    new_uow = runtime.uow_factory
+
+    def store(group: Sequence[StatusCallback]) -> list[None]:
+        store_statuses(new_uow(), group)
+        return [None] * len(group)
+
+    return GroupCommit(store, name="status-callbacks", gather=webhooks.GATHER)
 
 
 def build_provider(settings: MessagingSettings) -> TwilioProvider:
@@ -72,7 +114,7 @@ def build_reconciler(settings: MessagingSettings, runtime: Runtime) -> ProviderR
     )
     return ProviderReconciler(
         settings,
-        runtime.uow_factory,  # type: ignore[arg-type]
+        runtime.uow_factory,
         runtime.check_database,
         TwilioHistory(client),
         WebhookHold(settings.common.bus),

@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
+from flask import Flask
+
 from services.registry.adapters import orm
+from services.registry.adapters.background import BackgroundJobs
 from services.registry.config import RegistrySettings
+from services.registry.entrypoints.api import (
+    cohorts,
+    imports,
+    participants,
+    practices,
+    tokens,
+    trials,
+)
 from services.registry.entrypoints.handlers import HANDLERS
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
-from shared.db.engine import make_engine, make_session_factory
-from shared.runtime import Runtime
+from shared.http.app import service_app
+from shared.runtime import Runtime, service_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: RegistrySettings) -> Runtime:
+def build_runtime(settings: RegistrySettings) -> Runtime[RegistryUnitOfWork]:
     orm.start_mappers()
-    engine = make_engine(settings.common.database_url)
-    uow_factory = partial(
-        RegistryUnitOfWork, make_session_factory(engine), orm.platform, "registry"
-    )
-    return Runtime(
-        settings=settings.common,
-        engine=engine,
+    return service_runtime(
+        settings.common,
         metadata=orm.metadata,
         tables=orm.platform,
-        uow_factory=uow_factory,
+        unit_of_work=lambda sessions: RegistryUnitOfWork(sessions, orm.platform, "registry"),
         handlers=HANDLERS,
         migrations=MIGRATIONS,
     )
+
+
+def build_app(settings: RegistrySettings) -> Flask:
+    app = service_app(
+        settings,
+        build_runtime,
+        title="TrialReach registry",
+        description="Practices, patient list imports, participants, trials, cohorts, "
+        "invitations and API tokens.",
+        blueprints=[
+            practices.blp,
+            imports.blp,
+            participants.blp,
+            trials.blp,
+            cohorts.blp,
+            tokens.blp,
+        ],
+    )
+    app.extensions[imports.JOBS] = BackgroundJobs()  # imports run in this process's threads
+    return app

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from flask import Flask, Response, current_app
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shared.config import CommonSettings
+from shared.db.unit_of_work import SqlUnitOfWork
 from shared.errors import DomainError
 from shared.http import bad_input, observability, security, unavailable, whoami
 from shared.http.auth import BEARER_SCHEME
@@ -20,10 +22,20 @@ from shared.http.problems import (
     from_http_exception,
     problem,
 )
-from shared.logs import get_logger
+from shared.logs import configure, get_logger
 from shared.runtime import Runtime
 
 log = get_logger("http")
+S = TypeVar("S")
+U = TypeVar("U", bound=SqlUnitOfWork)
+
+
+class ServiceSettings(Protocol):
+    @property
+    def common(self) -> CommonSettings: ...
+
+
+SS = TypeVar("SS", bound=ServiceSettings)
 
 
 class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
@@ -51,8 +63,28 @@ class ProblemApi(Api):  # type: ignore[misc]  # flask-smorest ships no types
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
+def service_app(
+    settings: SS,
+    build_runtime: Callable[[SS], Runtime[SqlUnitOfWork]],
+    *,
+    title: str,
+    description: str,
+    blueprints: Iterable[Blueprint],
+) -> Flask:
+    """A service's app from its parts: logging set up, its runtime built, the common app."""
+    common = settings.common
+    configure(common.service, common.log_level, common.log_format)
+    return build_app(
+        build_runtime(settings),
+        settings,
+        title=title,
+        description=description,
+        blueprints=blueprints,
+    )
+
+
 def build_app(
-    runtime: Runtime,
+    runtime: Runtime[SqlUnitOfWork],
     service_settings: object,
     *,
     title: str,
@@ -119,15 +151,22 @@ def _unexpected(error: Exception) -> Response:
     )
 
 
-def runtime() -> Runtime:
-    value: Runtime = current_app.extensions["trialreach.runtime"]
+def runtime() -> Runtime[SqlUnitOfWork]:
+    value: Runtime[SqlUnitOfWork] = current_app.extensions["trialreach.runtime"]
     return value
 
 
-def settings() -> Any:
-    return current_app.extensions["trialreach.settings"]
+def settings_of(kind: type[S]) -> S:
+    """This app's service settings, as the service's own settings class (its bootstrap put
+    them there); each service names `kind` once, in its entrypoints/context.py."""
+    return cast(S, current_app.extensions["trialreach.settings"])
 
 
-def unit_of_work() -> Any:
-    """A new unit of work for this request (typed by each service's own helper)."""
-    return runtime().uow_factory()
+def uow_factory_of(kind: type[U]) -> Callable[[], U]:
+    """This app's unit-of-work factory, as the service's own unit of work."""
+    return cast(Callable[[], U], runtime().uow_factory)
+
+
+def unit_of_work_of(kind: type[U]) -> U:
+    """A new unit of work for this request, as the service's own unit of work."""
+    return uow_factory_of(kind)()

@@ -142,14 +142,14 @@ def invite(env: dict[str, str], bus_dir: Any, count: int) -> list[str]:
     )
     trial_id, batch_id = uuid.uuid4(), uuid.uuid4()
     contacts.save_trial(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         {"trial_id": trial_id, "short_name": "HEART", "title": "A heart study"},
     )
     people, numbers = [], []
     for n in range(count):
         person, number = uuid.uuid4(), f"+4474{90000000 + n:08d}"
         contacts.save_contact(
-            runtime.uow_factory(),  # type: ignore[arg-type]
+            runtime.uow_factory(),
             {
                 "participant_id": person,
                 "practice_ods": "M85001",
@@ -161,7 +161,7 @@ def invite(env: dict[str, str], bus_dir: Any, count: int) -> list[str]:
         people.append(person)
         numbers.append(number)
     invitations.queue_invitations(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         {
             "trial_id": trial_id,
             "batch_id": batch_id,
@@ -172,7 +172,7 @@ def invite(env: dict[str, str], bus_dir: Any, count: int) -> list[str]:
         },
     )
     batches.approve(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         ADMIN,
         batch_id,
         send_at=None,

@@ -26,7 +26,7 @@ def approved_batch(runtime: Runtime, mobiles: list[str], language: str = "en") -
     and approved by an admin to go now."""
     trial_id, batch_id = uuid.uuid4(), uuid.uuid4()
     contact_use_cases.save_trial(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         {"trial_id": trial_id, "short_name": "LOAD", "title": "A heart study"},
     )
     people = [uuid.uuid4() for _ in mobiles]
@@ -50,7 +50,7 @@ def approved_batch(runtime: Runtime, mobiles: list[str], language: str = "en") -
     chunks = [people[i : i + CHUNK] for i in range(0, len(people), CHUNK)]
     for index, chunk in enumerate(chunks):
         invitations.queue_invitations(
-            runtime.uow_factory(),  # type: ignore[arg-type]
+            runtime.uow_factory(),
             {
                 "trial_id": trial_id,
                 "batch_id": batch_id,
@@ -61,7 +61,7 @@ def approved_batch(runtime: Runtime, mobiles: list[str], language: str = "en") -
             },
         )
     batches.approve(
-        runtime.uow_factory(),  # type: ignore[arg-type]
+        runtime.uow_factory(),
         ADMIN,
         batch_id,
         send_at=None,

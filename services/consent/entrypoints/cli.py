@@ -26,7 +26,7 @@ SYSTEM = Principal(uuid.uuid4(), "consent command line", ADMIN)
 def verify_audit(trial_id: uuid.UUID | None, participant_id: uuid.UUID | None) -> None:
     runtime = build_runtime(configured("consent", load_settings))
     result = audit.verify_chains(
-        runtime.uow_factory,  # type: ignore[arg-type]
+        runtime.uow_factory,
         SYSTEM,
         trial_id,
         participant_id,
@@ -51,7 +51,7 @@ def verify_audit(trial_id: uuid.UUID | None, participant_id: uuid.UUID | None) -
 def expire(every: float) -> None:
     runtime = build_runtime(configured("consent", load_settings))
     while True:
-        count = records.expire_overdue(runtime.uow_factory)  # type: ignore[arg-type]
+        count = records.expire_overdue(runtime.uow_factory)
         click.echo(f"expired {count} record(s)")
         if every <= 0:
             return
@@ -63,5 +63,5 @@ def expire(every: float) -> None:
 def demo_form(state: Path) -> None:
     runtime = build_runtime(configured("consent", load_settings))
     trial_id = uuid.UUID(json.loads(state.read_text())["trial_id"])
-    made = demo.publish_demo_form(runtime.uow_factory, trial_id)  # type: ignore[arg-type]
+    made = demo.publish_demo_form(runtime.uow_factory, trial_id)
     click.echo(f"consent: demo form {'published' if made else 'already there'} for {trial_id}")

@@ -73,5 +73,5 @@ def demo_data(welcome_file: Path) -> None:
     settings = configured("registry", load_settings)
     runtime = build_runtime(settings)
     state = welcome_file.parent / "demo.json"
-    made = demo.load_demo(runtime.uow_factory, settings.dob_hash_key, state)  # type: ignore[arg-type]
+    made = demo.load_demo(runtime.uow_factory, settings.dob_hash_key, state)
     welcome_file.write_text(demo.welcome(made))

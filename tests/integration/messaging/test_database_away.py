@@ -104,7 +104,7 @@ def test_replies_and_statuses_are_held_on_the_bus_and_stored_once_when_the_datab
 
     reconciler = ProviderReconciler(
         service_settings,
-        runtime.uow_factory,  # type: ignore[arg-type]
+        runtime.uow_factory,
         runtime.check_database,
         NoHistory(),
         WebhookHold(service_settings.common.bus),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -14,9 +13,8 @@ from services.consent.entrypoints.api.schemas import (
     VerificationOut,
     VerificationQuery,
 )
+from services.consent.entrypoints.context import unit_of_work, uow_factory
 from services.consent.service_layer import audit, outreach
-from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
-from shared.http.app import runtime, unit_of_work
 from shared.http.auth import current_principal, require
 from shared.logs import get_logger
 
@@ -31,7 +29,7 @@ blp = Blueprint("admin", __name__, url_prefix="/admin", description="Audit and l
 @blp.response(200, VerificationOut)
 def verify_audit(query: dict[str, Any]) -> Any:
     result = audit.verify_chains(
-        _uow_factory(), current_principal(), query["trial_id"], query["participant_id"]
+        uow_factory(), current_principal(), query["trial_id"], query["participant_id"]
     )
     return {"checked": result.checked, "intact": result.intact, "broken": result.broken}
 
@@ -44,8 +42,3 @@ def revoke_link(body: dict[str, Any], trial_id: uuid.UUID, participant_id: uuid.
     revoked = outreach.revoke_links(unit_of_work(), trial_id, participant_id)
     log.info("consent_link_revoked", trial_id=str(trial_id), reason=body["reason"])
     return {"revoked": revoked}
-
-
-def _uow_factory() -> Callable[[], ConsentUnitOfWork]:
-    factory: Callable[[], ConsentUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
-    return factory

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from services.consent.domain import disclosure, equity
 from services.consent.entrypoints.api.schemas import EquityOut
+from services.consent.entrypoints.context import unit_of_work
 from services.consent.service_layer import queries
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("equity", __name__, url_prefix="/trials", description="Equity report")

@@ -8,8 +8,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.consent.entrypoints.api.schemas import FormIn, FormOut, PublishedOut, PublishIn
+from services.consent.entrypoints.context import unit_of_work
 from services.consent.service_layer import forms
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("forms", __name__, url_prefix="/trials", description="Consent forms")

@@ -16,8 +16,8 @@ from services.consent.entrypoints.api.schemas import (
     NewLinkOut,
     PatientConsentOut,
 )
+from services.consent.entrypoints.context import unit_of_work
 from services.consent.service_layer import identity
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("patients", __name__, description="The patient's practice: identity and links")

@@ -5,7 +5,6 @@ A record is named by its study number in the trial (a URL segment, not a partici
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -23,10 +22,9 @@ from services.consent.entrypoints.api.schemas import (
     RecordPage,
     SummaryOut,
 )
+from services.consent.entrypoints.context import unit_of_work, uow_factory
 from services.consent.service_layer import queries
 from services.consent.service_layer import records as consent_records
-from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
-from shared.http.app import runtime, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("records", __name__, url_prefix="/trials", description="Consent records")
@@ -115,7 +113,7 @@ def entered_in_error(body: dict[str, Any], trial_id: uuid.UUID, study_number: st
     }
 )
 def export_csv(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
-    rows = queries.export_csv(_uow_factory(), current_principal(), trial_id, RecordFilter(**query))
+    rows = queries.export_csv(uow_factory(), current_principal(), trial_id, RecordFilter(**query))
     return Response(
         stream_with_context(rows),
         mimetype="text/csv",
@@ -136,11 +134,6 @@ def export_csv(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
 )
 def export_fhir(query: dict[str, Any], trial_id: uuid.UUID) -> Response:
     chunks = queries.export_fhir(
-        _uow_factory(), current_principal(), trial_id, RecordFilter(**query)
+        uow_factory(), current_principal(), trial_id, RecordFilter(**query)
     )
     return Response(stream_with_context(chunks), mimetype="application/fhir+json")
-
-
-def _uow_factory() -> Callable[[], ConsentUnitOfWork]:
-    factory: Callable[[], ConsentUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
-    return factory

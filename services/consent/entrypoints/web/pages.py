@@ -22,12 +22,12 @@ from services.consent.config import ConsentSettings
 from services.consent.domain import lifecycle
 from services.consent.domain.links import VERIFIED_FOR
 from services.consent.domain.responses import AGREED, DECLINED
+from services.consent.entrypoints.context import settings, unit_of_work
 from services.consent.entrypoints.web.texts import page_language, switch_languages, texts_for
 from services.consent.service_layer import page
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
 from shared import languages
 from shared.errors import InvalidInput, InvalidTransition
-from shared.http.app import settings, unit_of_work
 from shared.web import csrf
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -14,8 +14,8 @@ from services.messaging.entrypoints.api.schemas import (
     PreviewOut,
     ReportOut,
 )
+from services.messaging.entrypoints.context import settings, unit_of_work
 from services.messaging.service_layer import batches
-from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("batches", __name__, url_prefix="/batches", description="Invitation batches")

@@ -8,8 +8,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.messaging.entrypoints.api.schemas import MessageOut
+from services.messaging.entrypoints.context import unit_of_work
 from services.messaging.service_layer import views
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("messages", __name__, url_prefix="/participants", description="Messages")

@@ -16,8 +16,8 @@ from services.messaging.entrypoints.api.schemas import (
     UnclearQuery,
     UnclearReplyOut,
 )
+from services.messaging.entrypoints.context import unit_of_work
 from services.messaging.service_layer import replies
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("replies", __name__, url_prefix="", description="Replies and opt-ins")

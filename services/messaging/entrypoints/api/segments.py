@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from services.messaging.domain.segments import measure
 from services.messaging.entrypoints.api.schemas import SegmentsIn, SegmentsOut
-from shared.http.app import settings
+from services.messaging.entrypoints.context import settings
 from shared.http.auth import require
 
 blp = Blueprint("segments", __name__, url_prefix="/segments", description="SMS parts and cost")

@@ -13,8 +13,8 @@ from services.messaging.entrypoints.api.schemas import (
     TemplateOut,
     TemplateQuery,
 )
+from services.messaging.entrypoints.context import unit_of_work
 from services.messaging.service_layer import templates
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("templates", __name__, url_prefix="/templates", description="Templates")

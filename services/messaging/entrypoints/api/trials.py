@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from services.messaging.domain.trial_settings import TrialSettings
 from services.messaging.entrypoints.api.schemas import TrialSettingsIn, TrialSettingsOut
+from services.messaging.entrypoints.context import settings, unit_of_work
 from services.messaging.service_layer import trials
-from shared.http.app import settings, unit_of_work
 from shared.http.auth import require
 
 blp = Blueprint("trial_settings", __name__, url_prefix="/trials", description="Trial settings")

@@ -4,7 +4,7 @@ stored before the 2xx; held on the bus when the database is away (decision 16)."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from http import HTTPStatus
@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
+from services.messaging.entrypoints.context import settings, uow_factory
 from services.messaging.entrypoints.twilio_requests import (
     INBOUND,
     STATUS,
@@ -24,10 +25,8 @@ from services.messaging.entrypoints.twilio_requests import (
 from services.messaging.entrypoints.twilio_requests import (
     status_callback as callback_from,
 )
-from services.messaging.service_layer.statuses import StatusCallback, store_statuses
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from services.messaging.service_layer.statuses import StatusCallback
 from shared.db.group_commit import GroupCommit
-from shared.http.app import runtime, settings
 from shared.http.problems import problem
 from shared.http.unavailable import is_dependency_down, unavailable
 from shared.logs import get_logger
@@ -37,8 +36,8 @@ blp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio", description
 # Documented as the shared problem responses (neither the database nor the bus for 503).
 TOO_LARGE, UNAVAILABLE = HTTPStatus(413).name, HTTPStatus(503).name
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-STATUS_WRITER = "messaging.status_callbacks"
-HOLD = "messaging.webhook_hold"
+STATUS_WRITER = "messaging.status_callbacks"  # built by bootstrap.build_app
+HOLD = "messaging.webhook_hold"  # built by bootstrap.build_app
 # Twilio's forms are a few dozen fields and at most 1,600 characters of text (each up to
 # 9 bytes percent-encoded): anything far bigger is refused before it is parsed.
 MAX_BODY_BYTES = 32 * 1024
@@ -97,9 +96,7 @@ def _too_big() -> Response | None:
 
 def _hold(kind: str) -> bool:
     """Put this signed request on the bus to be stored later; False if that failed too."""
-    hold: WebhookHold | None = current_app.extensions.get(HOLD)
-    if hold is None:
-        hold = current_app.extensions.setdefault(HOLD, WebhookHold(settings().common.bus))
+    hold: WebhookHold = current_app.extensions[HOLD]
     held = {
         "kind": kind,
         "path": request.full_path.rstrip("?"),
@@ -145,17 +142,8 @@ def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
 
 
 def status_writer() -> GroupCommit[StatusCallback, None]:
-    """This process's one writer of status callbacks (they arrive in bursts)."""
-    writer: GroupCommit[StatusCallback, None] | None = current_app.extensions.get(STATUS_WRITER)
-    if writer is None:
-        new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
-
-        def store(group: Sequence[StatusCallback]) -> list[None]:
-            store_statuses(new_uow(), group)
-            return [None] * len(group)
-
-        made = GroupCommit(store, name="status-callbacks", gather=GATHER)
-        writer = current_app.extensions.setdefault(STATUS_WRITER, made)
+    """This process's one writer of status callbacks (built by bootstrap.build_app)."""
+    writer: GroupCommit[StatusCallback, None] = current_app.extensions[STATUS_WRITER]
     return writer
 
 
@@ -173,7 +161,7 @@ def status_writer() -> GroupCommit[StatusCallback, None]:
 @blp.alt_response(413, response=TOO_LARGE)
 @blp.alt_response(503, response=UNAVAILABLE)
 def inbound(form: dict[str, Any]) -> Response:
-    new_uow: Callable[[], MessagingUnitOfWork] = runtime().uow_factory  # type: ignore[assignment]
+    new_uow = uow_factory()
     intents: list[str | None] = []
     failed = _stored_or_held(INBOUND, lambda: intents.append(store_inbound(new_uow, form)))
     if failed is not None:

@@ -16,8 +16,8 @@ from services.registry.entrypoints.api.schemas import (
     CohortOut,
     CohortQuery,
 )
+from services.registry.entrypoints.context import settings, unit_of_work
 from services.registry.service_layer import cohorts, invitations
-from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("cohorts", __name__, description="Cohorts: who to invite to a trial")

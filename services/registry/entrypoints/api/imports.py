@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app, stream_with_context
@@ -15,9 +15,8 @@ from services.registry.adapters.background import BackgroundJobs
 from services.registry.domain.patient_columns import ALIASES
 from services.registry.entrypoints.api import uploads
 from services.registry.entrypoints.api.schemas import ImportOut, ImportQuery
+from services.registry.entrypoints.context import settings, unit_of_work, uow_factory
 from services.registry.service_layer import imports
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
-from shared.http.app import runtime, settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("imports", __name__, description="Patient list imports")
@@ -52,12 +51,11 @@ UPLOAD_BODY = {
 }
 
 
-def registry_uow_factory() -> Callable[[], RegistryUnitOfWork]:
-    return runtime().uow_factory  # type: ignore[return-value]
+JOBS = "registry.jobs"  # built by bootstrap.build_app
 
 
 def background_jobs() -> BackgroundJobs:
-    jobs: BackgroundJobs = current_app.extensions["registry.jobs"]
+    jobs: BackgroundJobs = current_app.extensions[JOBS]
     return jobs
 
 
@@ -75,7 +73,7 @@ def upload(query: dict[str, Any], ods_code: str) -> Any:
         job = imports.start_import(unit_of_work(), principal, ods_code, upload_, query["dry_run"])
         # From here the job owns the file and removes it when it ends, however it ends.
         background_jobs().submit(
-            imports.run_import, registry_uow_factory(), job.id, upload_, settings().dob_hash_key
+            imports.run_import, uow_factory(), job.id, upload_, settings().dob_hash_key
         )
     except BaseException:
         upload_.path.unlink(missing_ok=True)
@@ -108,7 +106,7 @@ def progress(import_id: uuid.UUID) -> Any:
     }
 )
 def error_report(import_id: uuid.UUID) -> Any:
-    rows = imports.error_report(registry_uow_factory(), current_principal(), import_id)
+    rows = imports.error_report(uow_factory(), current_principal(), import_id)
     return Response(
         stream_with_context(_csv(rows)),
         mimetype="text/csv",

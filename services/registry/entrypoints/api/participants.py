@@ -15,8 +15,8 @@ from services.registry.entrypoints.api.schemas import (
     ParticipantPage,
     ParticipantQuery,
 )
+from services.registry.entrypoints.context import settings, unit_of_work
 from services.registry.service_layer import participants
-from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("participants", __name__, url_prefix="/participants", description="Patients")

@@ -7,8 +7,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.registry.entrypoints.api.schemas import PracticeIn, PracticeOut
+from services.registry.entrypoints.context import unit_of_work
 from services.registry.service_layer import practices
-from shared.http.app import unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("practices", __name__, url_prefix="/practices", description="GP practices")

@@ -8,8 +8,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.registry.entrypoints.api.token_schemas import IssuedTokenOut, TokenIn, TokenOut
+from services.registry.entrypoints.context import unit_of_work
 from services.registry.service_layer import tokens
-from shared.http.app import unit_of_work
 from shared.http.auth import require
 
 blp = Blueprint("tokens", __name__, url_prefix="/tokens", description="API tokens")

@@ -17,8 +17,8 @@ from services.registry.entrypoints.api.schemas import (
     TrialOut,
     TrialStatusPage,
 )
+from services.registry.entrypoints.context import settings, unit_of_work
 from services.registry.service_layer import invitations, trials
-from shared.http.app import settings, unit_of_work
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("trials", __name__, url_prefix="/trials", description="Trials and invitations")
