@@ -60,8 +60,9 @@ class FakeServices:
         return Answer(*route(given))
 
 
-def console_over(services: FakeServices) -> Flask:
-    settings = ConsoleSettings(
+def console_settings() -> ConsoleSettings:
+    """Settings for a console under test: fake service addresses, plain cookies."""
+    return ConsoleSettings(
         secret_key="x" * 32,
         registry_url="http://r",
         messaging_url="http://m",
@@ -73,6 +74,10 @@ def console_over(services: FakeServices) -> Flask:
         log_format="console",
         testing=True,
     )
+
+
+def console_over(services: FakeServices) -> Flask:
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = services
     return app

@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
 from shared.web import csrf
-from tests.support.console_fakes import csrf_field, signed_in_as
+from tests.support.console_fakes import console_settings, csrf_field, signed_in_as
 
 BATCH = "5ca50849-39e3-4c3a-aa95-941186e3a4fc"
 PREVIEW = {
@@ -85,18 +84,7 @@ class FakeMessaging:
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = FakeMessaging()
     yield app

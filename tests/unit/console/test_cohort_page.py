@@ -11,8 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
-from tests.support.console_fakes import signed_in_as
+from tests.support.console_fakes import console_settings, signed_in_as
 
 COHORT = "0c0f6e3a-9d4e-4a57-8d0f-2a4b7cb7d001"
 TRIAL = "7a1e0b4c-1f0e-4d7a-9a55-6d2b3c1a9e02"
@@ -61,18 +60,7 @@ class FakeRegistry:
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = FakeRegistry()
     yield app

@@ -12,8 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
-from tests.support.console_fakes import signed_in_as
+from tests.support.console_fakes import console_settings, signed_in_as
 
 TRIAL = "7d3f6a0e-0b7e-4b8e-9a57-1f0f1d7c2a11"
 STUDY_NUMBER = "DEMO-AF-000123"  # coordinators know a participant only by this
@@ -51,18 +50,7 @@ class FakeConsent:
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = FakeConsent()
     yield app

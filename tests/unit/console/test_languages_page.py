@@ -11,24 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
-from tests.support.console_fakes import FakeServices, console_over, signed_in_as
+from tests.support.console_fakes import FakeServices, console_over, console_settings, signed_in_as
 
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     yield create_app(settings)
 
 

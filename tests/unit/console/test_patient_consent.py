@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
 from shared.web import csrf
-from tests.support.console_fakes import csrf_field, signed_in_as
+from tests.support.console_fakes import console_settings, csrf_field, signed_in_as
 
 PATIENT_ID = "7d3c8a1e-0b7f-4a43-9c57-1d2f3e4a5b6c"
 TRIAL_ID = "11111111-2222-4333-8444-555555555555"
@@ -81,18 +80,7 @@ def services() -> FakeServices:
 
 @pytest.fixture
 def app(services: FakeServices) -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = services
     yield app

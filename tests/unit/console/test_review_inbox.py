@@ -13,10 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.console import create_app
-from services.console.config import ConsoleSettings
 from services.console.domain.review_inbox import card, nhs_number, uk_time
 from shared.web import csrf
-from tests.support.console_fakes import csrf_field, signed_in_as
+from tests.support.console_fakes import console_settings, csrf_field, signed_in_as
 
 OURS, THEIRS = "7d3c8a1e-0b7f-4a43-9c57-1d2f3e4a5b6c", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 REPLY_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
@@ -124,18 +123,7 @@ def services() -> FakeServices:
 
 @pytest.fixture
 def app(services: FakeServices) -> Iterator[Flask]:
-    settings = ConsoleSettings(
-        secret_key="x" * 32,
-        registry_url="http://r",
-        messaging_url="http://m",
-        consent_url="http://c",
-        secure_cookies=False,
-        session_hours=1,
-        api_timeout=1,
-        log_level="WARNING",
-        log_format="console",
-        testing=True,
-    )
+    settings = console_settings()
     app = create_app(settings)
     app.extensions["console.http"] = services
     yield app
