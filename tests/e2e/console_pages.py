@@ -7,10 +7,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import System
 from tests.support.axe import violations
 from tests.support.processes import ARTIFACTS
+from tests.support.waiting import eventually
 
 
 def sign_in(page: Any, system: System, token: str) -> None:
@@ -73,14 +75,28 @@ TABLES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
 })"""
 
 
+def page_becomes(page: Any, expression: str, timeout: float = 30) -> None:
+    """Wait until `expression` is true in the page. Polled from here, because Playwright's
+    wait_for_function compiles its predicate with eval, which the pages' CSP refuses."""
+
+    def holds() -> bool:
+        try:
+            return bool(page.evaluate(expression))
+        except PlaywrightError:  # the page is between two loads
+            return False
+
+    eventually(holds, timeout, f"{expression} on {page.url}", every=0.1)
+
+
 def fits_the_screen(page: Any) -> None:
     """The page never scrolls sideways: wide content scrolls inside its own region. After a
     resize the header's script moves links that no longer fit under "More" (debounced), so
     the page is given a moment to settle before it is measured."""
-    with contextlib.suppress(Exception):  # a page that never settles is measured below
-        page.wait_for_function(
+    with contextlib.suppress(AssertionError):  # a page that never settles is measured below
+        page_becomes(
+            page,
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
-            timeout=3000,
+            timeout=3,
         )
     wide = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"

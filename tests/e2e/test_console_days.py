@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.conftest import System
-from tests.e2e.console_pages import at_phone_and_desktop, nav, seen, sign_in
+from tests.e2e.console_pages import at_phone_and_desktop, nav, page_becomes, seen, sign_in
 from tests.support.api import ApiClient, eventually
 from tests.support.axe import violations
 from tests.support.factories import consent_form
@@ -172,7 +172,7 @@ def test_a_practice_staff_members_day(
     page.get_by_text("invitations are being prepared").wait_for()
     # It appears by itself: the page follows until the batch has arrived whole, then
     # reloads once; it is checked after that, not while it is reloading.
-    page.wait_for_function("!document.querySelector('[data-live]')", timeout=30_000)
+    page_becomes(page, "!document.querySelector('[data-live]')")
     page.wait_for_load_state("load")
     seen(page, request, "08-batches")
     at_phone_and_desktop(page, request, "08-batches")

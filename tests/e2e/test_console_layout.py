@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 PRACTICE = "M85021"
 TRIAL = str(uuid.UUID(int=1))
 PATIENT = str(uuid.UUID(int=2))
+STUDY_NUMBER = "DEMO-AF-000123"
 JOB = str(uuid.UUID(int=3))
 WHEN = "2026-12-06T14:05:31.123456+00:00"
 STATUSES = (
@@ -143,11 +144,17 @@ def services() -> FakeServices:
         "rates": {"consented": 0.2601},
         "intervals": {"consented": {"low": 0.2523, "high": 0.2680}},
         "participation_to_prevalence_ratio": 0.73,
+        "ppr_eligible_cohort": 0.81,
+        "ppr_practice_list": 0.69,
+        "share_of_invited": 0.1234,
+        "share_of_consented": 0.0987,
+        "flag": "no_clear_difference",
     }
     equity = {
         "trial_id": TRIAL,
         "definition": "Consent rate: consented / invited, per group.",
         "totals": {"invited": 100, "replied": 75, "interested": 50, "consented": 25},
+        "populations": {"eligible_cohort": True, "practice_list": True},
         "rows": [
             {**row, "dimension": dimension, "group": group}
             for dimension in ("ethnic_group", "ethnic_category", "language", "imd_quintile")
@@ -156,7 +163,7 @@ def services() -> FakeServices:
     }
     routes[("GET", f"/trials/{TRIAL}/equity")] = lambda _: (200, equity)
     record = {
-        "participant_id": PATIENT,
+        "study_number": STUDY_NUMBER,
         "trial_id": TRIAL,
         "status": "awaiting_confirmation",
         "form_version": 2,
@@ -187,7 +194,7 @@ def services() -> FakeServices:
         200,
         {"items": [record] * 3, "next_cursor": None},
     )
-    routes[("GET", f"/trials/{TRIAL}/consent-records/{PATIENT}")] = lambda _: (200, record)
+    routes[("GET", f"/trials/{TRIAL}/consent-records/{STUDY_NUMBER}")] = lambda _: (200, record)
     return fake
 
 
@@ -205,7 +212,7 @@ PAGES = [
     ("admin", "/admin/tokens"),
     ("coordinator", f"/trials/{TRIAL}"),  # by practice
     ("coordinator", f"/trials/{TRIAL}/equity"),
-    ("coordinator", f"/trials/{TRIAL}/participants/{PATIENT}"),  # participant history
+    ("coordinator", f"/trials/{TRIAL}/participants/{STUDY_NUMBER}"),  # participant history
 ]
 
 
@@ -218,7 +225,10 @@ def console() -> Iterator[str]:
         {"name": f"A {fake.token}", "role": fake.token, **ROLES[fake.token]},
     )
     port = free_port()
-    server = make_server("127.0.0.1", port, console_over(fake), threaded=True)
+    # Every test signs in from 127.0.0.1: more than the console's ten tries a minute.
+    server = make_server(
+        "127.0.0.1", port, console_over(fake, sign_in_per_minute=10_000), threaded=True
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,9 +61,9 @@ class FakeServices:
         return Answer(*route(given))
 
 
-def console_settings() -> ConsoleSettings:
+def console_settings(**changes: Any) -> ConsoleSettings:
     """Settings for a console under test: fake service addresses, plain cookies."""
-    return ConsoleSettings(
+    settings = ConsoleSettings(
         secret_key="x" * 32,
         registry_url="http://r",
         messaging_url="http://m",
@@ -74,11 +75,11 @@ def console_settings() -> ConsoleSettings:
         log_format="console",
         testing=True,
     )
+    return replace(settings, **changes)
 
 
-def console_over(services: FakeServices) -> Flask:
-    settings = console_settings()
-    app = create_app(settings)
+def console_over(services: FakeServices, **changes: Any) -> Flask:
+    app = create_app(console_settings(**changes))
     app.extensions["console.http"] = services
     return app
 
