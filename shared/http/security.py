@@ -23,10 +23,10 @@ from flask import Flask, Response, request
 HSTS = "max-age=31536000; includeSubDomains"
 _NONCE = "trialreach.csp_nonce"
 
-# nhsuk-frontend's stylesheet loads the Frutiger font from assets.nhs.uk, as on NHS.UK.
+# Nothing from a third party, fonts included (shared/web/static/nhsuk/README.md).
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' https://assets.nhs.uk; connect-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
     "object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
