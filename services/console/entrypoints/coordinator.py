@@ -38,12 +38,8 @@ def trial(trial_id: uuid.UUID) -> str:
         trial=client("registry").get(f"/trials/{trial_id}"),
         summary=consent.get(f"/trials/{trial_id}/summary"),
         practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
-        # Totals below 5 come as "<5" (suppressed): the chart shows only the numbers.
-        funnel={
-            stage: n
-            for stage, n in consent.get(f"/trials/{trial_id}/equity")["totals"].items()
-            if isinstance(n, int)
-        },
+        # Totals below 5 come as "<5" (suppressed): the chart shows them so, with no bar.
+        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
         records=consent.get(
             f"/trials/{trial_id}/consent-records",
             status=status,
