@@ -9,6 +9,7 @@ lose. The bus must go on within seconds, and every event must take effect exactl
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import uuid
@@ -71,7 +72,11 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
         producer.join(timeout=120)
         assert not producer.is_alive()
         service.wait_for(
-            lambda: len(service.inbox()) >= EVENTS, what=f"all {EVENTS} events", timeout=90
+            # A wait, not the bar (the bar is the longest pause, below): a loaded machine
+            # handles the 600 events slowly.
+            lambda: len(service.inbox()) >= EVENTS,
+            what=f"all {EVENTS} events",
+            timeout=180,
         )
         finished_at = time.monotonic()
         service.wait_for(lambda: service.unpublished() == 0, what="the outbox drained")
@@ -82,6 +87,8 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
         service.stop_workers()
         for thread in threads:
             thread.join(timeout=30)
+        if sys.exc_info()[0] is not None:
+            service.close()  # a failed run leaves no open connection for a later test to trip on
 
     # The longest time after the kill in which no event was handled while some waited.
     pause, last_change, last_count = 0.0, killed_at, -1
