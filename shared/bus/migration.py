@@ -13,6 +13,7 @@ ack, and consumers' inboxes absorb that).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from amqp.exceptions import NotFound, PreconditionFailed
@@ -68,13 +69,14 @@ def _move(connection: Any, source: str, target: str) -> int:
     return moved
 
 
-def migrate(connection: Connection, topology: Topology) -> list[str]:
-    """Bring every queue of the topology to its current arguments; returns those moved."""
+def migrate(connection: Connection, topology: Topology, own: Sequence[Queue] = ()) -> list[str]:
+    """Bring every queue of the topology, and a service's `own` queues outside it, to their
+    current arguments; returns those moved."""
     if not topology.rabbitmq:
         return []
     raw = connection.connection  # py-amqp's own: basic_get and publish with a confirm
     migrated = []
-    for queue in topology.all_queues():
+    for queue in (*topology.all_queues(), *own):
         holding = Queue(
             f"{queue.name}.migrating", durable=True, queue_arguments={"x-queue-type": "quorum"}
         )

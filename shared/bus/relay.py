@@ -112,6 +112,8 @@ class OutboxRelay:
         )
 
     def prune(self) -> int:
+        # Wall clock, as _mark_published stamps: the relay's own bookkeeping, compared only
+        # with itself, never with the business time a test moves through shared.clock.
         cutoff = datetime.now(UTC) - self.keep_published
         with self.engine.begin() as conn:
             result = conn.execute(

@@ -12,6 +12,18 @@ from dataclasses import dataclass
 from kombu import Exchange, Queue, binding
 from kombu.transport.virtual import Channel
 
+# What a service keeping its own copy of the registry's patients, trials and API tokens
+# hears (messaging and consent; their handlers: shared.bus.registry_copy).
+REGISTRY_COPY = (
+    "registry.participant.registered",
+    "registry.participant.updated",
+    "registry.participant.erased",
+    "registry.trial.created",
+    "registry.invitations.requested",
+    "registry.token.issued",
+    "registry.token.revoked",
+)
+
 SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
     "registry": (
         "consent.status.changed",
@@ -20,30 +32,26 @@ SUBSCRIPTIONS: Mapping[str, tuple[str, ...]] = {
         "messaging.batch.cancelled",
     ),
     "messaging": (
-        "registry.participant.registered",
-        "registry.participant.updated",
-        "registry.participant.erased",
-        "registry.trial.created",
-        "registry.invitations.requested",
-        "registry.token.issued",
-        "registry.token.revoked",
+        *REGISTRY_COPY,
         "consent.notification.requested",
+        "consent.callback.requested",
     ),
     "consent": (
-        "registry.participant.registered",
-        "registry.participant.updated",
-        "registry.participant.erased",
-        "registry.trial.created",
-        "registry.invitations.requested",
-        "registry.token.issued",
-        "registry.token.revoked",
+        *REGISTRY_COPY,
         "messaging.reply.received",
         "messaging.participant.opted_out",
         "messaging.batch.cancelled",
+        "messaging.message.status_changed",  # reach by channel (issue 17)
         "registry.population.counted",
+        "messaging.letter.requested",
+        "consent.links.requested",
     ),
 }
 
+
+# The only events a service consumes from itself: large work split into chunks that are
+# handled (and retried) one at a time. Anything else a service emits is for the others.
+OWN_WORK = frozenset({"consent.links.requested"})
 
 DEAD_LETTER_DELIVERY_LIMIT = 1_000_000
 

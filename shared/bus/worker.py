@@ -35,6 +35,12 @@ ATTEMPTS = "x-attempts"
 RETRY_AT = "x-retry-at"
 ERROR = "x-error"
 CONFIRM_TIMEOUT = 10.0  # seconds to wait for the broker to confirm a retry or dead letter
+# Seconds with nothing delivered after which an idle worker asks whether messages wait.
+STALL_AFTER = 15.0
+
+
+class NotFed(ConnectionResetError):
+    """Messages wait in the queue but none reach this worker: consume again."""
 
 
 def _attempts(message: Message) -> int:
@@ -69,6 +75,9 @@ class BusWorker(ConsumerMixin):
         self._publishing: Connection | None = None
         self._keep_alive: KeepAlive | None = None
         self._next_pump = 0.0
+        self._fed_at = time.monotonic()  # the last delivery or batch handled
+        self._on_probation = False  # connected, and not fed yet
+        self._consuming_again = False
         self.handled = 0
 
     # kombu's ConsumerMixin calls these
@@ -109,6 +118,46 @@ class BusWorker(ConsumerMixin):
         if not self.topology.rabbitmq and time.monotonic() >= self._next_pump:
             self.pump_due_retries()
             self._next_pump = time.monotonic() + 0.25
+        self._check_fed()
+
+    def on_connection_revived(self) -> None:
+        # A connection we opened to consume again is not put on probation once more.
+        self._on_probation, self._consuming_again = not self._consuming_again, False
+        self._fed_at = time.monotonic()
+
+    def _check_fed(self) -> None:
+        """A consumer registered while a quorum queue had no leader (a node just lost) can
+        stay registered and never be fed, holding the messages sent to it (RabbitMQ 3.10, in
+        the node-loss test: 44 events neither handled nor waiting in any queue). So a worker not
+        fed within STALL_AFTER of connecting consumes again once, on a new connection, which
+        gives what it held back to the queue; and an idle worker asks the queue, at most
+        every STALL_AFTER seconds, whether messages wait, and if so consumes again too."""
+        now = time.monotonic()
+        if not self.topology.rabbitmq or self._batch or now - self._fed_at < STALL_AFTER:
+            return
+        self._fed_at = now
+        waiting = 0 if self._on_probation else self._waiting()
+        if self._on_probation or waiting:
+            log.warning(
+                "bus_consumer_not_fed",
+                queue=self.queues.main.name,
+                waiting=waiting,
+                since_connecting=self._on_probation,
+            )
+            self._on_probation, self._consuming_again = False, True
+            raise NotFed(f"nothing delivered to this worker from {self.queues.main.name}")
+
+    def _waiting(self) -> int:
+        if self._publishing is None:
+            return 0
+        try:
+            declared = self._publishing.default_channel.queue_declare(
+                queue=self.queues.main.name, passive=True
+            )
+        except Exception as exc:  # the keep-alive replaces a dead connection
+            log.warning("bus_queue_check_failed", error=str(exc) or type(exc).__name__)
+            return 0
+        return int(declared.message_count)
 
     def on_connection_error(self, exc: Exception, interval: float) -> None:
         self._batch.clear()  # unacknowledged: the broker delivers them again
@@ -132,6 +181,7 @@ class BusWorker(ConsumerMixin):
             self._dead_letter(message, f"malformed: {exc}", _attempts(message))
             message.ack()
             return
+        self._fed_at, self._on_probation = time.monotonic(), False
         if not self._batch:
             self._batch_started = time.monotonic()
         self._batch.append((event, message))
@@ -143,6 +193,12 @@ class BusWorker(ConsumerMixin):
         batch, self._batch = self._batch, []
         if not batch:
             return
+        try:
+            self._handle(batch)
+        finally:
+            self._fed_at = time.monotonic()  # a slow batch is not a worker left unfed
+
+    def _handle(self, batch: list[tuple[Event, Message]]) -> None:
         if len(batch) > 1:
             try:
                 self._process_together([event for event, _ in batch])

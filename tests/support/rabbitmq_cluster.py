@@ -25,13 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.processes import free_port
+
 SCRIPTS = Path(os.environ.get("RABBITMQ_SCRIPTS", "/usr/lib/rabbitmq/bin"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# The broker settings we ship, so the cluster tests check them too.
+ADVANCED_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "advanced.config"
 
 
 def port_open(port: int) -> bool:
@@ -126,7 +124,7 @@ class Cluster:
             "disk_free_limit.absolute = 1MB\n"
             "vm_memory_high_watermark.relative = 0.9\n"
         )
-        (node.base / "advanced.config").write_text("[].\n")
+        shutil.copyfile(ADVANCED_CONFIG, node.base / "advanced.config")
         (node.base / "enabled_plugins").write_text("[].\n")  # no management, no prometheus
         (node.base / "rabbitmq-env.conf").write_text("")
 

@@ -203,6 +203,17 @@ class TinyService:
             channel.close()
         return int(count)
 
+    def whereabouts(self) -> dict[str, int]:
+        """Where events wait: unpublished outbox rows and each queue's message count."""
+        queues = self.topology.consumers[CONSUMER]
+        counts = {"outbox unpublished": self.unpublished()}
+        with self.connect() as conn:
+            channel = conn.channel()
+            for queue in (queues.main, *queues.retries, queues.dead):
+                counts[queue.name] = int(channel.queue_declare(queue=queue.name, passive=True)[1])
+            channel.close()
+        return counts
+
     def take_all(self, which: str = "main") -> list[Any]:
         """Remove and return every message in the queue, in the order it gives them."""
         taken = []

@@ -30,6 +30,9 @@ LONGEST_PAUSE = 10.0  # seconds: "nothing stops for more than a few seconds"
 def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
     rabbitmq_cluster: Cluster, bus_dir: Path, fresh_database: str
 ) -> None:
+    # The shipped advanced.config, which bounds how long a retry caught in the loss waits.
+    setting = "application:get_env(rabbit, dead_letter_worker_publisher_confirm_timeout)."
+    assert rabbitmq_cluster.ctl(rabbitmq_cluster.nodes[0], "eval", setting).strip() == "{ok,10000}"
     bus = settings.bus_settings(rabbitmq_cluster.broker_url, bus_dir)
     service = TinyService(bus, fresh_database)
     service.declare()
@@ -71,13 +74,17 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
 
         producer.join(timeout=120)
         assert not producer.is_alive()
-        service.wait_for(
-            # A wait, not the bar (the bar is the longest pause, below): a loaded machine
-            # handles the 600 events slowly.
-            lambda: len(service.inbox()) >= EVENTS,
-            what=f"all {EVENTS} events",
-            timeout=180,
-        )
+        try:
+            service.wait_for(
+                # A wait, not the bar (the bar is the longest pause, below): a loaded machine
+                # handles the 600 events slowly.
+                lambda: len(service.inbox()) >= EVENTS,
+                what=f"all {EVENTS} events",
+                timeout=180,
+            )
+        except AssertionError as exc:
+            waiting = service.whereabouts()
+            raise AssertionError(f"{exc}; {len(service.inbox())} handled; {waiting}") from None
         finished_at = time.monotonic()
         service.wait_for(lambda: service.unpublished() == 0, what="the outbox drained")
         service.wait_for(lambda: service.queue_size() == 0, what="the queue drained")

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shared.events import Event, MalformedEvent, decode, encode, new_event
-from shared.events.contracts import CONTRACTS, INTENTS
+from shared.events.contracts import CHANNELS, CONTRACTS, INTENTS
 
 ERASED = "registry.participant.erased"
 
@@ -30,6 +30,7 @@ def reply_data() -> st.SearchStrategy[dict[str, Any]]:
             "trial_id": st.none() | st.uuids(),
             "intent": st.sampled_from(INTENTS),
             "language": st.text(min_size=1, max_size=12),
+            "channel": st.sampled_from(CHANNELS),
         }
     )
 
@@ -83,6 +84,15 @@ def test_a_trial_event_written_with_the_old_sending_window_still_loads() -> None
     written_before = {**json.loads(encode(event)), "data": {**event.data, **window}}
 
     assert decode(json.dumps(written_before)).data["window_start"] == "09:00"
+
+
+def test_a_reply_sent_before_channels_existed_was_a_text() -> None:
+    reply = {"reply_id": uuid.uuid4(), "participant_id": uuid.uuid4(), "trial_id": None}
+    event = new_event("messaging.reply.received", {**reply, "intent": "yes", "language": "en"}, "m")
+    written_before = json.loads(encode(event))
+
+    assert "channel" not in written_before["data"]
+    assert decode(json.dumps(written_before)).data["channel"] == "sms"
 
 
 def test_fields_the_envelope_does_not_know_are_ignored() -> None:
