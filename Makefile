@@ -54,11 +54,12 @@ test-integration: venv ## Run the integration tests (PostgreSQL and RabbitMQ)
 test-e2e: venv ## Run the end-to-end tests (services as processes, Chromium)
 	@bash tests/run.sh tests/e2e
 
-lint: venv ## ruff, mypy (strict on domains, service layers and shared) and the import contracts
+lint: venv ## ruff, mypy (strict on domains, service layers and shared), import contracts, file lengths
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy shared services bench tests
 	.venv/bin/lint-imports
+	$(PY) .ci/file_lengths.py
 
 bench: venv ## Run the benchmarks (see bench/README.md)
 	@bash tests/servers.sh
@@ -73,6 +74,7 @@ bench: venv ## Run the benchmarks (see bench/README.md)
 	$(PY) -m bench.sending throughput
 	$(PY) -m bench.sending paced
 	$(PY) -m bench.webhooks
+	$(PY) -m bench.voice_calls
 	$(PY) -m bench.idle_connections
 
 clean: ## Remove local data (var/) and caches

@@ -11,10 +11,22 @@ import click
 
 from shared.bus import dead_letters
 from shared.db.unit_of_work import SqlUnitOfWork
+from shared.errors import DomainError
 from shared.logs import configure
 from shared.runtime import Runtime, run_relay, run_worker
 
 S = TypeVar("S")
+
+
+class Commands(click.Group):
+    """A use case's refusal (an unknown id, bad input) ends the command with its reason on
+    one line and exit code 1, as click's own errors do, not with a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as refused:
+            raise click.ClickException(refused.detail) from None
 
 
 def configured(service: str, load_settings: Callable[[], S]) -> S:
@@ -31,7 +43,7 @@ def service_cli(
     def load_runtime() -> Runtime[SqlUnitOfWork]:
         return build_runtime(configured(name, load_settings))
 
-    @click.group(name=name, help=f"TrialReach {name} service")
+    @click.group(name=name, cls=Commands, help=f"TrialReach {name} service")
     def cli() -> None:
         pass
 

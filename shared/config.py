@@ -57,6 +57,8 @@ class CommonSettings:
     testing: bool = False
     # A bearer token Prometheus sends to read /metrics (admins' API tokens also may).
     metrics_token: str | None = None
+    # How long a process remembers a valid API token (shared/auth/cache.py); 0: ask every time.
+    token_cache_seconds: float = 0.0
 
 
 def read_common(service: str, env: Env) -> CommonSettings:
@@ -84,6 +86,7 @@ def read_common(service: str, env: Env) -> CommonSettings:
         log_level=env.str("LOG_LEVEL", "INFO").upper(),
         log_format=env.str("LOG_FORMAT", "json"),
         metrics_token=env.str("METRICS_TOKEN", None, validate=optional_secret) or None,
+        token_cache_seconds=env.float("TOKEN_CACHE_SECONDS", 5.0, validate=Range(min=0, max=60)),
     )
 
 

@@ -48,3 +48,8 @@ class Forbidden(DomainError):
 
 class Unauthorized(DomainError):
     title = "Unauthorized"
+
+
+class NotYetKnown(Exception):
+    """An event this one depends on has not been handled yet: the bus retries it later.
+    Not a user's error (no HTTP status): events may arrive in any order."""

@@ -5,7 +5,8 @@ CLDR knows is one this system knows. This module keeps only what CLDR cannot kno
 (decision 0023):
 
 - the names GP systems write ("Panjabi", "Mirpuri", "Bengali (Sylheti)"), and the NHS's
-  coded "main spoken language" (SNOMED CT concept ids, in snomed_languages.tsv);
+  coded "main spoken language" (SNOMED CT concept ids, in snomed_languages.tsv; Read v2
+  codes, in read2_languages.tsv);
 - the spoken languages with no common written form, and the written one their speakers
   are texted in (Sylheti in Bengali, Mirpuri in Urdu, Cantonese in traditional Chinese);
 - the script a patient reads where a language has two (Panjabi in Gurmukhi or in
@@ -16,20 +17,27 @@ Codes are BCP 47 tags: the shortest ISO 639 code, plus a script where one langua
 written two ways. Stored codes from before CLDR (pa, pa-Arab, zh, syl, phr) mean what
 they did. `LANGUAGES` lists the languages offered in lists (the West Midlands' main
 languages); looking up any other code CLDR knows also works (`"kri" in LANGUAGES`).
+
+A patient whose language a practice list does not say, or names in a way we cannot read
+("Not known", "Creole"), speaks `UNKNOWN` (CLDR's "und"): a code that can be stored and
+looked up, is texted in English, and is never a language a text, page or form is written
+in (`is_text_language`) nor one `parse_language` reads from input.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global
+
+from shared import language_codes
+from shared.language_codes import READ2_LANGUAGES as READ2_LANGUAGES
+from shared.language_codes import SNOMED_LANGUAGES as SNOMED_LANGUAGES
 
 RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand"})
 
@@ -62,6 +70,7 @@ _STAFF_NAMES = {
     "yue": "Cantonese",
     "syl": "Sylheti",
     "phr": "Pahari-Pothwari (Mirpuri)",
+    "kfr": "Kutchi",  # CLDR has the code (Read's 13lA.) but no name
 }
 # Spoken languages CLDR has no locale for, or none with a usable native name.
 _NATIVE_NAMES = {
@@ -71,7 +80,12 @@ _NATIVE_NAMES = {
     "zh": "中文 (简体)",
 }
 # Spoken languages texted in another, and the script of each (CLDR has no data for phr).
-_SPOKEN_ONLY = {"syl": ("bn", "Beng"), "phr": ("ur", "Arab"), "yue": ("zh-Hant", "Hant")}
+_SPOKEN_ONLY = {
+    "syl": ("bn", "Beng"),
+    "phr": ("ur", "Arab"),
+    "yue": ("zh-Hant", "Hant"),
+    "hak": ("zh-Hant", "Hant"),  # Hakka: its own speech; a call in Cantonese is not it
+}
 # The best text for readers of a language we have no text in: a language they are
 # likely to read (Slovak and Czech readers read each other's; Shahmukhi readers Urdu).
 _FALLBACKS = {"cs": "sk", "sk": "cs", "zh-Hant": "zh", "zh-Hans": "zh", "pa-Arab": "ur"}
@@ -103,19 +117,31 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "bn": ("bangla", "bengali"),
     "syl": ("sylheti", "bengali sylheti", "sylheti bengali"),
     "ro": ("moldovan",),
-    "zh": ("chinese", "mandarin", "cmn", "zh-hans", "chinese simplified", "putonghua"),
+    "zh": (
+        "chinese",
+        "mandarin",
+        "mandarin chinese",
+        "cmn",
+        "zh-hans",
+        "chinese simplified",
+        "putonghua",
+    ),
     "zh-Hant": ("chinese traditional", "zh-tw", "zh-hk"),
-    "yue": ("cantonese", "chinese cantonese", "hakka", "hak"),
+    "yue": ("cantonese", "chinese cantonese"),
+    "hak": ("hakka",),
     "fa": ("farsi", "persian", "dari", "prs", "farsi persian"),
     "ps": ("pashtu", "pushto", "pakhto"),
     "ckb": ("sorani", "kurdish sorani", "sorani kurdish", "central kurdish"),
-    "ku": ("kurmanji", "kurdish", "kurdish kurmanji", "kmr"),
+    "ku": ("kurmanji", "kurdish", "kurdish kurmanji", "northern kurdish", "kmr"),
     "es": ("castilian",),
     "ne": ("nepalese",),
     "so": ("somalian",),
     "ti": ("tigrigna", "tigrinia"),
     "gu": ("gujerati",),
     "sq": ("albanian kosovan",),
+    # Not listed, so CLDR's names alone would not find them: GP systems' unambiguous names.
+    "jam": ("patois", "jamaican patois", "jamaican creole", "jamaican"),
+    "ga": ("irish gaelic", "gaelic irish"),
 }
 # The languages offered in lists, in order: the West Midlands' main languages. Every
 # other language CLDR knows is still accepted and kept.
@@ -131,8 +157,11 @@ TEXTS = frozenset({"en", "ur", "pa", "pa-Arab", "bn", "pl", "ro", "ar", "so", "z
 # What GP exports write for "no language recorded": not Nauruan ("na") or Norwegian
 # ("no"), which are written out as names when meant.
 _PLACEHOLDERS = frozenset({"na", "n a", "no", "none", "nil", "unknown", "not known", "nk"})
-# CLDR codes that are not languages a patient speaks.
-_NOT_LANGUAGES = frozenset({"und", "zxx", "mul", "mis"})
+# The language of a patient whose list does not say which they speak (CLDR's "und").
+UNKNOWN = "und"
+_UNKNOWN_NAME = "Unknown language"
+# CLDR codes that are not languages a patient speaks (UNKNOWN is kept, but built apart).
+_NOT_LANGUAGES = frozenset({UNKNOWN, "zxx", "mul", "mis"})
 
 _ENGLISH = Locale("en")
 _CLDR_ALIASES: Mapping[str, str] = get_global("language_aliases")
@@ -175,6 +204,8 @@ def _known_to_cldr(code: str) -> bool:
 
 @cache
 def _build(code: str) -> Language | None:
+    if code == UNKNOWN:  # no script, direction or fallback: texts go in English
+        return Language(code=UNKNOWN, name=_UNKNOWN_NAME, native=_UNKNOWN_NAME)
     if code not in _STAFF_NAMES and not _known_to_cldr(code):
         return None
     locale = _locale(code)
@@ -258,28 +289,25 @@ def _canonical(code: str) -> str | None:
 LANGUAGES: Mapping[str, Language] = _Languages(LISTED)
 
 
-def _snomed_codes() -> dict[str, str]:
-    """SNOMED CT "main spoken language" concept id -> our code (snomed_languages.tsv)."""
-    path = Path(__file__).with_name("snomed_languages.tsv")
-    with path.open(encoding="utf-8") as file:
-        rows = csv.reader((line for line in file if not line.startswith("#")), delimiter="\t")
-        return {row[0].strip(): row[1].strip() for row in rows if row}
-
-
-SNOMED_LANGUAGES = _snomed_codes()
-_SNOMED = re.compile(r"^\s*(\d{6,18})\s*(?:\|\s*(.*?)\s*\|?\s*)?$")
 _MAIN_SPOKEN = re.compile(r"^main spoken language\s+", re.IGNORECASE)
 
 
 def _names() -> dict[str, str]:
     by_name: dict[str, str] = {}
+    # CLDR's name for a code we alias ("Western Panjabi" is lah) means our language.
+    ours = {alias: code for code, aliases in _ALIASES.items() for alias in aliases}
     for code, english in _ENGLISH.languages.items():
         if "_" not in code and _known_to_cldr(code):
-            by_name.setdefault(_fold(english), _CLDR_ALIASES.get(code, code).split("_")[0])
-    for code in LISTED:  # ours after CLDR's: "Panjabi" is Gurmukhi, "Kurdish" Kurmanji
+            cldr = _CLDR_ALIASES.get(code, code).split("_")[0]
+            by_name.setdefault(_fold(english), ours.get(cldr, cldr))
+    # Ours after CLDR's: "Panjabi" is Gurmukhi, "Kurdish" Kurmanji, "Patois" Jamaican.
+    for code in dict.fromkeys((*LISTED, *_ALIASES)):
         lang = LANGUAGES[code]
         for key in (lang.code, lang.name, lang.native, *lang.aliases):
             by_name[_fold(key)] = code
+    for code, aliases in _ALIASES.items():  # aliases of languages not offered in lists
+        for alias in aliases:
+            by_name.setdefault(_fold(alias), code)
     return by_name
 
 
@@ -288,27 +316,43 @@ _BY_NAME = _names()
 
 @lru_cache(maxsize=4096)  # imports repeat a few dozen spellings
 def parse_language(text: str) -> Language | None:
-    """The language a code, a name GP systems write or a SNOMED CT "main spoken
-    language" concept means; None when it is not a language CLDR or we know."""
-    coded = _SNOMED.match(text)
-    if coded:
-        code = SNOMED_LANGUAGES.get(coded.group(1))
-        if code is not None:
-            return LANGUAGES[code]
-        # An id we have no row for: the term after it still says the language.
-        return parse_language(coded.group(2)) if coded.group(2) else None
+    """The language a code, a name GP systems write, or a SNOMED CT concept or Read v2
+    code for "main spoken language" means; None when it is not a language CLDR or we
+    know. A coded form may carry its term ("13lL. Main spoken language Urdu",
+    "13lL.|Main spoken language Urdu"); a code we have no row for is read by its term."""
+    coded = language_codes.read_code(text)
+    if coded is not None:
+        if coded.language is not None:
+            return LANGUAGES[coded.language]
+        # A code we have no row for: the term after it still says the language.
+        return parse_language(coded.term) if coded.term and not coded.names_none else None
     text = _MAIN_SPOKEN.sub("", text.strip())
     folded = _fold(text)
-    if not folded or folded in _PLACEHOLDERS:
+    if not folded or says_not_recorded(folded):
         return None
-    code = _BY_NAME.get(folded)
+    # Two letters are an ISO 639-1 code before a name: "ga" is Irish, not the Ga language.
+    code = _canonical(folded) if len(folded) == 2 and _lookup(folded) else None
+    if code is None:
+        code = _BY_NAME.get(folded)
     if code is None:
         code = _canonical(text.strip())
-    return _lookup(code) if code else None
+    # "und" is what we store for a language not known, never a language read from input.
+    return _lookup(code) if code and code != UNKNOWN else None
+
+
+def says_not_recorded(text: str) -> bool:
+    """Whether a GP export's language cell says no language is recorded ("Not known")."""
+    return _fold(text) in _PLACEHOLDERS
 
 
 def get(code: str) -> Language:
     return LANGUAGES[code]
+
+
+def is_text_language(code: str) -> bool:
+    """Whether a text, a page's words or a form can be written in `code`: any language we
+    know but `UNKNOWN`, which is only ever a patient's."""
+    return code != UNKNOWN and code in LANGUAGES
 
 
 def is_rtl(code: str) -> bool:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from kombu import Connection
+from kombu import Connection, Queue
 from sqlalchemy import Engine, MetaData, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,6 +43,9 @@ class Runtime(Generic[U]):
     uow_factory: Callable[[], U]
     handlers: Mapping[str, Handler]
     migrations: Path
+    # Queues the service declares outside the topology (messaging's held webhooks), which
+    # `migrate` brings to their current arguments too.
+    own_queues: tuple[Queue, ...] = ()
 
     @cached_property
     def topology(self) -> Topology:
@@ -62,7 +65,7 @@ class Runtime(Generic[U]):
         if self.settings.bus.is_filesystem:
             return []
         with self.connect() as conn:
-            return migration.migrate(conn, self.topology)
+            return migration.migrate(conn, self.topology, self.own_queues)
 
     def check_database(self) -> None:
         with self.engine.connect() as conn:
@@ -95,26 +98,40 @@ class Runtime(Generic[U]):
         )
 
 
+class ServiceOrm(Protocol):
+    """A service's `adapters/orm.py` module, as its runtime uses it."""
+
+    @property
+    def metadata(self) -> MetaData: ...
+    @property
+    def platform(self) -> PlatformTables: ...
+    @property
+    def start_mappers(self) -> Callable[[], None]: ...  # maps the domain classes, once
+
+
 def service_runtime(
     settings: CommonSettings,
+    orm: ServiceOrm,
     *,
-    metadata: MetaData,
-    tables: PlatformTables,
     unit_of_work: Callable[[sessionmaker[Session]], UoW],
     handlers: Mapping[str, Handler],
     migrations: Path,
+    own_queues: tuple[Queue, ...] = (),
 ) -> Runtime[UoW]:
-    """The engine and unit-of-work factory every service builds the same way; a service's
-    bootstrap passes its own parts (its unit of work takes the session factory first)."""
+    """The mapping, engine and unit-of-work factory every service builds the same way; a
+    service's bootstrap passes its own parts (its unit of work takes the session factory
+    first)."""
+    orm.start_mappers()
     engine = make_engine(settings.database_url)
     return Runtime(
         settings=settings,
         engine=engine,
-        metadata=metadata,
-        tables=tables,
+        metadata=orm.metadata,
+        tables=orm.platform,
         uow_factory=partial(unit_of_work, make_session_factory(engine)),
         handlers=handlers,
         migrations=migrations,
+        own_queues=own_queues,
     )
 
 

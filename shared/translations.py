@@ -22,13 +22,13 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from shared import i18n
+from shared import clock, i18n
 
 COLUMNS = ("context", "English", "translation", "reviewed-by", "notes")
 FORMATS = ("po", "csv")
@@ -223,7 +223,7 @@ def import_rows(code: str, rows: Iterable[Row], now: datetime | None = None) -> 
         signed[code] = {
             "author": state.get("author"),
             "reviewed_by": result.recorded_reviewer,
-            "reviewed_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+            "reviewed_at": (now or clock.now()).isoformat(timespec="seconds"),
         }
         _reviews_path().write_text(
             json.dumps(signed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

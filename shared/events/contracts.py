@@ -10,7 +10,10 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 INTENTS = ("yes", "no", "stop", "help", "callback", "unknown")
-ROLES = ("staff", "coordinator", "admin")
+# The ways messaging reaches a patient (design: Channels). Events sent before channels
+# existed carry none: they were texts.
+CHANNELS = ("sms", "whatsapp", "voice", "letter")
+ROLES = ("staff", "coordinator", "researcher", "admin")
 ODS = validate.Regexp(r"^[A-Z][0-9]{5}$", error="must be an ODS code: a letter and five digits")
 
 
@@ -33,6 +36,14 @@ class ParticipantRegistered(Contract):
     imd_decile = fields.Integer(required=True, allow_none=True)
     imd_edition = fields.Integer(required=True, allow_none=True)
     dob_hash = fields.String(required=True, allow_none=True)  # keyed hash, for consent's check
+    # How the patient would rather be reached; optional so that older events still load.
+    preferred_channel = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS)
+    )
+    # Whether a letter can reach them and in large print; the address itself never travels on
+    # the bus (decision 0029). Optional, so events written before letters still load.
+    postal = fields.Boolean(load_default=False)
+    large_print = fields.Boolean(load_default=False)
 
 
 class ParticipantErased(Contract):
@@ -126,6 +137,7 @@ class MessageStatusChanged(Contract):
     kind = fields.String(required=True)
     status = fields.String(required=True)
     reason = fields.String(required=True, allow_none=True)
+    channel = fields.String(load_default="sms", validate=validate.OneOf(CHANNELS))
 
 
 class ReplyReceived(Contract):
@@ -136,12 +148,20 @@ class ReplyReceived(Contract):
     trial_id = fields.UUID(required=True, allow_none=True)
     intent = fields.String(required=True, validate=validate.OneOf(INTENTS))
     language = fields.String(required=True)
+    channel = fields.String(load_default="sms", validate=validate.OneOf(CHANNELS))
 
 
 class ParticipantOptedOut(Contract):
     participant_id = fields.UUID(required=True)
-    # "sms", "staff", or "stop_list": newly known with a number already on the STOP list
+    # the channel of the STOP ("sms", "whatsapp", "voice"), "staff" (a reply staff read as
+    # STOP in the review inbox), or "stop_list": newly known with a number already stopped
     source = fields.String(required=True)
+    # The channel the STOP came by, staff-read replies included; none for the STOP list (the
+    # patient answered nothing). Optional, so events written before it still load.
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+    # The trial whose message the STOP answered: the answer counts in that trial's reach only
+    # (the opt-out itself covers every trial). None for the STOP list and older events.
+    trial_id = fields.UUID(load_default=None, allow_none=True)
 
 
 class ParticipantOptedIn(Contract):
@@ -158,13 +178,34 @@ class NotificationRequested(Contract):
     kind = fields.String(
         required=True,
         validate=validate.OneOf(
-            ("consent_link", "consent_confirmation", "withdrawal_receipt", "identity_code")
+            (
+                "consent_link",
+                "consent_confirmation",
+                "withdrawal_receipt",
+                "identity_code",
+                "letter_link",
+                # Signed; the research team confirms next (decision 0032)
+                "consent_awaiting_confirmation",
+            )
         ),
     )
     link = fields.String(required=True, allow_none=True)
     # Only with "identity_code": the one-time code to text. Messaging texts it and keeps it
     # in that message alone; optional so that events written before it existed still load.
     code = fields.String(validate=validate.Regexp(r"^\d{4,10}$"))
+    # Only with "letter_link" (the answer to messaging.letter.requested): the letter it is for
+    # and the short link printed under the QR code. A null `link` says no letter should go
+    # (the record has moved on: the patient answered another way or opted out).
+    message_id = fields.UUID()
+    short_link = fields.String(allow_none=True)
+
+
+class LetterRequested(Contract):
+    """Messaging asks consent for a letter's consent link and one-time code (decision 0029)."""
+
+    message_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
 
 
 class ConsentStatusChanged(Contract):
@@ -188,6 +229,95 @@ class CallbackRequested(Contract):
     interpreter = fields.Boolean(required=True)
 
 
+CALLBACK_SOURCES = ("sms", "whatsapp", "voice", "letter", "consent_page", "review_inbox")
+CALLBACK_OUTCOMES = (
+    "reached_interested",
+    "consented_by_phone",
+    "declined",
+    "no_answer",
+    "wrong_number",
+)
+
+
+class CallbackOpened(Contract):
+    """A patient asked for a person to ring them; messaging opened a callback task (decision
+    28). A second request while it is open joins it and is not announced again."""
+
+    task_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    practice_ods = fields.String(required=True, validate=ODS)
+    trial_id = fields.UUID(required=True, allow_none=True)
+    language = fields.String(required=True)
+    interpreter_needed = fields.Boolean(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(CALLBACK_SOURCES))
+    opened_at = fields.AwareDateTime(required=True)
+
+
+class CallbackAssigned(Contract):
+    task_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True, allow_none=True)
+    assigned_to = fields.String(required=True, validate=validate.Length(max=200))
+    assigned_at = fields.AwareDateTime(required=True)
+
+
+class CallbackClosed(Contract):
+    task_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True, allow_none=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(CALLBACK_OUTCOMES))
+    closed_at = fields.AwareDateTime(required=True)
+    waited_seconds = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+CASCADE_OUTCOMES = ("answered", "stopped", "exhausted", "cancelled")
+
+
+class CascadeStarted(Contract):
+    """A trial's cascade began for a patient with their invitation (decision 30)."""
+
+    run_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    step = fields.Integer(required=True, validate=validate.Range(min=0))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    message_id = fields.UUID(required=True)
+
+
+class CascadeStepTaken(Contract):
+    """No answer in time: another try on the same channel, or the next step's channel."""
+
+    run_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    step = fields.Integer(required=True, validate=validate.Range(min=0))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    attempt = fields.Integer(required=True, validate=validate.Range(min=1))
+    message_id = fields.UUID(required=True)
+
+
+class CascadeEnded(Contract):
+    """The patient answered, said STOP, the batch was cancelled, or every step was tried."""
+
+    run_id = fields.UUID(required=True)
+    participant_id = fields.UUID(required=True)
+    trial_id = fields.UUID(required=True)
+    step = fields.Integer(required=True, validate=validate.Range(min=0))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    outcome = fields.String(required=True, validate=validate.OneOf(CASCADE_OUTCOMES))
+
+
+class LinksRequested(Contract):
+    """Consent to itself: a published form version's links, one chunk per event, so a big
+    trial is not re-invited in one transaction (issue 18 item 7)."""
+
+    trial_id = fields.UUID(required=True)
+    form_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    participant_ids = fields.List(fields.UUID(), required=True)
+    chunk = fields.Integer(required=True, validate=validate.Range(min=0))
+    chunks = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 CONTRACTS: dict[str, Schema] = {
     "registry.participant.registered": ParticipantRegistered(),
     "registry.participant.updated": ParticipantRegistered(),
@@ -202,7 +332,15 @@ CONTRACTS: dict[str, Schema] = {
     "messaging.batch.cancelled": BatchCancelled(),
     "messaging.participant.opted_out": ParticipantOptedOut(),
     "messaging.participant.opted_in": ParticipantOptedIn(),
+    "messaging.letter.requested": LetterRequested(),
+    "messaging.callback.opened": CallbackOpened(),
+    "messaging.callback.assigned": CallbackAssigned(),
+    "messaging.callback.closed": CallbackClosed(),
+    "messaging.cascade.started": CascadeStarted(),
+    "messaging.cascade.step_taken": CascadeStepTaken(),
+    "messaging.cascade.ended": CascadeEnded(),
     "consent.notification.requested": NotificationRequested(),
     "consent.status.changed": ConsentStatusChanged(),
     "consent.callback.requested": CallbackRequested(),
+    "consent.links.requested": LinksRequested(),
 }

@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from shared import correlation
+from shared import clock, correlation
 from shared.events.contracts import CONTRACTS
 
 
@@ -26,7 +26,8 @@ class Event:
     producer: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     version: int = 1
-    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Consent dates a status by it; a lambda so a test that moves the clock moves it too.
+    occurred_at: datetime = field(default_factory=lambda: clock.now())
     correlation_id: str = field(default_factory=correlation.current)
 
 

@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shared.auth.cache import CachedTokenStore
 from shared.config import CommonSettings
 from shared.db.unit_of_work import SqlUnitOfWork
 from shared.errors import DomainError
@@ -112,7 +113,9 @@ def build_app(
         TRAP_HTTP_EXCEPTIONS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["trialreach.tokens"] = runtime.token_store()
+    app.extensions["trialreach.tokens"] = CachedTokenStore(
+        runtime.token_store(), settings.token_cache_seconds
+    )
     app.extensions["trialreach.runtime"] = runtime
     app.extensions["trialreach.settings"] = service_settings
 

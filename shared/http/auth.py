@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
+from shared.auth.cache import CachedTokenStore
 from shared.auth.principal import Principal
-from shared.auth.store import TokenStore
 from shared.errors import Forbidden, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +27,7 @@ def _authenticate() -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    store: TokenStore = current_app.extensions["trialreach.tokens"]
+    store: CachedTokenStore = current_app.extensions["trialreach.tokens"]
     principal = store.principal_for(token.strip())
     if principal is None:
         raise Unauthorized("the token is unknown, expired or revoked")

@@ -38,6 +38,12 @@ def metrics_access(
     return allowed
 
 
+def bearer_may_read_metrics(authorization: str, may_read: MetricsAccess) -> bool:
+    """Whether an Authorization header carries a bearer token that may read /metrics."""
+    scheme, _, token = authorization.partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip()) and may_read(token.strip())
+
+
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
@@ -82,8 +88,7 @@ def install(
     @blueprint.get("/metrics")
     def metrics_view() -> Response:
         # Request counts per endpoint and status say what is used and what fails: not public.
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip() or not may_read_metrics(token.strip()):
+        if not bearer_may_read_metrics(request.headers.get("Authorization", ""), may_read_metrics):
             return problem(
                 401,
                 "Unauthorized",

@@ -73,8 +73,14 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     """Turn marshmallow/webargs nested messages into [{field, reason}, ...]."""
     out: list[dict[str, str]] = []
     if isinstance(messages, Mapping):
+        # marshmallow's Dict field files a value's errors under "value" (and a bad key's
+        # under "key"): words.ur.text names the input, words.ur.value.text does not.
+        dict_entry = bool(prefix) and "value" in messages and set(messages) <= {"key", "value"}
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if dict_entry and key == "value":
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             out.extend(flatten_messages(value, name))
     elif isinstance(messages, list | tuple):
         if all(isinstance(m, str) for m in messages):

@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared import languages
 from shared.http.security import csp_nonce
-from shared.web import csrf, fonts
+from shared.web import csrf
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -22,27 +22,23 @@ STATIC = HERE / "static"
 
 
 def install(app: Flask, templates: Path | None = None) -> None:
+    # Imported here, not at the top, so `python -m shared.web.fonts` (run by every set-up)
+    # does not find its own module already imported by this package.
+    from shared.web import fonts
+
     loaders = [FileSystemLoader(str(templates))] if templates else []
     app.jinja_loader = ChoiceLoader([*loaders, FileSystemLoader(str(TEMPLATES))])
-    if "nhsuk" not in app.blueprints:
-        app.register_blueprint(
-            Blueprint(
-                "nhsuk",
-                __name__,
-                static_folder=str(STATIC / "nhsuk"),
-                static_url_path="/static/nhsuk",
+    # static/fonts is copied from the system's Noto packages by `make fonts` (shared/web/fonts.py).
+    for folder in ("nhsuk", "fonts"):
+        if folder not in app.blueprints:
+            app.register_blueprint(
+                Blueprint(
+                    folder,
+                    __name__,
+                    static_folder=str(STATIC / folder),
+                    static_url_path=f"/static/{folder}",
+                )
             )
-        )
-    if "fonts" not in app.blueprints:
-        # Copied from the system's Noto packages by `make fonts` (shared/web/fonts.py).
-        app.register_blueprint(
-            Blueprint(
-                "fonts",
-                __name__,
-                static_folder=str(STATIC / "fonts"),
-                static_url_path="/static/fonts",
-            )
-        )
     app.jinja_env.globals.update(
         csrf_token=csrf.token,
         csrf_field=csrf.FIELD,

@@ -1,0 +1,1 @@
+"""Printable documents: letters and signed consent copies (decision 0026)."""
