@@ -10,6 +10,7 @@ from services.registry.adapters import orm
 from services.registry.adapters.background import BackgroundJobs
 from services.registry.config import RegistrySettings
 from services.registry.entrypoints.api import (
+    addresses,
     cohorts,
     imports,
     participants,
@@ -18,20 +19,18 @@ from services.registry.entrypoints.api import (
     trials,
 )
 from services.registry.entrypoints.handlers import HANDLERS
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from services.registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
 from shared.http.app import service_app
 from shared.runtime import Runtime, service_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: RegistrySettings) -> Runtime[RegistryUnitOfWork]:
-    orm.start_mappers()
+def build_runtime(settings: RegistrySettings) -> Runtime[SqlRegistryUnitOfWork]:
     return service_runtime(
         settings.common,
-        metadata=orm.metadata,
-        tables=orm.platform,
-        unit_of_work=lambda sessions: RegistryUnitOfWork(sessions, orm.platform, "registry"),
+        orm,
+        unit_of_work=lambda sessions: SqlRegistryUnitOfWork(sessions, orm.platform, "registry"),
         handlers=HANDLERS,
         migrations=MIGRATIONS,
     )
@@ -51,6 +50,7 @@ def build_app(settings: RegistrySettings) -> Flask:
             trials.blp,
             cohorts.blp,
             tokens.blp,
+            addresses.blp,
         ],
     )
     app.extensions[imports.JOBS] = BackgroundJobs()  # imports run in this process's threads

@@ -31,8 +31,14 @@ from services.registry.domain.eligibility import (
     Candidate,
 )
 from services.registry.domain.identifiers import years_before
+from shared.chunks import chunked
 
 p = participants
+
+
+def _callable() -> ColumnElement[bool]:
+    """They prefer a call and gave a number (domain.model.Participant.callable)."""
+    return (func.coalesce(p.c.preferred_channel, "") == "voice") & p.c.mobile.is_not(None)
 
 
 class CohortQueries:
@@ -76,7 +82,7 @@ class CohortQueries:
             "under_age": p.c.date_of_birth > years_before(today, minimum_age),
             "opted_out": p.c.opted_out,
             "said_no_elsewhere": said_no,
-            "no_mobile": ~p.c.textable,
+            "no_mobile": ~p.c.textable & p.c.postcode.is_(None) & ~_callable(),
         }
         assert tuple(reasons) == tuple(REASONS), "one order for the rule and its SQL"
         return reasons
@@ -130,23 +136,33 @@ class CohortQueries:
         ts = trial_statuses.alias("their_statuses")
         query = (
             select(
-                p.c.id, p.c.date_of_birth, p.c.textable, p.c.opted_out, ts.c.trial_id, ts.c.status
+                p.c.id,
+                p.c.date_of_birth,
+                p.c.textable,
+                p.c.opted_out,
+                ts.c.trial_id,
+                ts.c.status,
+                p.c.postcode.is_not(None),
+                _callable(),
             )
             .select_from(p.outerjoin(ts, ts.c.participant_id == p.c.id))
             .where(*where)
             .order_by(p.c.id)
         )
-        found: dict[uuid.UUID, tuple[Any, bool, bool, dict[uuid.UUID, str]]] = {}
-        for pid, born, textable, opted_out, trial_id, status in self.session.execute(query):
-            facts = found.setdefault(pid, (born, bool(textable), bool(opted_out), {}))
+        found: dict[uuid.UUID, tuple[Any, bool, bool, dict[uuid.UUID, str], bool, bool]] = {}
+        for pid, born, textable, opted_out, trial_id, status, postal, call in self.session.execute(
+            query
+        ):
+            facts = found.setdefault(
+                pid, (born, bool(textable), bool(opted_out), {}, bool(postal), bool(call))
+            )
             if trial_id is not None:
                 facts[3][trial_id] = status
         return [Candidate(pid, *facts) for pid, facts in found.items()]
 
     def candidates_by_id(self, practice_ods: str, ids: Sequence[uuid.UUID]) -> list[Candidate]:
         out: list[Candidate] = []
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
+        for chunk in chunked(ids, 1000):
             out += self.candidates([p.c.practice_ods == practice_ods, p.c.id.in_(chunk)])
         return out
 
@@ -161,7 +177,12 @@ class CohortQueries:
             ),
             else_=literal("80+"),
         )
-        columns = (p.c.ethnic_category, p.c.imd_decile, p.c.language, band, p.c.sex, p.c.textable)
+        by_letter = ~p.c.textable & p.c.postcode.is_not(None)
+        columns = (
+            p.c.ethnic_category, p.c.imd_decile, p.c.language, band, p.c.sex, p.c.textable,
+            by_letter,
+        )  # fmt: skip
+        width = len(columns)
         counts: dict[str, dict[Any, int]] = {name: {} for name in DIMENSIONS}
         if self.session.get_bind().dialect.name == "postgresql":
             # One pass, one small result: a grouping set per dimension.
@@ -172,14 +193,14 @@ class CohortQueries:
                 .group_by(func.grouping_sets(*(tuple_(c) for c in columns)))
             )
             for row in self.session.execute(query):
-                values, grouped, count = row[:6], row[6:12], row[12]
+                values, grouped, count = row[:width], row[width : 2 * width], row[2 * width]
                 index = list(grouped).index(0)  # grouping() is 0 for the set's own column
                 counts[DIMENSIONS[index]][values[index]] = int(count)
             return counts
         query = select(*columns, func.count()).where(*where).group_by(*columns)
         for row in self.session.execute(query):
-            for name, value in zip(DIMENSIONS, row[:6], strict=True):
-                counts[name][value] = counts[name].get(value, 0) + int(row[6])
+            for name, value in zip(DIMENSIONS, row[:width], strict=True):
+                counts[name][value] = counts[name].get(value, 0) + int(row[width])
         return counts
 
     def member_conditions(self, cohort_id: uuid.UUID) -> list[ColumnElement[bool]]:
@@ -189,18 +210,17 @@ class CohortQueries:
         return [p.c.id.in_(members)]
 
     def add_members(self, cohort_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
-        for start in range(0, len(ids), 5000):
+        for chunk in chunked(ids, 5000):
             self.session.execute(
                 insert(cohort_members),
-                [{"cohort_id": cohort_id, "participant_id": i} for i in ids[start : start + 5000]],
+                [{"cohort_id": cohort_id, "participant_id": i} for i in chunk],
             )
 
     def mark_invited(self, ids: Sequence[uuid.UUID], trial_id: uuid.UUID, at: Any) -> None:
         """Invited in the trial; someone whose earlier invitation was never sent (its batch
         was cancelled) is invited again."""
         ts = trial_statuses
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
+        for chunk in chunked(ids, 5000):
             self.session.execute(
                 delete(ts).where(
                     ts.c.trial_id == trial_id,
@@ -224,11 +244,11 @@ class CohortQueries:
     def forget_members(self, batch_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> None:
         """A cancelled batch's unsent members leave the cohort that was frozen for it."""
         chosen = select(cohorts.c.id).where(cohorts.c.batch_id == batch_id)
-        for start in range(0, len(ids), 5000):
+        for chunk in chunked(ids, 5000):
             self.session.execute(
                 delete(cohort_members).where(
                     cohort_members.c.cohort_id.in_(chosen),
-                    cohort_members.c.participant_id.in_(ids[start : start + 5000]),
+                    cohort_members.c.participant_id.in_(chunk),
                 )
             )
 
@@ -252,15 +272,11 @@ class CohortQueries:
     def unshared_among(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Those of `ids` that messaging and consent have not heard of yet."""
         found: list[uuid.UUID] = []
-        for start in range(0, len(ids), 5000):
-            query = select(p.c.id).where(
-                p.c.id.in_(ids[start : start + 5000]), p.c.shared_at.is_(None)
-            )
+        for chunk in chunked(ids, 5000):
+            query = select(p.c.id).where(p.c.id.in_(chunk), p.c.shared_at.is_(None))
             found += self.session.scalars(query)
         return found
 
     def mark_shared(self, ids: Sequence[uuid.UUID], at: Any) -> None:
-        for start in range(0, len(ids), 5000):
-            self.session.execute(
-                update(p).where(p.c.id.in_(ids[start : start + 5000])).values(shared_at=at)
-            )
+        for chunk in chunked(ids, 5000):
+            self.session.execute(update(p).where(p.c.id.in_(chunk)).values(shared_at=at))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import registry
 
@@ -57,7 +60,14 @@ participants = Table(
     Column("ethnic_category", String(2)),
     Column("imd_decile", Integer),
     Column("imd_edition", Integer),
+    Column("preferred_channel", String(12)),
     Column("opted_out", Boolean, nullable=False),
+    Column("address_line_1", String(100)),
+    Column("address_line_2", String(100)),
+    Column("address_line_3", String(100)),
+    Column("town", String(60)),
+    Column("postcode", String(8)),
+    Column("large_print", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("shared_at", DateTime(timezone=True)),
@@ -156,6 +166,7 @@ imports = Table(
     Column("unchanged", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
     Column("duplicates", Integer, nullable=False),
+    Column("noted", Integer, nullable=False, server_default="0"),
     Column("problem", String(500)),
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("heartbeat_at", DateTime(timezone=True), nullable=False),
@@ -163,7 +174,8 @@ imports = Table(
     Index("ix_imports_practice_ods_requested_at", "practice_ods", "requested_at"),
 )
 
-# One row per problem in an import, in file order; read back as the error report CSV.
+# One row per problem in an import, or note on a row it imported, in file order; read
+# back as the report CSV.
 import_errors = Table(
     "import_errors",
     metadata,
@@ -172,6 +184,7 @@ import_errors = Table(
     Column("line", BigInteger, nullable=False),
     Column("column", String(200), nullable=False),
     Column("reason", String(500), nullable=False),
+    Column("kind", String(5), nullable=False, server_default="error"),  # error or note
     Index("ix_import_errors_import_id_line", "import_id", "line"),
 )
 
@@ -200,13 +213,9 @@ cohort_members = Table(
     Index("ix_cohort_members_participant_id", "participant_id"),
 )
 
-_mapped = False
 
-
+@cache  # once a process: mapping a class twice is an error
 def start_mappers() -> None:
-    global _mapped
-    if _mapped:
-        return
     mapper_registry.map_imperatively(Practice, practices)
     mapper_registry.map_imperatively(Participant, participants)
     mapper_registry.map_imperatively(Trial, trials)
@@ -214,4 +223,3 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(TrialSettingChange, trial_setting_changes)
     mapper_registry.map_imperatively(ImportJob, imports)
     mapper_registry.map_imperatively(Cohort, cohorts)
-    _mapped = True

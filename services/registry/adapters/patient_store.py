@@ -2,25 +2,29 @@
 
 PostgreSQL: the batch is COPYed into a temporary table and merged with one
 INSERT ... SELECT ... ON CONFLICT. SQLite (the local run): one multi-row upsert.
-Either way a patient registered at another practice is left alone, and a row that
-changes nothing is not rewritten (so it emits no update).
+Either way a patient registered at another practice is left alone, a row that changes
+nothing is not rewritten (so it emits no update), and a list that does not say a known
+patient's language (`und`) leaves the language stored (staff may have asked them).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import import_errors, participants
+from services.registry.domain.imports import BatchOutcome
 from services.registry.domain.patient_rows import PatientRow, RowError
+from shared.chunks import chunked
+from shared.languages import UNKNOWN
 
+ADDRESS_COLUMNS = ("address_line_1", "address_line_2", "address_line_3", "town", "postcode")
 # Columns an import writes; the rest (id, opted out, shared, created) it never changes.
 DETAILS = (
     "given_name",
@@ -34,6 +38,9 @@ DETAILS = (
     "ethnic_category",
     "imd_decile",
     "imd_edition",
+    "preferred_channel",
+    *ADDRESS_COLUMNS,
+    "large_print",
 )
 _STAGE = "staged_participants"
 STAGED = ("nhs_number", *DETAILS)
@@ -42,9 +49,17 @@ CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (
     nhs_number varchar(10), given_name varchar(200), family_name varchar(200),
     date_of_birth date, sex varchar(20), mobile varchar(20), textable boolean,
     language varchar(20), interpreter_needed boolean, ethnic_category varchar(2),
-    imd_decile integer, imd_edition integer
+    imd_decile integer, imd_edition integer, preferred_channel varchar(12),
+    address_line_1 varchar(100),
+    address_line_2 varchar(100), address_line_3 varchar(100), town varchar(60),
+    postcode varchar(8), large_print boolean
 ) ON COMMIT DELETE ROWS"""
 _DETAILS_LIST = ", ".join(DETAILS)
+# What each column becomes on a known patient: the list's value, but an unknown language
+# never replaces a known one.
+_NEW = {c: f"EXCLUDED.{c}" for c in DETAILS} | {
+    "language": f"COALESCE(NULLIF(EXCLUDED.language, '{UNKNOWN}'), participants.language)"
+}
 # Insert new patients; update known ones of this practice only where something changed.
 # created_at = updated_at only on a row this statement inserted.
 _MERGE = f"""
@@ -53,20 +68,11 @@ INSERT INTO participants (id, practice_ods, nhs_number, {_DETAILS_LIST},
 SELECT gen_random_uuid(), %(ods)s, nhs_number, {_DETAILS_LIST}, false, %(at)s, %(at)s
 FROM {_STAGE}
 ON CONFLICT (nhs_number) DO UPDATE SET
-    {", ".join(f"{c} = EXCLUDED.{c}" for c in DETAILS)}, updated_at = EXCLUDED.updated_at
+    {", ".join(f"{c} = {_NEW[c]}" for c in DETAILS)}, updated_at = EXCLUDED.updated_at
 WHERE participants.practice_ods = EXCLUDED.practice_ods
-  AND ({" OR ".join(f"participants.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in DETAILS)})
+  AND ({" OR ".join(f"participants.{c} IS DISTINCT FROM {_NEW[c]}" for c in DETAILS)})
 RETURNING nhs_number, id, created_at = updated_at, shared_at IS NOT NULL"""  # noqa: S608
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-@dataclass(frozen=True)
-class BatchOutcome:
-    created: int
-    updated: int
-    unchanged: int
-    elsewhere: list[str]  # NHS numbers registered at another practice
-    shared_updated: list[uuid.UUID]  # updated participants the other services know
 
 
 class PatientStore:
@@ -110,10 +116,14 @@ class PatientStore:
 
     def _conflict_update(self, insert_: object) -> object:
         excluded = insert_.excluded  # type: ignore[attr-defined]
-        changed = or_(*(participants.c[name].is_distinct_from(excluded[name]) for name in DETAILS))
+        new = {name: excluded[name] for name in (*DETAILS, "updated_at")}
+        new["language"] = func.coalesce(
+            func.nullif(excluded.language, UNKNOWN), participants.c.language
+        )
+        changed = or_(*(participants.c[name].is_distinct_from(new[name]) for name in DETAILS))
         return insert_.on_conflict_do_update(  # type: ignore[attr-defined]
             index_elements=[participants.c.nhs_number],
-            set_={name: excluded[name] for name in (*DETAILS, "updated_at")},
+            set_=new,
             where=and_(participants.c.practice_ods == excluded.practice_ods, changed),
         ).returning(
             participants.c.nhs_number,
@@ -142,11 +152,9 @@ class PatientStore:
     ) -> list[tuple[Any, ...]]:
         values = [_values(practice_ods, row, at) for row in rows]
         returned: list[tuple[Any, ...]] = []
-        # SQLite allows 32,766 parameters a statement: 17 columns x 1,500 rows fits.
-        for start in range(0, len(values), 1500):
-            statement = self._conflict_update(
-                sqlite_insert(participants).values(values[start : start + 1500])
-            )
+        # SQLite allows 32,766 parameters a statement: 18 columns x 1,500 rows fits.
+        for chunk in chunked(values, 1500):
+            statement = self._conflict_update(sqlite_insert(participants).values(chunk))
             returned.extend(tuple(r) for r in self.session.execute(statement))  # type: ignore[call-overload]
         return returned
 
@@ -160,6 +168,7 @@ class PatientStore:
                         "line": e.line,
                         "column": e.column[:200],
                         "reason": e.reason[:500],
+                        "kind": e.kind,
                     }
                     for e in errors
                 ],
@@ -191,10 +200,20 @@ def _copy_line(row: PatientRow) -> str:
                 _text(row.ethnic_category),
                 _number(row.imd_decile),
                 _number(row.imd_edition),
+                _text(row.preferred_channel),
+                *(_text(value) for value in _address(row)),
+                "t" if row.large_print else "f",
             )
         )
         + "\n"
     )
+
+
+def _address(row: PatientRow) -> tuple[str | None, ...]:
+    found = row.address
+    if found is None:
+        return (None, None, None, None, None)
+    return (found.line_1, found.line_2, found.line_3, found.town, found.postcode)
 
 
 def _values(practice_ods: str, row: PatientRow, at: datetime) -> dict[str, object]:
@@ -213,6 +232,9 @@ def _values(practice_ods: str, row: PatientRow, at: datetime) -> dict[str, objec
         "ethnic_category": row.ethnic_category,
         "imd_decile": row.imd_decile,
         "imd_edition": row.imd_edition,
+        "preferred_channel": row.preferred_channel,
+        **dict(zip(ADDRESS_COLUMNS, _address(row), strict=True)),
+        "large_print": row.large_print,
         "opted_out": False,
         "created_at": at,
         "updated_at": at,

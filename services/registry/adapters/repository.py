@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, insert, or_, select
@@ -23,6 +22,7 @@ from services.registry.adapters.orm import (
     trials,
 )
 from services.registry.domain.cohorts import Cohort
+from services.registry.domain.filters import ParticipantFilter
 from services.registry.domain.imports import ImportJob
 from services.registry.domain.model import (
     NOT_INVITED,
@@ -33,23 +33,6 @@ from services.registry.domain.model import (
     TrialSettingChange,
     TrialStatus,
 )
-
-
-@dataclass(frozen=True)
-class ParticipantFilter:
-    """What staff can narrow a participant list by. `practices` None means every practice."""
-
-    practices: Sequence[str] | None
-    nhs_number: str | None = None
-    language: str | None = None
-    ethnic_category: str | None = None
-    textable: bool | None = None
-    opted_out: bool | None = None
-    trial_id: uuid.UUID | None = None
-    trial_status: str | None = None  # NOT_INVITED: no status (in trial_id, or in any trial)
-    mobile: str | None = None  # E.164
-    name_words: Sequence[str] = ()  # each starts the given or the family name
-
 
 # Each order ends on the id, so pages never repeat or skip a participant of equal name or age.
 SORTS = {
@@ -248,15 +231,15 @@ class RegistryRepository:
 
     def import_errors_page(
         self, import_id: uuid.UUID, after: tuple[int, int] | None, limit: int
-    ) -> list[tuple[int, int, str, str]]:
-        """(line, id, column, reason) in file order, after the (line, id) given."""
+    ) -> list[tuple[int, int, str, str, str]]:
+        """(line, id, column, reason, kind) in file order, after the (line, id) given."""
         e = import_errors.c
-        query = select(e.line, e.id, e.column, e.reason).where(e.import_id == import_id)
+        query = select(e.line, e.id, e.column, e.reason, e.kind).where(e.import_id == import_id)
         if after is not None:
             line, id_ = after
             query = query.where(or_(e.line > line, (e.line == line) & (e.id > id_)))
         rows = self.session.execute(query.order_by(e.line, e.id).limit(limit))
-        return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
+        return [(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
 
     def forget_import_errors(self, import_id: uuid.UUID) -> None:
         self.session.execute(delete(import_errors).where(import_errors.c.import_id == import_id))

@@ -12,8 +12,8 @@ from typing import Any
 from services.registry.domain import demographics
 from services.registry.domain.eligibility import REASONS
 from services.registry.domain.identifiers import years_before
-from services.registry.domain.model import AGE_BANDS, now
-from shared import languages
+from services.registry.domain.model import AGE_BANDS
+from shared import clock, languages
 from shared.errors import Conflict, FieldError, InvalidInput
 
 
@@ -97,7 +97,7 @@ class Cohort:
     criteria: dict[str, Any]
     created_by: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
     frozen_at: datetime | None = None
     batch_id: uuid.UUID | None = None
     size: int | None = None
@@ -109,7 +109,7 @@ class Cohort:
     def freeze(self, batch_id: uuid.UUID, size: int) -> None:
         if self.frozen_at is not None:
             raise Conflict("this cohort has been invited already; make a new cohort")
-        self.frozen_at, self.batch_id, self.size = now(), batch_id, size
+        self.frozen_at, self.batch_id, self.size = clock.now(), batch_id, size
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,13 @@ class Breakdown:
     by_sex: dict[str, int]
     # Of those the filter finds, how many may not be invited, by reason as staff read it.
     left_out: dict[str, int] = field(default_factory=dict)
+    letters: int = 0  # of them, how many have no mobile to text but an address for a letter
 
 
-DIMENSIONS = ("ethnic_category", "imd_decile", "language", "age_band", "sex", "textable")
+# "by_letter": no mobile that takes texts, but an address (decision 0029).
+DIMENSIONS = (
+    "ethnic_category", "imd_decile", "language", "age_band", "sex", "textable", "by_letter",
+)  # fmt: skip
 
 
 def summarise(
@@ -144,6 +148,7 @@ def summarise(
     return Breakdown(
         count=sum(textable.values()),
         textable=textable.get(True, 0),
+        letters=counts.get("by_letter", {}).get(True, 0),
         by_ethnic_group=_most_first(relabel("ethnic_category", demographics.ethnic_label)),
         by_imd_quintile=dict(sorted(relabel("imd_decile", demographics.imd_quintile).items())),
         by_language=_most_first(relabel("language", _language_name)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from shared.errors import InvalidInput
@@ -71,25 +72,26 @@ _ETHNIC_BY_NAME = _ethnic_names()
 
 @lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_sex(raw: str, field: str = "sex") -> str | None:
-    if not raw.strip():
-        return None
-    sex = _SEX_WORDS.get(_fold(raw))
-    if sex is None:
-        raise InvalidInput.for_field(
-            field, "must be female, male, other or unknown (or F, M, I, U)"
-        )
-    return sex
+    return _coded(raw, _SEX_WORDS, field, "must be female, male, other or unknown (or F, M, I, U)")
 
 
 @lru_cache(maxsize=4096)  # a list repeats a handful of values a million times
 def parse_ethnic_category(raw: str, field: str = "ethnic_category") -> str | None:
+    return _coded(
+        raw,
+        _ETHNIC_BY_NAME,
+        field,
+        "must be an NHS ethnic category code (A to S, Z or 99) or its label",
+    )
+
+
+def _coded(raw: str, codes: Mapping[str, str], field: str, reason: str) -> str | None:
+    """The code a list's cell names (folded), None for an empty cell; anything else is wrong."""
     if not raw.strip():
         return None
-    code = _ETHNIC_BY_NAME.get(_fold(raw))
+    code = codes.get(_fold(raw))
     if code is None:
-        raise InvalidInput.for_field(
-            field, "must be an NHS ethnic category code (A to S, Z or 99) or its label"
-        )
+        raise InvalidInput.for_field(field, reason)
     return code
 
 

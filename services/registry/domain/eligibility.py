@@ -30,7 +30,9 @@ REASONS: Mapping[str, str] = {
     "under_age": "under the trial's minimum age",
     "opted_out": "opted out of texts",
     "said_no_elsewhere": "declined, refused, withdrew or opted out in another trial",
-    "no_mobile": "no mobile number that can be texted",
+    # A postal address reaches them by letter (decision 0029).
+    # ... and a patient who asked to be phoned is called on the number they gave (decision 27).
+    "no_mobile": "no mobile number that can be texted, no postal address, and no call asked for",
 }
 
 
@@ -44,6 +46,8 @@ class Candidate:
     opted_out: bool
     # Their status in each trial they were ever invited to.
     statuses: Mapping[uuid.UUID, str] = field(default_factory=dict)
+    postal: bool = False  # a letter can reach them
+    callable: bool = False  # they prefer a call and gave a number (a landline will do)
 
 
 def exclusion(
@@ -59,6 +63,6 @@ def exclusion(
         return "opted_out"
     if any(status in NEVER_AGAIN_STATUSES for status in candidate.statuses.values()):
         return "said_no_elsewhere"
-    if not candidate.textable:
+    if not (candidate.textable or candidate.postal or candidate.callable):
         return "no_mobile"
     return None

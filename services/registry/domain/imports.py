@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.registry.domain.model import now
+from shared import clock
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FORMATS = {"csv": "text/csv", "json": "application/json", "jsonl": "application/x-ndjson"}
@@ -31,10 +31,11 @@ class ImportJob:
     unchanged: int = 0
     rejected: int = 0
     duplicates: int = 0
+    noted: int = 0  # rows imported with a note: their language could not be read
     problem: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    requested_at: datetime = field(default_factory=now)
-    heartbeat_at: datetime = field(default_factory=now)
+    requested_at: datetime = field(default_factory=lambda: clock.now())
+    heartbeat_at: datetime = field(default_factory=lambda: clock.now())
     finished_at: datetime | None = None
 
     def is_interrupted(self, at: datetime) -> bool:
@@ -46,3 +47,14 @@ class ImportJob:
     @property
     def stored(self) -> int:
         return self.created + self.updated
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What storing one batch of imported rows did."""
+
+    created: int
+    updated: int
+    unchanged: int
+    elsewhere: list[str]  # NHS numbers registered at another practice
+    shared_updated: list[uuid.UUID]  # updated participants the other services know

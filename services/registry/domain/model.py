@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+
+from shared import clock
+from shared.chunks import chunked
 
 AGE_BANDS = ((0, 17), (18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79))
 
@@ -15,6 +18,7 @@ TRIAL_STATUSES = (
     "declined",
     "opted_out",
     "link_sent",
+    "awaiting_confirmation",  # signed; the research team has not countersigned yet
     "consented",
     "refused",
     "withdrawn",
@@ -26,10 +30,6 @@ TRIAL_STATUSES = (
 NOT_INVITED = "not_invited"
 # What a participant list can be sorted by ("-" first for the reverse).
 PARTICIPANT_ORDERS = ("name", "date_of_birth", "added")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def age_on(date_of_birth: date, day: date) -> int:
@@ -50,6 +50,11 @@ class Practice:
     name: str
     timezone: str = "Europe/London"
 
+    @property
+    def practice_ods(self) -> str:
+        """A practice is at itself: what lets Principal.visible_at_practice look it up."""
+        return self.ods_code
+
 
 @dataclass
 class Participant:
@@ -67,16 +72,35 @@ class Participant:
     imd_decile: int | None = None
     imd_edition: int | None = None
     opted_out: bool = False
+    preferred_channel: str | None = None  # sms, whatsapp, voice or letter (decision 30)
+    # A postal address for letters (domain/postal.py); it leaves the registry only for a
+    # letter being sent (decision 0029). Large print: the patient asked for it.
+    address_line_1: str | None = None
+    address_line_2: str | None = None
+    address_line_3: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    large_print: bool = False
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
+    updated_at: datetime = field(default_factory=lambda: clock.now())
     # When messaging and consent were first told of this participant (on their first
     # invitation); until then nothing about them has left the registry.
     shared_at: datetime | None = None
 
     @property
+    def postal(self) -> bool:
+        """Whether a letter can reach them (an address checked on the way in)."""
+        return bool(self.postcode)  # an address is stored whole (domain/postal.py)
+
+    @property
+    def callable(self) -> bool:
+        """Whether they asked to be phoned and gave a number (a landline will do)."""
+        return self.preferred_channel == "voice" and bool(self.mobile)
+
+    @property
     def can_be_invited(self) -> bool:
-        return self.textable and not self.opted_out
+        return (self.textable or self.postal or self.callable) and not self.opted_out
 
     def shared_view(self, dob_hash: str, today: date) -> dict[str, object]:
         """What messaging and consent may keep: no NHS number, no name, no birth date."""
@@ -92,6 +116,10 @@ class Participant:
             "imd_decile": self.imd_decile,
             "imd_edition": self.imd_edition,
             "dob_hash": dob_hash,
+            "preferred_channel": self.preferred_channel,
+            # Whether a letter can reach them, never the address itself (decision 0029).
+            "postal": self.postal,
+            "large_print": self.large_print,
         }
 
 
@@ -103,7 +131,7 @@ class Trial:
     response_deadline_days: int | None = None
     languages: list[str] = field(default_factory=lambda: ["en"])
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
     # Nobody younger is invited; only an admin changes it, and each change is kept.
     minimum_age: int = 18
 
@@ -118,7 +146,7 @@ class TrialSettingChange:
     new_value: str
     changed_by: str
     reason: str
-    changed_at: datetime = field(default_factory=now)
+    changed_at: datetime = field(default_factory=lambda: clock.now())
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
@@ -127,7 +155,7 @@ class TrialStatus:
     participant_id: uuid.UUID
     trial_id: uuid.UUID
     status: str
-    updated_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=lambda: clock.now())
 
 
 @dataclass
@@ -137,8 +165,7 @@ class InvitationBatch:
     participant_ids: list[uuid.UUID]
     requested_by: str
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    requested_at: datetime = field(default_factory=now)
+    requested_at: datetime = field(default_factory=lambda: clock.now())
 
     def chunks(self, size: int) -> list[list[uuid.UUID]]:
-        ids = self.participant_ids
-        return [ids[i : i + size] for i in range(0, len(ids), size)]
+        return list(chunked(self.participant_ids, size))

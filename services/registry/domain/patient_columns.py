@@ -54,6 +54,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "imd_decile": ("imd decile", "imd", "deprivation decile", "index of multiple deprivation"),
     "imd_edition": ("imd edition", "imd year", "imd version"),
+    "preferred_channel": (
+        "preferred channel",
+        "channel",
+        "contact preference",
+        "preferred contact method",
+        "contact method",
+    ),
+    # A postal address for letters (domain/postal.py) and whether letters come in large print.
+    "address_line_1": ("address line 1", "address 1", "address1", "address", "house and street"),
+    "address_line_2": ("address line 2", "address 2", "address2", "locality"),
+    "address_line_3": ("address line 3", "address 3", "address3", "district"),
+    "town": ("town", "city", "post town", "town or city", "town city"),
+    "postcode": ("postcode", "post code", "postal code", "zip"),
+    "large_print": ("large print", "large print letters", "needs large print"),
 }
 _IMD_WITH_EDITION = re.compile(r"imd (2019|2025) decile|imd decile (2019|2025)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,4 +1,5 @@
-"""One patient's row: every column checked, every problem reported with its column."""
+"""One patient's row: every column checked, every problem reported with its column, and
+what staff should know of a row that imports (its language could not be read) noted."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from services.registry.domain import demographics, identifiers
+from services.registry.domain import demographics, identifiers, postal
+from services.registry.domain.channels import parse_preferred_channel
 from shared import languages
 from shared.errors import FieldError, InvalidInput
 
 MAX_NAME_CHARS = 100
+ERROR, NOTE = "error", "note"  # a note's row is imported; an error's is not
 
 
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """One line of an import's report: a problem that rejects the row, or a note."""
+
     line: int
     column: str
     reason: str
+    kind: str = ERROR
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
@@ -37,6 +43,31 @@ class PatientRow:
     ethnic_category: str | None
     imd_decile: int | None
     imd_edition: int | None
+    preferred_channel: str | None = None
+    address: postal.PostalAddress | None = None
+    large_print: bool = False
+    notes: tuple[RowError, ...] = ()
+
+    # The address's parts by the participant's column names, as an import writes them.
+    @property
+    def address_line_1(self) -> str | None:
+        return self.address.line_1 if self.address else None
+
+    @property
+    def address_line_2(self) -> str | None:
+        return self.address.line_2 if self.address else None
+
+    @property
+    def address_line_3(self) -> str | None:
+        return self.address.line_3 if self.address else None
+
+    @property
+    def town(self) -> str | None:
+        return self.address.town if self.address else None
+
+    @property
+    def postcode(self) -> str | None:
+        return self.address.postcode if self.address else None
 
 
 def parse_record(
@@ -81,7 +112,7 @@ def parse_record(
         mobile, textable = identifiers.parse_mobile(get("mobile", ""))
     except InvalidInput as exc:
         fail("mobile", exc)
-    language = _language(get("language", ""), fail)
+    language, language_note = _language(get("language", ""))
     try:
         interpreter = demographics.parse_interpreter(get("interpreter_needed", ""))
     except InvalidInput as exc:
@@ -97,9 +128,27 @@ def parse_record(
         decile, edition = demographics.parse_imd(get("imd_decile", ""), edition_text)
     except InvalidInput as exc:
         fail("imd_decile", exc)
+    channel = None
+    try:
+        channel = parse_preferred_channel(get("preferred_channel", ""))
+    except InvalidInput as exc:
+        fail("preferred_channel", exc)
+    address, large_print = None, False
+    try:
+        address = postal.parse_address({name: get(name, "") for name in postal.ADDRESS_FIELDS})
+    except InvalidInput as exc:
+        fail("postcode", exc)
+    try:
+        large_print = postal.parse_large_print(get("large_print", ""))
+    except InvalidInput as exc:
+        fail("large_print", exc)
     if errors:
         return errors
-    assert nhs is not None and dob is not None and language is not None
+    assert nhs is not None and dob is not None
+    notes: tuple[RowError, ...] = ()
+    if language_note:
+        column = (label("language") if label else None) or "language"
+        notes = (RowError(line, column, language_note, NOTE),)
     return PatientRow(
         line=line,
         nhs_number=nhs,
@@ -114,6 +163,10 @@ def parse_record(
         ethnic_category=ethnic,
         imd_decile=decile,
         imd_edition=edition,
+        preferred_channel=channel,
+        address=address,
+        large_print=large_print,
+        notes=notes,
     )
 
 
@@ -132,14 +185,23 @@ def _known_language(text: str) -> str | None:
     return found.code if found else None
 
 
-def _language(raw: str, fail: Any) -> str | None:
+def _language(raw: str) -> tuple[str, str | None]:
+    """The patient's language, and a note for staff when the row's could not be read.
+
+    A language we cannot read never rejects the row: the patient would never be invited.
+    Nor is it guessed ("Polsih" may be Polish, "Creole" is many languages): the patient
+    is stored as speaking an unknown language and texted in English, and the note says so.
+    """
     text = raw.strip()
     if not text:
         # GP systems leave the main spoken language blank for most English speakers.
-        return "en"
+        return "en", None
     code = _known_language(text)
-    if code is None:
-        reason = f"{text[:40]!r} is not a language we know"
-        fail("language", InvalidInput.for_field("language", reason))
-        return None
-    return code
+    if code is not None:
+        return code, None
+    said = "is not recorded" if languages.says_not_recorded(text) else "is not one we know"
+    texted_in = languages.get(languages.best_text(languages.UNKNOWN)).name
+    return languages.UNKNOWN, (
+        f"language {text[:40]!r} {said}: imported as an unknown language, "
+        f"texted in {texted_in}; an interpreter may be needed"
+    )

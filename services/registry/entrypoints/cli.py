@@ -11,13 +11,14 @@ from services.registry.bootstrap import build_runtime
 from services.registry.config import load_settings
 from services.registry.entrypoints import demo
 from services.registry.service_layer import practices, tokens
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from services.registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
+from shared.auth.principal import ROLE_NAMES, TRIAL_SCOPED
 from shared.cli import configured, service_cli
 
 
-def _uow() -> RegistryUnitOfWork:
+def _uow() -> SqlRegistryUnitOfWork:
     uow = build_runtime(configured("registry", load_settings)).uow_factory()
-    assert isinstance(uow, RegistryUnitOfWork)
+    assert isinstance(uow, SqlRegistryUnitOfWork)
     return uow
 
 
@@ -26,7 +27,7 @@ cli = service_cli("registry", load_settings, build_runtime)
 
 @cli.command("create-token", help="Issue an API token; it is printed once and stored hashed.")
 @click.option("--name", required=True, help="Who holds it, e.g. 'Dr A Khan, M85001'.")
-@click.option("--role", required=True, type=click.Choice(["staff", "coordinator", "admin"]))
+@click.option("--role", required=True, type=click.Choice(list(ROLE_NAMES)))
 @click.option("--practice", "practices_", multiple=True, help="ODS code (staff); repeatable.")
 @click.option("--trial", "trials", multiple=True, type=click.UUID, help="Trial id; repeatable.")
 @click.option(
@@ -45,11 +46,11 @@ def create_token(
 ) -> None:
     if role == "staff" and not practices_:
         raise click.UsageError("a staff token needs at least one --practice")
-    if role == "coordinator" and not trials:
-        raise click.UsageError("a coordinator token needs at least one --trial")
-    token_id, token = tokens.issue_token(_uow(), name, role, practices_, trials, valid_days)
-    click.echo(f"token id: {token_id}", err=True)
-    click.echo(token)
+    if role in TRIAL_SCOPED and not trials:
+        raise click.UsageError(f"a {role} token needs at least one --trial")
+    issued = tokens.issue_token(_uow(), name, role, practices_, trials, valid_days)
+    click.echo(f"token id: {issued.id}", err=True)
+    click.echo(issued.token)
 
 
 @cli.command("revoke-token", help="Revoke an API token by its id.")

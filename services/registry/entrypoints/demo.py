@@ -14,8 +14,15 @@ from pathlib import Path
 
 import nhs_number
 
-from services.registry.service_layer import invitations, participants, practices, tokens, trials
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from services.registry.service_layer import (
+    addresses,
+    invitations,
+    participants,
+    practices,
+    tokens,
+    trials,
+)
+from services.registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
 from shared.auth.principal import ADMIN, Principal
 
 PRACTICE = ("M85001", "Demo Medical Centre, Birmingham")
@@ -25,7 +32,19 @@ PEOPLE = (
     ("Imran", "Hussain", "1961-07-02", "male", "ur", "+447400123402", "J"),
     ("Zofia", "Nowak", "1966-11-23", "female", "pl", "+447400123403", "C"),
     ("Rahima", "Begum", "1955-01-30", "female", "bn", "+447400123404", "K"),
+    # Every channel in the demo (issue 17): no mobile, so a letter to her address...
+    ("Margaret", "Evans", "1949-05-19", "female", "en", None, "A"),
+    # ...and one who prefers WhatsApp (messaging's demo-whatsapp records his opt-in).
+    ("Yusuf", "Patel", "1963-09-08", "male", "en", "+447400123406", "H"),
 )
+PREFERRED = {"Yusuf": "whatsapp"}
+ADDRESSES = {
+    "Margaret": {
+        "address_line_1": "14 Moseley Road",
+        "town": "Birmingham",
+        "postcode": "B12 0HJ",
+    }
+}
 
 
 def synthetic_nhs_number(serial: int) -> str:
@@ -38,7 +57,7 @@ def synthetic_nhs_number(serial: int) -> str:
         serial += 1
 
 
-def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state: Path) -> dict:
+def load_demo(uow_factory: Callable[[], SqlRegistryUnitOfWork], dob_key: str, state: Path) -> dict:
     """Create the demo once; later runs read what was made from `state`."""
     if state.exists():
         loaded: dict = json.loads(state.read_text())
@@ -60,19 +79,33 @@ def load_demo(uow_factory: Callable[[], RegistryUnitOfWork], dob_key: str, state
             ethnic_category=ethnic,
             imd_decile=serial + 1,
             imd_edition=2019,
+            preferred_channel=PREFERRED.get(given),
         )
         participant, _ = participants.register_participant(uow_factory(), admin, details, dob_key)
+        if given in ADDRESSES:
+            addresses.set_address(
+                uow_factory(), admin, participant.id, dict(ADDRESSES[given]), False, dob_key
+            )
         ids.append(participant.id)
     made = {
         "practice": PRACTICE[0],
         "trial_id": str(trial.id),
         "participants": [str(i) for i in ids],
+        # Who the demo reaches on which channel: messaging's demo-whatsapp reads this.
+        "whatsapp": [
+            {"participant_id": str(i), "mobile": person[5]}
+            for i, person in zip(ids, PEOPLE, strict=True)
+            if PREFERRED.get(person[0]) == "whatsapp"
+        ],
         "tokens": {
-            "admin": tokens.issue_token(uow_factory(), "Demo admin", "admin")[1],
-            "staff": tokens.issue_token(uow_factory(), "Demo staff", "staff", [PRACTICE[0]])[1],
+            "admin": tokens.issue_token(uow_factory(), "Demo admin", "admin").token,
+            "staff": tokens.issue_token(uow_factory(), "Demo staff", "staff", [PRACTICE[0]]).token,
             "coordinator": tokens.issue_token(
                 uow_factory(), "Demo coordinator", "coordinator", trials=[trial.id]
-            )[1],
+            ).token,
+            "researcher": tokens.issue_token(
+                uow_factory(), "Demo researcher", "researcher", trials=[trial.id]
+            ).token,
         },
     }
     staff = Principal(uuid.uuid4(), "Demo staff", "staff", frozenset({PRACTICE[0]}))
@@ -92,8 +125,9 @@ def welcome(made: dict) -> str:
     staff, practice = tokens_["staff"], made["practice"]
     batch = f"http://127.0.0.1:8002/batches/{made.get('batch_id', '<batch id>')}"
     return f"""
-TrialReach is starting. Staff have asked to invite four demo patients (English, Urdu,
-Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for approval.
+TrialReach is starting. Staff have asked to invite six demo patients to trial DEMO-AF:
+English, Urdu, Polish and Bengali speakers by text, one without a mobile by letter, and one
+who prefers WhatsApp (and agreed to it); messaging holds the batch for approval.
 
   1. Preview it: each language's text, parts (segments) and cost, and which translations
      nobody has reviewed yet:
@@ -105,6 +139,10 @@ Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for app
 
   3. Watch the texts arrive, each with its part count, and follow the batch:
     curl -s -H "Authorization: Bearer {tokens_["staff"]}" {batch}/report
+     The letter waits on the batch's "Letters" page in the console: download it, mark it
+     printed, then posted. The WhatsApp invitation shows on the phone simulator under
+     whatsapp:+447400123406. Reach by channel is on the batch page, the coordinator's
+     trial page and the equity report.
 
   Staff and coordinator console:         http://127.0.0.1:8000  (sign in with a token below)
   Phone simulator (reply as a patient):  http://127.0.0.1:8010/phone
@@ -115,6 +153,7 @@ Polish and Bengali speakers) to trial DEMO-AF; messaging holds the batch for app
   Tokens (local demo only):
     staff        {tokens_["staff"]}
     coordinator  {tokens_["coordinator"]}
+    researcher   {tokens_.get("researcher", "(start afresh: make clean)")}
     admin        {tokens_["admin"]}
 
   Reply YES on the simulator, then see the consent status change:

@@ -8,26 +8,34 @@ from services.registry.service_layer import invitations, statuses
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.bus.worker import Handler
 from shared.events import Event
+from shared.events.commands import (
+    BatchCancelled,
+    ConsentStatusChanged,
+    ParticipantOptedIn,
+    ParticipantOptedOut,
+)
 
 
 def on_consent_status_changed(event: Event, uow: RegistryUnitOfWork) -> None:
-    data = event.data
+    changed = ConsentStatusChanged.of(event)
     statuses.record_trial_status(
-        uow, data["participant_id"], data["trial_id"], data["status"], data["previous_status"]
+        uow, changed.participant_id, changed.trial_id, changed.status, changed.previous_status
     )
 
 
 def on_batch_cancelled(event: Event, uow: RegistryUnitOfWork) -> None:
-    data = event.data
-    invitations.return_unsent(uow, data["batch_id"], data["trial_id"], data["participant_ids"])
+    cancelled = BatchCancelled.of(event)
+    invitations.return_unsent(
+        uow, cancelled.batch_id, cancelled.trial_id, cancelled.participant_ids
+    )
 
 
 def on_opted_out(event: Event, uow: RegistryUnitOfWork) -> None:
-    statuses.record_opt_out(uow, event.data["participant_id"], opted_out=True)
+    statuses.record_opt_out(uow, ParticipantOptedOut.of(event).participant_id, opted_out=True)
 
 
 def on_opted_in(event: Event, uow: RegistryUnitOfWork) -> None:
-    statuses.record_opt_out(uow, event.data["participant_id"], opted_out=False)
+    statuses.record_opt_out(uow, ParticipantOptedIn.of(event).participant_id, opted_out=False)
 
 
 HANDLERS: Mapping[str, Handler] = {

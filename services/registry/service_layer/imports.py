@@ -1,5 +1,6 @@
 """Importing a practice's patient list: check the file, then read, validate and store it
-in batches in the background, keeping progress and every bad row's reason."""
+in batches in the background, keeping progress, every bad row's reason and a note on each
+row imported with a language that could not be read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from services.registry.domain.patient_columns import FileProblem, map_columns
 from services.registry.domain.patient_list import csv_records, csv_rows, json_records
 from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import clock
 from shared.auth.principal import Principal
 from shared.dob import keyed_dob_hash
 from shared.errors import NotFound
@@ -98,17 +100,16 @@ def visible_import(
     uow: RegistryUnitOfWork, principal: Principal, import_id: uuid.UUID
 ) -> ImportJob:
     with uow:
-        job = uow.registry.import_job(import_id)
-        # The same answer for "absent" and "another practice's".
-        if job is None or not principal.may_see_practice(job.practice_ods):
-            raise NotFound(f"no import {import_id}")
-        if job.is_interrupted(datetime.now(UTC)):
+        job = principal.visible_at_practice(
+            uow.registry.import_job(import_id), f"no import {import_id}"
+        )
+        if job.is_interrupted(clock.now()):
             job.status = jobs.FAILED
             job.problem = (
                 "the import stopped before it finished (the server restarted); "
                 "upload the file again: patients stored already are updated, not doubled"
             )
-            job.finished_at = datetime.now(UTC)
+            job.finished_at = clock.now()
             uow.commit()
         return job
 
@@ -127,19 +128,20 @@ def error_report(
     principal: Principal,
     import_id: uuid.UUID,
     page: int = 5000,
-) -> Iterator[tuple[int, str, str]]:
-    """Every reported problem as (line, column, reason), in file order, a page at a time."""
+) -> Iterator[tuple[int, str, str, str]]:
+    """Every reported problem and note as (line, column, reason, kind), in file order, a
+    page at a time; kind is "error" (the row was not imported) or "note" (it was)."""
     visible_import(uow_factory(), principal, import_id)
 
-    def rows() -> Iterator[tuple[int, str, str]]:
+    def rows() -> Iterator[tuple[int, str, str, str]]:
         after: tuple[int, int] | None = None
         while True:
             with uow_factory() as uow:
                 found = uow.registry.import_errors_page(import_id, after, page)
             if not found:
                 return
-            for line, _, column, reason in found:
-                yield line, column, reason
+            for line, _, column, reason, kind in found:
+                yield line, column, reason, kind
             after = (found[-1][0], found[-1][1])
 
     return rows()
@@ -162,6 +164,7 @@ class _Stored:
     updated: int = 0
     unchanged: int = 0
     elsewhere: int = 0
+    noted: int = 0
 
 
 def run_import(
@@ -178,10 +181,10 @@ def run_import(
             assert job is not None, "start_import stored it"
             practice = uow.registry.practice(job.practice_ods)
             assert practice is not None
-            job.status, job.heartbeat_at = jobs.RUNNING, datetime.now(UTC)
+            job.status, job.heartbeat_at = jobs.RUNNING, clock.now()
             uow.commit()
             ods, dry_run, timezone = job.practice_ods, job.dry_run, practice.timezone
-        today = datetime.now(ZoneInfo(timezone)).date()
+        today = clock.now().astimezone(ZoneInfo(timezone)).date()
         _Importer(uow_factory, import_id, ods, dry_run, dob_key, today, batch_size).run(upload)
     except FileProblem as exc:
         _finish(uow_factory, import_id, jobs.FAILED, exc.detail)
@@ -207,7 +210,7 @@ def _finish(
         job = uow.registry.import_job(import_id)
         if job is not None:
             job.status, job.problem = status, problem
-            job.finished_at = job.heartbeat_at = datetime.now(UTC)
+            job.finished_at = job.heartbeat_at = clock.now()
             uow.commit()
 
 
@@ -295,7 +298,7 @@ class _Importer:
     def _flush(
         self, batch: list[PatientRow], errors: list[RowError], read: _Read, last: bool
     ) -> None:
-        now = datetime.now(UTC)
+        now = clock.now()
         with self.uow_factory() as uow:
             batch, erased = self._without_erased(uow, batch)
             elsewhere = self._store(uow, batch, now)
@@ -304,6 +307,9 @@ class _Importer:
             # the real reasons are counted in the log for support.
             refused = sorted([lines[nhs] for nhs in elsewhere] + [row.line for row in erased])
             errors.extend(RowError(line, self.nhs_label, NOT_REGISTRABLE) for line in refused)
+            # A note is about a patient imported: none for a row refused here.
+            noted = [row for row in batch if row.notes and row.nhs_number not in elsewhere]
+            errors.extend(note for row in noted for note in row.notes)
             if refused:
                 log.info(
                     "import_rows_refused",
@@ -314,6 +320,7 @@ class _Importer:
             errors.sort(key=lambda e: e.line)
             stored = self.stored
             stored.elsewhere += len(elsewhere) + len(erased)
+            stored.noted += len(noted)
             uow.patients.add_errors(self.import_id, errors)
             job = uow.registry.import_job(self.import_id)
             assert job is not None
@@ -321,6 +328,7 @@ class _Importer:
             job.rejected = read.rejected + stored.elsewhere
             job.created, job.updated = stored.created, stored.updated
             job.unchanged = stored.unchanged
+            job.noted = stored.noted
             job.heartbeat_at = now
             if last:
                 job.status, job.finished_at = jobs.DONE, now

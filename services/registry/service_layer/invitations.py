@@ -12,17 +12,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from services.registry.domain.cohorts import Cohort
 from services.registry.domain.eligibility import NOT_INVITED, REASONS, Candidate, exclusion
 from services.registry.domain.identifiers import parse_ods_code
-from services.registry.domain.model import InvitationBatch, Participant, Trial
+from services.registry.domain.model import InvitationBatch, Trial
 from services.registry.service_layer.populations import publish_populations
 from services.registry.service_layer.sharing import share
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import clock
 from shared.auth.principal import Principal
+from shared.chunks import chunked
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.logs import get_logger
 
@@ -61,14 +63,11 @@ class InvitationOutcome:
 def today_at(uow: RegistryUnitOfWork, practice_ods: str) -> date:
     practice = uow.registry.practice(practice_ods)
     zone = practice.timezone if practice is not None else "Europe/London"
-    return datetime.now(ZoneInfo(zone)).date()
+    return clock.now().astimezone(ZoneInfo(zone)).date()
 
 
 def visible_cohort(uow: RegistryUnitOfWork, principal: Principal, cohort_id: uuid.UUID) -> Cohort:
-    cohort = uow.registry.cohort(cohort_id)
-    if cohort is None or not principal.may_see_practice(cohort.practice_ods):
-        raise NotFound(f"no cohort {cohort_id}")
-    return cohort
+    return principal.visible_at_practice(uow.registry.cohort(cohort_id), f"no cohort {cohort_id}")
 
 
 def request_invitations(
@@ -162,14 +161,11 @@ def _invite(
 ) -> InvitationOutcome:
     batch = InvitationBatch(trial.id, practice_ods, invited, requested_by=principal.name)
     uow.registry.add_batch(batch)
-    uow.cohorts.mark_invited(invited, trial.id, datetime.now(UTC))
+    uow.cohorts.mark_invited(invited, trial.id, clock.now())
     # Only those new to messaging and consent are loaded whole, to be announced.
     unshared = uow.cohorts.unshared_among(invited)
-    for start in range(0, len(unshared), 1000):
-        people: list[Participant] = list(
-            uow.registry.participants_in(practice_ods, unshared[start : start + 1000])
-        )
-        share(uow, people, dob_key)
+    for part in chunked(unshared, 1000):
+        share(uow, list(uow.registry.participants_in(practice_ods, part)), dob_key)
     chunks = batch.chunks(CHUNK_SIZE)
     for index, chunk in enumerate(chunks):
         uow.publish(
@@ -208,7 +204,7 @@ def return_unsent(
                 # be applied, so it is retried and ends in the dead letters to be seen.
                 raise Conflict(f"participant {pid} was never invited to trial {trial_id}")
             if status.status == "invited":
-                status.status, status.updated_at = NOT_INVITED, datetime.now(UTC)
+                status.status, status.updated_at = NOT_INVITED, clock.now()
                 returned += 1
         uow.cohorts.forget_members(batch_id, participant_ids)
         uow.commit()

@@ -10,17 +10,18 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, NoReturn
 
-from services.registry.adapters.repository import ParticipantFilter
 from services.registry.domain import identifiers
+from services.registry.domain.channels import parse_preferred_channel
+from services.registry.domain.filters import ParticipantFilter
 from services.registry.domain.model import Participant, TrialStatus
 from services.registry.service_layer.sharing import announce_update
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
-from shared import languages
+from shared import clock, languages
 from shared.auth.principal import Principal
-from shared.errors import Conflict, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput
 from shared.logs import get_logger
 
 log = get_logger(__name__)
@@ -40,19 +41,21 @@ class ParticipantDetails:
     ethnic_category: str | None = None
     imd_decile: int | None = None
     imd_edition: int | None = None
+    preferred_channel: str | None = None
 
 
 def register_participant(
     uow: RegistryUnitOfWork, principal: Principal, details: ParticipantDetails, dob_key: str
 ) -> tuple[Participant, bool]:
     """Create the participant, or update the one with this NHS number. Returns (it, created)."""
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     language = _language(details.language)
     practice_ods = identifiers.parse_ods_code(details.practice_ods, "practice_ods")
     principal.require_practice(practice_ods)
     nhs_number = identifiers.parse_nhs_number(details.nhs_number)
     dob = identifiers.parse_date_of_birth(details.date_of_birth, today)
     mobile, textable = identifiers.parse_mobile(details.mobile)
+    channel = parse_preferred_channel(details.preferred_channel)
     with uow:
         if uow.registry.practice(practice_ods) is None:
             raise InvalidInput.for_field("practice_ods", f"no practice {practice_ods}")
@@ -84,7 +87,8 @@ def register_participant(
         participant.ethnic_category = details.ethnic_category
         participant.imd_decile = details.imd_decile
         participant.imd_edition = details.imd_edition
-        participant.updated_at = datetime.now(UTC)
+        participant.preferred_channel = channel
+        participant.updated_at = clock.now()
         announce_update(uow, participant, dob_key)
         uow.commit()
     return participant, created
@@ -111,14 +115,12 @@ def _language(raw: str, field: str = "language") -> str:
     return found.code
 
 
-def _visible(
+def visible_participant(
     uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
 ) -> Participant:
-    participant = uow.registry.participant(participant_id)
-    # Same answer for "absent" and "not yours": a scope must not leak existence.
-    if participant is None or not principal.may_see_practice(participant.practice_ods):
-        raise NotFound(f"no participant {participant_id}")
-    return participant
+    return principal.visible_at_practice(
+        uow.registry.participant(participant_id), f"no participant {participant_id}"
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ class Correction:
     clear_mobile: bool = False
     language: str | None = None
     interpreter_needed: bool | None = None
+    preferred_channel: str | None = None
+    clear_preferred_channel: bool = False
 
 
 def correct_participant(
@@ -140,8 +144,9 @@ def correct_participant(
 ) -> Participant:
     language = _language(correction.language) if correction.language is not None else None
     mobile = identifiers.parse_mobile(correction.mobile) if correction.mobile is not None else None
+    channel = parse_preferred_channel(correction.preferred_channel)
     with uow:
-        participant = _visible(uow, principal, participant_id)
+        participant = visible_participant(uow, principal, participant_id)
         if correction.clear_mobile:
             participant.mobile, participant.textable = None, False
         elif mobile is not None:
@@ -151,7 +156,9 @@ def correct_participant(
             participant.language = language
         if correction.interpreter_needed is not None:
             participant.interpreter_needed = correction.interpreter_needed
-        participant.updated_at = datetime.now(UTC)
+        if channel is not None or correction.clear_preferred_channel:
+            participant.preferred_channel = channel
+        participant.updated_at = clock.now()
         announce_update(uow, participant, dob_key)
         uow.commit()
     return participant
@@ -166,10 +173,8 @@ def erase_participant(
     leaves them out instead of bringing them back.
     """
     with uow:
-        participant = _visible(uow, principal, participant_id)
-        uow.registry.add_erasure(
-            identifiers.erasure_key(key, participant.nhs_number), datetime.now(UTC)
-        )
+        participant = visible_participant(uow, principal, participant_id)
+        uow.registry.add_erasure(identifiers.erasure_key(key, participant.nhs_number), clock.now())
         uow.registry.delete_participant(participant)
         # Always announced: an invitation may be on its way to the others right now.
         uow.publish("registry.participant.erased", {"participant_id": participant_id})
@@ -180,7 +185,7 @@ def get_participant(
     uow: RegistryUnitOfWork, principal: Principal, participant_id: uuid.UUID
 ) -> tuple[Participant, Sequence[TrialStatus]]:
     with uow:
-        participant = _visible(uow, principal, participant_id)
+        participant = visible_participant(uow, principal, participant_id)
         return participant, uow.registry.trial_statuses_of(participant_id)
 
 
@@ -220,7 +225,10 @@ def list_participants(
     else:
         # Whatever else is asked, staff only ever see their own practices.
         scope = None if principal.is_admin else sorted(principal.practices)
-    language = _language(search.language) if search.language is not None else None
+    language = search.language
+    # Staff look for the patients whose list did not say their language, to ask them.
+    if language is not None and language != languages.UNKNOWN:
+        language = _language(language)
     found = ParticipantFilter(
         practices=scope,
         language=language,

@@ -7,12 +7,13 @@ in its transaction, so consent always has the populations of the practices it he
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from services.registry.domain.cohorts import Criteria
 from services.registry.domain.model import Trial
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import clock
 
 BANDS = ("ethnic_category", "imd_decile", "language", "age_band", "sex")
 
@@ -38,7 +39,7 @@ def publish_populations(
     """The practice's list; and, for a cohort, the trial's eligible cohort at the practice:
     whom the cohort's filter finds and who is old enough, whether or not they can be texted
     or were invited before (the population the invitations should reflect)."""
-    now = datetime.now(UTC)
+    now = clock.now()
     whole_list = uow.cohorts.filter_conditions(Criteria.from_dict({}), practice_ods, today)
     populations: list[tuple[str, Any, list[Any]]] = [("practice_list", None, whole_list)]
     if criteria is not None:

@@ -8,7 +8,7 @@ from services.registry.domain.identifiers import parse_ods_code, parse_timezone
 from services.registry.domain.model import Practice
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared.auth.principal import Principal
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict
 
 
 def create_practice(
@@ -33,7 +33,4 @@ def visible_practices(uow: RegistryUnitOfWork, principal: Principal) -> Sequence
 def get_practice(uow: RegistryUnitOfWork, principal: Principal, ods_code: str) -> Practice:
     code = parse_ods_code(ods_code)
     with uow:
-        practice = uow.registry.practice(code)
-        if practice is None or not principal.may_see_practice(code):
-            raise NotFound(f"no practice {code}")
-        return practice
+        return principal.visible_at_practice(uow.registry.practice(code), f"no practice {code}")

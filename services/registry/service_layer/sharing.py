@@ -11,17 +11,18 @@ See docs/decisions/0009-share-participants-on-first-invitation.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 
 from services.registry.domain.model import Participant
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import clock
 from shared.dob import keyed_dob_hash
 
 
 def shared_view(
     participant: Participant, dob_key: str, today: date | None = None
 ) -> dict[str, object]:
-    today = today or datetime.now(UTC).date()
+    today = today or clock.now().date()
     return participant.shared_view(keyed_dob_hash(dob_key, participant.date_of_birth), today)
 
 
@@ -32,9 +33,9 @@ def announce_update(uow: RegistryUnitOfWork, participant: Participant, dob_key: 
 
 def share(uow: RegistryUnitOfWork, participants: Sequence[Participant], dob_key: str) -> None:
     """Announce whoever among these the others do not know yet."""
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     new = [p for p in participants if p.shared_at is None]
     for participant in new:
         uow.publish("registry.participant.registered", shared_view(participant, dob_key, today))
     # One UPDATE for all of them rather than one per participant.
-    uow.cohorts.mark_shared([p.id for p in new], datetime.now(UTC))
+    uow.cohorts.mark_shared([p.id for p in new], clock.now())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from services.registry.domain.model import TrialStatus
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from shared import clock
 
 
 class StatusOutOfOrder(Exception):
@@ -43,7 +43,7 @@ def record_trial_status(
             )
         else:
             current.status = status
-            current.updated_at = datetime.now(UTC)
+            current.updated_at = clock.now()
         uow.commit()
 
 
@@ -56,5 +56,5 @@ def record_opt_out(uow: RegistryUnitOfWork, participant_id: uuid.UUID, opted_out
             same = uow.registry.with_mobile(participant.mobile) if participant.mobile else []
             for each in {p.id: p for p in (participant, *same)}.values():
                 each.opted_out = opted_out
-                each.updated_at = datetime.now(UTC)
+                each.updated_at = clock.now()
         uow.commit()

@@ -9,7 +9,7 @@ from services.registry.domain.identifiers import parse_ods_code
 from services.registry.domain.model import Participant, Trial, TrialSettingChange, TrialStatus
 from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
 from shared import languages
-from shared.auth.principal import Principal
+from shared.auth.principal import TRIAL_SCOPED, Principal
 from shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from shared.logs import get_logger
 
@@ -66,7 +66,7 @@ def get_trial(uow: RegistryUnitOfWork, principal: Principal, trial_id: uuid.UUID
     with uow:
         trial = uow.registry.trial(trial_id)
         if trial is None or (
-            principal.role == "coordinator" and not principal.may_see_trial(trial_id)
+            principal.role in TRIAL_SCOPED and not principal.may_see_trial(trial_id)
         ):
             raise NotFound(f"no trial {trial_id}")
         return trial
@@ -93,7 +93,7 @@ def statuses_in_trial(
 def visible_trials(uow: RegistryUnitOfWork, principal: Principal) -> Sequence[Trial]:
     with uow:
         trials = uow.registry.trials()
-    if principal.role == "coordinator":
+    if principal.role in TRIAL_SCOPED:
         return [t for t in trials if principal.may_see_trial(t.id)]
     return trials
 

@@ -75,3 +75,10 @@ def test_the_first_reason_wins_so_each_person_is_counted_once() -> None:
         date(2015, 1, 1), textable=False, opted_out=True, statuses={OTHER_TRIAL: "declined"}
     )
     assert reason(everything) == "under_age"
+
+
+def test_a_patient_without_a_mobile_who_asked_for_a_call_may_be_invited_by_phone() -> None:
+    landline = Candidate(uuid.uuid4(), date(1950, 1, 1), False, False, callable=True)
+
+    assert reason(landline) is None
+    assert reason(a_candidate(textable=False)) == "no_mobile"

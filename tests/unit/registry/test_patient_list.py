@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from services.registry.domain import identifiers
 from services.registry.domain.patient_columns import FileProblem, map_columns
 from services.registry.domain.patient_list import csv_records, json_records
-from services.registry.domain.patient_rows import PatientRow, RowError, parse_record
+from services.registry.domain.patient_rows import ERROR, NOTE, PatientRow, RowError, parse_record
+from shared import languages
 from shared.errors import InvalidInput
 
 TODAY = date(2026, 11, 23)
@@ -70,22 +71,65 @@ def test_every_bad_column_of_a_row_is_reported_with_its_header_name() -> None:
     labels = {"nhs_number": "NHS No", "date_of_birth": "DOB"}
     errors = parse_record(7, bad, TODAY, labels)
     assert isinstance(errors, list)
-    assert {(e.line, e.column) for e in errors} == {
-        (7, "NHS No"),
-        (7, "DOB"),
-        (7, "language"),
-        (7, "ethnic_category"),
-        (7, "imd_decile"),
+    # A language we cannot read is never an error: a row with other errors fails for them.
+    assert {(e.line, e.column, e.kind) for e in errors} == {
+        (7, "NHS No", ERROR),
+        (7, "DOB", ERROR),
+        (7, "ethnic_category", ERROR),
+        (7, "imd_decile", ERROR),
     }
     reasons = {e.column: e.reason for e in errors}
     assert reasons["NHS No"] == "cannot be the same digit ten times"
     assert reasons["DOB"] == "is in the future"
-    assert "'Klingon' is not a language we know" in reasons["language"]
 
 
-def test_an_unknown_language_is_reported_never_guessed() -> None:
-    errors = parse_record(3, {**GOOD, "language": "Punjabbi"}, TODAY)
-    assert isinstance(errors, list) and errors[0].column == "language"
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ("Punjabbi", "is not one we know"),  # a misspelling is never guessed
+        ("Polsih", "is not one we know"),
+        ("Creole", "is not one we know"),  # many languages: not guessed either
+        ("Gaelic", "is not one we know"),
+        ("Romany", "is not one we know"),
+        ("Unknown", "is not recorded"),
+        ("Not known", "is not recorded"),
+        ("N/A", "is not recorded"),
+        ("NK", "is not recorded"),
+        ("und", "is not one we know"),
+    ],
+)
+def test_a_language_we_cannot_read_imports_the_row_as_unknown_with_a_note(
+    raw: str, said: str
+) -> None:
+    labels = {"language": "Main spoken language"}
+    row = parse_record(12, {**GOOD, "language": raw}, TODAY, labels)
+
+    assert isinstance(row, PatientRow)
+    assert row.language == languages.UNKNOWN
+    assert languages.interpreter_may_be_needed(row.language)
+    assert row.notes == (
+        RowError(
+            12,
+            "Main spoken language",
+            f"language {raw!r} {said}: imported as an unknown language, texted in English; "
+            "an interpreter may be needed",
+            NOTE,
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("Patois", "jam"),
+        ("Jamaican Patois", "jam"),
+        ("Jamaican Creole", "jam"),
+        ("Irish Gaelic", "ga"),
+    ],
+)
+def test_unambiguous_gp_names_are_read_and_noted_nowhere(raw: str, code: str) -> None:
+    row = parse_record(2, {**GOOD, "language": raw}, TODAY)
+    assert isinstance(row, PatientRow) and (row.language, row.notes) == (code, ())
 
 
 @pytest.mark.parametrize(

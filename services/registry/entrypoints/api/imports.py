@@ -100,7 +100,10 @@ def progress(import_id: uuid.UUID) -> Any:
 @blp.doc(
     responses={
         "200": {
-            "description": "Every rejected row: line, column, reason (CSV)",
+            "description": (
+                "Every rejected row (kind error) and every note on a row imported (kind "
+                "note: its language could not be read): line, column, reason, kind (CSV)"
+            ),
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     }
@@ -114,12 +117,12 @@ def error_report(import_id: uuid.UUID) -> Any:
     )
 
 
-def _csv(rows: Iterator[tuple[int, str, str]]) -> Iterator[str]:
+def _csv(rows: Iterator[tuple[int, str, str, str]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(("line", "column", "reason"))
-    for count, (line, column, reason) in enumerate(rows, 1):
-        writer.writerow((line, _cell(column), _cell(reason)))
+    writer.writerow(("line", "column", "reason", "kind"))
+    for count, (line, column, reason, kind) in enumerate(rows, 1):
+        writer.writerow((line, _cell(column), _cell(reason), kind))
         if count % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

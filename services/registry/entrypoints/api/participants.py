@@ -87,6 +87,8 @@ def correct(body: dict[str, Any], participant_id: uuid.UUID) -> Any:
         clear_mobile="mobile" in body and body["mobile"] is None,
         language=body.get("language"),
         interpreter_needed=body.get("interpreter_needed"),
+        preferred_channel=body.get("preferred_channel"),
+        clear_preferred_channel="preferred_channel" in body and body["preferred_channel"] is None,
     )
     return participants.correct_participant(
         unit_of_work(), current_principal(), participant_id, correction, settings().dob_hash_key

@@ -114,6 +114,9 @@ class ParticipantIn(Schema):
     imd_edition = fields.Integer(
         load_default=None, allow_none=True, validate=validate.OneOf((2019, 2025))
     )
+    preferred_channel = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=20)
+    )
 
 
 class TrialStatusOut(Schema):
@@ -151,6 +154,7 @@ class ParticipantOut(Schema):
     ethnic_category = fields.String(allow_none=True)
     imd_decile = fields.Integer(allow_none=True)
     imd_edition = fields.Integer(allow_none=True)
+    preferred_channel = fields.String(allow_none=True)
     opted_out = fields.Boolean()
     texts = fields.Method("_texts", metadata={"description": "whether texts go, and why not"})
     created_at = UtcDateTime(metadata={"description": "when the registry first had them"})
@@ -245,6 +249,11 @@ class ParticipantCorrectionIn(Schema):
     )
     language = fields.String(validate=validate.Length(min=2, max=40))
     interpreter_needed = fields.Boolean()
+    preferred_channel = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=20),
+        metadata={"description": "sms, whatsapp, voice or letter; null removes it"},
+    )
 
 
 class ImportQuery(Schema):
@@ -268,6 +277,7 @@ class ImportOut(Schema):
     unchanged = fields.Integer()
     rejected = fields.Integer()
     duplicates = fields.Integer()
+    noted = fields.Integer(metadata={"description": "rows imported with a language not read"})
     ignored_columns = fields.List(fields.String())
     problem = fields.String(allow_none=True)
     requested_by = fields.String()
@@ -320,6 +330,9 @@ class CohortQuery(Schema):
 class BreakdownOut(Schema):
     count = fields.Integer()
     textable = fields.Integer(metadata={"description": "of them, how many can be texted"})
+    letters = fields.Integer(
+        metadata={"description": "of them, how many have no mobile to text but get a letter"}
+    )
     by_ethnic_group = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_imd_quintile = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_language = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.registry.service_layer.tokens import MAX_VALID_DAYS
-from shared.auth.principal import ROLE_NAMES
+from shared.auth.principal import ROLE_NAMES, TRIAL_SCOPED
 from shared.events.contracts import ODS
 from shared.http.fields import UtcDateTime
 
@@ -25,8 +25,8 @@ class TokenIn(Schema):
     def scoped(self, data: dict[str, Any], **_: Any) -> None:
         if data["role"] == "staff" and not data["practices"]:
             raise ValidationError("a staff token needs at least one practice", "practices")
-        if data["role"] == "coordinator" and not data["trials"]:
-            raise ValidationError("a coordinator token needs at least one trial", "trials")
+        if data["role"] in TRIAL_SCOPED and not data["trials"]:
+            raise ValidationError(f"a {data['role']} token needs at least one trial", "trials")
 
 
 class TokenOut(Schema):

@@ -27,7 +27,7 @@ def list_() -> Any:
 @blp.arguments(TokenIn)
 @blp.response(201, IssuedTokenOut)
 def issue(body: dict[str, Any]) -> Any:
-    token_id, token = tokens.issue_token(
+    return tokens.issue_token(
         unit_of_work(),
         body["name"],
         body["role"],
@@ -35,12 +35,10 @@ def issue(body: dict[str, Any]) -> Any:
         body["trials"],
         body["valid_days"],
     )
-    return {**tokens.token(unit_of_work(), token_id), "token": token}
 
 
 @blp.delete("/<uuid:token_id>")
 @require("admin")
 @blp.response(200, TokenOut)
 def revoke(token_id: uuid.UUID) -> Any:
-    tokens.revoke(unit_of_work(), token_id)
-    return tokens.token(unit_of_work(), token_id)
+    return tokens.revoke(unit_of_work(), token_id)

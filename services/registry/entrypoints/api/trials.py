@@ -40,14 +40,14 @@ def create(body: dict[str, Any]) -> Any:
 
 
 @blp.get("")
-@require("staff", "coordinator", "admin")
+@require("staff", "coordinator", "researcher", "admin")
 @blp.response(200, TrialOut(many=True))
 def list_() -> Any:
     return trials.visible_trials(unit_of_work(), current_principal())
 
 
 @blp.get("/<uuid:trial_id>")
-@require("staff", "coordinator", "admin")
+@require("staff", "coordinator", "researcher", "admin")
 @blp.response(200, TrialOut)
 def read(trial_id: uuid.UUID) -> Any:
     return trials.get_trial(unit_of_work(), current_principal(), trial_id)
