@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from shared import clock
+
 GENESIS = "0" * 64
 
 
@@ -30,8 +32,10 @@ class AuditEntry:
     form_version: int | None = None
     form_hash: str | None = None
     reason: str | None = None
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    at: datetime = field(default_factory=lambda: clock.now())
     hash: str = ""
+    # The salted SHA-256 of the patient's signature (domain.signatures), never the signature.
+    signature_hash: str | None = None
 
     def compute_hash(self) -> str:
         at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
@@ -49,6 +53,9 @@ class AuditEntry:
             "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
             "prev_hash": self.prev_hash,
         }
+        if self.signature_hash is not None:
+            # Only when signed, so entries made before signatures existed verify unchanged.
+            content["signature_hash"] = self.signature_hash
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -67,3 +67,19 @@ def _clear_derived(row: GroupRow, hidden_totals: set[str]) -> None:
 def shown(counts: dict[str, int], hidden: set[str]) -> dict[str, int | str]:
     """The counts as published: "<5" where hidden."""
     return {stage: HIDDEN if stage in hidden else count for stage, count in counts.items()}
+
+
+def hidden_cells(table: Sequence[dict[str, int]], stages: Iterable[str]) -> list[set[str]]:
+    """The same rules for any table whose rows share columns (the reach by channel): per
+    column, counts from 1 to 4 hidden, and the next smallest non-zero one too when only one
+    is. Returns each row's hidden columns."""
+    hidden: list[set[str]] = [set() for _ in table]
+    for stage in stages:
+        small = [i for i, counts in enumerate(table) if is_small(counts[stage])]
+        if len(small) == 1:
+            shown = [i for i, counts in enumerate(table) if i not in small and counts[stage] > 0]
+            if shown:
+                small.append(min(shown, key=lambda i: (table[i][stage], i)))
+        for i in small:
+            hidden[i].add(stage)
+    return hidden

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared.ethnicity import ETHNIC_CATEGORIES, short_label
+from shared.languages import UNKNOWN
 
 STAGES = ("invited", "replied", "interested", "consented", "withdrawn")
 DIMENSIONS = (
@@ -66,6 +67,8 @@ def group_of(dimension: str, value: object) -> str:
         except ValueError:
             return NOT_KNOWN
         return str((decile + 1) // 2) if 1 <= decile <= 10 else NOT_KNOWN
+    if dimension == "language" and value == UNKNOWN:
+        return NOT_KNOWN  # the list did not say, or said in words we could not read
     return str(value) if value else NOT_KNOWN
 
 

@@ -21,6 +21,7 @@ CONSENT_STATUS = {
     "invited": "proposed",
     "interested": "proposed",
     "link_sent": "proposed",
+    "awaiting_confirmation": "proposed",  # signed; the research team has not countersigned
     "consented": "active",
     "declined": "rejected",
     "opted_out": "rejected",
@@ -34,6 +35,7 @@ SUBJECT_STATUS = {
     "invited": "potential-candidate",
     "interested": "candidate",
     "link_sent": "candidate",
+    "awaiting_confirmation": "candidate",
     "consented": "pending-on-study",  # agreed; enrolment is the study team's step
     "declined": "not-registered",
     "opted_out": "not-registered",
@@ -46,7 +48,7 @@ SUBJECT_STATUS = {
 _SUBJECT_NAMESPACE = uuid.UUID("6f1d7c1e-8d1e-4c39-9a43-3c1d6d1f7a10")
 
 
-def _instant(moment: datetime) -> str:
+def instant(moment: datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(UTC).isoformat(timespec="seconds")
 
@@ -55,7 +57,30 @@ def subject_id(record_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_SUBJECT_NAMESPACE, str(record_id))
 
 
-def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
+def item_system(trial_id: uuid.UUID, version: int) -> str:
+    """The code system of a form version's items: their keys, as the form defines them."""
+    return f"{FORM_SYSTEM}:{trial_id}:v{version}:item"
+
+
+def provision(status: str, answer: Any) -> dict[str, Any]:
+    """Permit while the patient's consent stands, deny otherwise, with one nested provision
+    per item of the form as answered (ticked: permit; not ticked: deny)."""
+    system = item_system(answer.trial_id, answer.form_version)
+    return {
+        "type": "permit" if status == "consented" else "deny",
+        "period": {"start": instant(answer.at)},
+        "provision": [
+            {
+                "type": "permit" if ticked else "deny",
+                "code": [{"coding": [{"system": system, "code": key}]}],
+            }
+            for key, ticked in answer.items.items()
+        ],
+    }
+
+
+def consent_resource(row: Any, form_hash: str | None, answer: Any = None) -> dict[str, Any]:
+    """`answer`: the record's newest response on the page, if it has one."""
     status = row.status or "invited"
     resource: dict[str, Any] = {
         "resourceType": "Consent",
@@ -73,7 +98,7 @@ def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
             {"coding": [{"system": "http://loinc.org", "code": "59284-0", "display": "Consent"}]}
         ],
         "patient": {"identifier": {"system": STUDY_NUMBER_SYSTEM, "value": row.study_number}},
-        "dateTime": _instant(row.updated_at),
+        "dateTime": instant(row.updated_at),
         "extension": [
             {
                 "url": f"{STATUS_SYSTEM}-extension",
@@ -93,7 +118,9 @@ def consent_resource(row: Any, form_hash: str | None) -> dict[str, Any]:
             )
     else:
         resource["policyRule"] = {"text": "TrialReach consent form, not yet shown"}
-    if status in ("consented", "refused", "withdrawn"):
+    if answer is not None:
+        resource["provision"] = provision(status, answer)
+    elif status in ("consented", "refused", "withdrawn"):
         resource["provision"] = {"type": "permit" if status == "consented" else "deny"}
     return resource
 
@@ -103,7 +130,7 @@ def research_subject_resource(row: Any) -> dict[str, Any]:
         "resourceType": "ResearchSubject",
         "id": str(subject_id(row.id)),
         "status": SUBJECT_STATUS[row.status or "invited"],
-        "period": {"start": _instant(row.created_at)},
+        "period": {"start": instant(row.created_at)},
         "study": {"identifier": {"system": TRIAL_SYSTEM, "value": str(row.trial_id)}},
         "individual": {"identifier": {"system": STUDY_NUMBER_SYSTEM, "value": row.study_number}},
         "consent": {"reference": f"urn:uuid:{row.id}"},

@@ -11,10 +11,16 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from shared import languages
+from services.consent.domain.understanding import (
+    Question,
+    QuestionWords,
+    check_questions,
+    question_as_json,
+)
+from shared import clock, languages
 from shared.errors import Conflict, FieldError, InvalidInput
 
 DRAFT, PUBLISHED = "draft", "published"
@@ -32,6 +38,8 @@ class Translation:
     summary: str  # the participant information sheet, summarised in plain words
     sheet_url: str  # the full sheet
     items: dict[str, str]  # item key -> the words the patient ticks
+    # question key -> its words, where the form checks understanding (domain/understanding.py)
+    questions: dict[str, QuestionWords] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,37 +51,45 @@ class ConsentForm:
     requires_reconsent: bool = False
     status: str = DRAFT
     content_hash: str | None = None
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime = field(default_factory=lambda: clock.now())
     published_at: datetime | None = None
     ethics_reference: str | None = None  # the approval this version was published under
+    questions: list[Question] = field(default_factory=list)  # asked before the patient decides
 
     def __post_init__(self) -> None:
-        check_content(self.items, self.translations)
+        check_content(self.items, self.translations, self.questions)
 
     @property
     def is_published(self) -> bool:
         return self.status == PUBLISHED
 
     def revise(
-        self, items: list[Item], translations: dict[str, Translation], requires_reconsent: bool
+        self,
+        items: list[Item],
+        translations: dict[str, Translation],
+        requires_reconsent: bool,
+        questions: list[Question] | None = None,
     ) -> None:
         if self.is_published:
             raise Conflict(f"version {self.version} is published and can no longer change")
-        check_content(items, translations)
+        check_content(items, translations, questions or [])
         self.items, self.translations = items, translations
         self.requires_reconsent = requires_reconsent
+        self.questions = questions or []
 
-    def publish(self, ethics_reference: str, now: datetime | None = None) -> None:
+    def publish(self, ethics_reference: str, now: datetime) -> None:
         if self.is_published:
             raise Conflict(f"version {self.version} is already published")
         self.ethics_reference = ethics_reference
         self.status = PUBLISHED
-        self.published_at = now or datetime.now(UTC)
+        self.published_at = now
         self.content_hash = content_hash(self.content())
 
     def content(self) -> dict[str, Any]:
-        """What the hash covers: everything a patient reads and ticks."""
-        return {
+        """What the hash covers: everything a patient reads, answers and ticks. A form without
+        questions has no question keys at all, so hashes sealed before questions existed
+        still verify."""
+        content: dict[str, Any] = {
             "trial_id": str(self.trial_id),
             "version": self.version,
             "items": [{"key": i.key, "mandatory": i.mandatory} for i in self.items],
@@ -89,6 +105,14 @@ class ConsentForm:
             "requires_reconsent": self.requires_reconsent,
             "ethics_reference": self.ethics_reference,
         }
+        if self.questions:
+            content["questions"] = [question_as_json(q) for q in self.questions]
+            translations: dict[str, dict[str, Any]] = content["translations"]
+            for code, t in self.translations.items():
+                translations[code]["questions"] = {
+                    key: words.as_json() for key, words in sorted(t.questions.items())
+                }
+        return content
 
     def verifies(self) -> bool:
         return self.content_hash == content_hash(self.content())
@@ -109,8 +133,12 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def check_content(items: list[Item], translations: dict[str, Translation]) -> None:
-    errors: list[FieldError] = []
+def check_content(
+    items: list[Item], translations: dict[str, Translation], questions: list[Question]
+) -> None:
+    errors: list[FieldError] = check_questions(
+        questions, {code: t.questions for code, t in translations.items()}
+    )
     keys = [i.key for i in items]
     if not items:
         errors.append(FieldError("items", "a form needs at least one item"))
@@ -121,7 +149,7 @@ def check_content(items: list[Item], translations: dict[str, Translation]) -> No
     if "en" not in translations:
         errors.append(FieldError("translations.en", "an English translation is required"))
     for code, translation in translations.items():
-        if code not in languages.LANGUAGES:
+        if not languages.is_text_language(code):
             errors.append(FieldError(f"translations.{code}", "not a language we know"))
         if set(translation.items) != set(keys):
             errors.append(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.consent.domain.audit import GENESIS, AuditEntry
+from shared import clock
 from shared.errors import InvalidTransition
 
 INVITED, INTERESTED, DECLINED, OPTED_OUT = "invited", "interested", "declined", "opted_out"
@@ -15,6 +16,9 @@ EXPIRED, ENTERED_IN_ERROR = "expired", "entered_in_error"
 # The invitation's batch was cancelled before it was sent: not invited after all, and may
 # be invited again. Appended to the chain like any change; nothing is deleted.
 NOT_INVITED = "not_invited"
+# The patient has signed; the trial wants the research team's confirmation (a consent
+# discussion and a countersignature) before the patient counts as consented (decision 0032).
+AWAITING_CONFIRMATION = "awaiting_confirmation"
 
 # Where each status may go next. STOP is honoured at any point before consent;
 # a coordinator may mark any record entered in error (with a reason).
@@ -23,7 +27,8 @@ NEXT: dict[str | None, frozenset[str]] = {
     INVITED: frozenset({INTERESTED, DECLINED, OPTED_OUT, EXPIRED, NOT_INVITED}),
     NOT_INVITED: frozenset({INVITED}),
     INTERESTED: frozenset({LINK_SENT, DECLINED, OPTED_OUT, EXPIRED}),
-    LINK_SENT: frozenset({CONSENTED, REFUSED, OPTED_OUT, EXPIRED}),
+    LINK_SENT: frozenset({CONSENTED, AWAITING_CONFIRMATION, REFUSED, OPTED_OUT, EXPIRED}),
+    AWAITING_CONFIRMATION: frozenset({CONSENTED, WITHDRAWN}),
     CONSENTED: frozenset({WITHDRAWN}),
     DECLINED: frozenset(),
     OPTED_OUT: frozenset(),
@@ -37,6 +42,12 @@ STATUSES = tuple(s for s in NEXT if s is not None)
 NOT_COUNTED_AS_INVITED = frozenset({ENTERED_IN_ERROR, NOT_INVITED})
 # Records that never moved past these by the trial's response deadline expire.
 AWAITING = frozenset({INVITED, INTERESTED, LINK_SENT})
+# The patient has given their part: STOP or leaving the study withdraws rather than opts out.
+SIGNED = frozenset({CONSENTED, AWAITING_CONFIRMATION})
+# Where a researcher may take consent by phone (before a witness): any record still open
+# to an answer. The call answers for the patient as the page would.
+BY_PHONE_FROM = frozenset({INVITED, INTERESTED, LINK_SENT, EXPIRED})
+BY_PHONE_TO = frozenset({CONSENTED, AWAITING_CONFIRMATION, REFUSED})
 
 
 @dataclass
@@ -49,8 +60,8 @@ class ConsentRecord:
     # How coordinators and exports name the participant in this trial (domain.study_numbers)
     study_number: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    created_at: datetime = field(default_factory=lambda: clock.now())
+    updated_at: datetime = field(default_factory=lambda: clock.now())
     last_seq: int = 0
     last_hash: str = GENESIS
 
@@ -70,6 +81,7 @@ class ConsentRecord:
         form_version: int | None = None,
         form_hash: str | None = None,
         at: datetime | None = None,
+        signature_hash: str | None = None,
     ) -> AuditEntry:
         if status not in NEXT:
             raise InvalidTransition(f"unknown consent status {status!r}")
@@ -80,11 +92,51 @@ class ConsentRecord:
         if status == ENTERED_IN_ERROR and not reason:
             raise InvalidTransition("marking a record entered in error needs a reason")
         return self._append(
-            "status_changed", status, actor, channel, reason, form_version, form_hash, at
+            "status_changed",
+            status,
+            actor,
+            channel,
+            reason,
+            form_version,
+            form_hash,
+            at,
+            signature_hash,
+        )
+
+    def answer_by_phone(
+        self,
+        status: str,
+        *,
+        actor: str,
+        form_version: int,
+        form_hash: str,
+        reason: str,
+    ) -> AuditEntry:
+        """Consent (or refusal) taken by a researcher on a call, before a witness: it may come
+        before the patient ever opened a link, so it has its own way in the life cycle."""
+        if self.status not in BY_PHONE_FROM or status not in BY_PHONE_TO:
+            raise InvalidTransition(
+                f"a record that is {self.status or 'new'} cannot become {status} by phone"
+            )
+        return self._append(
+            "consented_by_phone" if status != REFUSED else "refused_by_phone",
+            status,
+            actor,
+            "phone",
+            reason,
+            form_version,
+            form_hash,
+            None,
         )
 
     def reconsent(
-        self, *, actor: str, channel: str, form_version: int, form_hash: str
+        self,
+        *,
+        actor: str,
+        channel: str,
+        form_version: int,
+        form_hash: str,
+        signature_hash: str | None = None,
     ) -> AuditEntry:
         """Agreeing again to a newer form version: the status stays consented."""
         if self.status != CONSENTED:
@@ -92,7 +144,15 @@ class ConsentRecord:
         if self.form_version is not None and form_version <= self.form_version:
             raise InvalidTransition(f"version {form_version} is not newer than the one agreed")
         return self._append(
-            "reconsented", CONSENTED, actor, channel, None, form_version, form_hash, None
+            "reconsented",
+            CONSENTED,
+            actor,
+            channel,
+            None,
+            form_version,
+            form_hash,
+            None,
+            signature_hash,
         )
 
     def note(
@@ -114,6 +174,7 @@ class ConsentRecord:
         form_version: int | None,
         form_hash: str | None,
         at: datetime | None,
+        signature_hash: str | None = None,
     ) -> AuditEntry:
         entry = AuditEntry(
             record_id=self.id,
@@ -127,7 +188,8 @@ class ConsentRecord:
             form_version=form_version,
             form_hash=form_hash,
             reason=reason,
-            at=at or datetime.now(UTC),
+            at=at or clock.now(),
+            signature_hash=signature_hash,
         ).seal()
         self.status = status
         self.form_version = form_version if form_version is not None else self.form_version

@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from shared import clock
+
 LINK_LIFETIME = timedelta(days=30)
 MAX_DOB_FAILURES = 5
 LOCKOUT = timedelta(hours=24)
@@ -37,10 +39,6 @@ def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -50,8 +48,8 @@ class ConsentLink:
     participant_id: uuid.UUID
     trial_id: uuid.UUID
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=_now)
-    expires_at: datetime = field(default_factory=lambda: _now() + LINK_LIFETIME)
+    created_at: datetime = field(default_factory=lambda: clock.now())
+    expires_at: datetime = field(default_factory=lambda: clock.now() + LINK_LIFETIME)
     revoked_at: datetime | None = None
     dob_failures: int = 0
     locked_until: datetime | None = None
@@ -59,32 +57,42 @@ class ConsentLink:
     code_hash: str | None = None
     code_expires_at: datetime | None = None
 
-    def is_live(self, now: datetime | None = None) -> bool:
-        now = now or _now()
+    def is_live(self, now: datetime) -> bool:
         return self.revoked_at is None and now < _aware(self.expires_at)
 
-    def is_locked(self, now: datetime | None = None) -> bool:
-        return self.locked_until is not None and (now or _now()) < _aware(self.locked_until)
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < _aware(self.locked_until)
 
-    def revoke(self, now: datetime | None = None) -> None:
+    def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
-            self.revoked_at = now or _now()
+            self.revoked_at = now
 
-    def check_dob(
-        self, given_hash: str, expected_hash: str | None, now: datetime | None = None
-    ) -> str:
+    def check_dob(self, given_hash: str, expected_hash: str | None, now: datetime) -> str:
         """PASSED when the date matches and the link is not locked; failures count."""
-        now = now or _now()
         return self._check(given_hash, expected_hash, now)
 
-    def start_code(self, code_hash: str, now: datetime | None = None) -> None:
+    def start_code(self, code_hash: str, now: datetime) -> None:
         """A new one-time code replaces any earlier one."""
         self.code_hash = code_hash
-        self.code_expires_at = (now or _now()) + CODE_LIFETIME
+        self.code_expires_at = now + CODE_LIFETIME
 
-    def check_code(self, given_hash: str, now: datetime | None = None) -> str:
+    def start_letter_code(self, code_hash: str) -> None:
+        """A letter's printed code: it works as long as the link (letters take days to arrive
+        and longer to be opened), once."""
+        self.code_hash = code_hash
+        self.code_expires_at = self.expires_at
+
+    @property
+    def has_printed_code(self) -> bool:
+        """The code is a letter's, not yet used: the page asks for it instead of texting one."""
+        return (
+            self.code_hash is not None
+            and self.code_expires_at is not None
+            and _aware(self.code_expires_at) >= _aware(self.expires_at)
+        )
+
+    def check_code(self, given_hash: str, now: datetime) -> str:
         """Like the date of birth: wrong or expired codes count towards the same lockout."""
-        now = now or _now()
         live = self.code_expires_at is not None and now < _aware(self.code_expires_at)
         outcome = self._check(given_hash, self.code_hash if live else None, now)
         if outcome == PASSED:
@@ -111,9 +119,9 @@ class ConsentLink:
             return LOCKED
         return WRONG
 
-    def lift_lock(self) -> bool:
+    def lift_lock(self, now: datetime) -> bool:
         """Staff lift a lockout: a fresh count. False when there was no lock to lift."""
-        was_locked = self.is_locked()
+        was_locked = self.is_locked(now)
         self.locked_until = None
         self.dob_failures = 0
         self.code_hash = self.code_expires_at = None
@@ -138,20 +146,21 @@ class LinkSigner:
     def _sign(self, purpose: bytes, payload: bytes) -> bytes:
         return hmac.new(self._key, purpose + b"|" + payload, hashlib.sha256).digest()[:16]
 
-    def token(self, link_id: uuid.UUID) -> str:
-        return f"{_b64(link_id.bytes)}.{_b64(self._sign(b'link', link_id.bytes))}"
+    def token(self, link_id: uuid.UUID, purpose: bytes = b"link") -> str:
+        return f"{_b64(link_id.bytes)}.{_b64(self._sign(purpose, link_id.bytes))}"
 
-    def link_id(self, token: str) -> uuid.UUID | None:
-        """The link's id, or None when the token was not made by us."""
+    def link_id(self, token: str, purpose: bytes = b"link") -> uuid.UUID | None:
+        """The link's id, or None when the token was not made by us (for this purpose: a
+        signed copy's token, purpose b"copy", opens nothing else, and no link opens a copy)."""
         head, _, signature = token.partition(".")
         try:
             raw = _unb64(head)
             given = _unb64(signature)
         except (ValueError, TypeError):
             return None
-        if len(raw) != 16 or not hmac.compare_digest(given, self._sign(b"link", raw)):
+        if len(raw) != 16 or not hmac.compare_digest(given, self._sign(purpose, raw)):
             return None
-        if token != self.token(uuid.UUID(bytes=raw)):
+        if token != self.token(uuid.UUID(bytes=raw), purpose):
             return None  # base64 with other spare bits: one link, one spelling
         return uuid.UUID(bytes=raw)
 
@@ -161,18 +170,18 @@ class LinkSigner:
         return digest.hexdigest()
 
     def verified_cookie(
-        self, link_id: uuid.UUID, now: datetime | None = None, purpose: bytes = b"verified"
+        self, link_id: uuid.UUID, now: datetime, purpose: bytes = b"verified"
     ) -> str:
         """Proof, for a short while, that this browser passed the identity check (or, with
         purpose b"dob", its first step: the date of birth, a code still to come)."""
-        until = str(int(((now or _now()) + VERIFIED_FOR).timestamp())).encode()
+        until = str(int((now + VERIFIED_FOR).timestamp())).encode()
         return f"{until.decode()}.{_b64(self._sign(purpose, link_id.bytes + until))}"
 
     def is_verified(
         self,
         link_id: uuid.UUID,
         cookie: str | None,
-        now: datetime | None = None,
+        now: datetime,
         purpose: bytes = b"verified",
     ) -> bool:
         if not cookie:
@@ -185,4 +194,4 @@ class LinkSigner:
         except (ValueError, TypeError):
             return False
         expected = self._sign(purpose, link_id.bytes + until.encode())
-        return hmac.compare_digest(given, expected) and int(until) > (now or _now()).timestamp()
+        return hmac.compare_digest(given, expected) and int(until) > now.timestamp()

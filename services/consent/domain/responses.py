@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.consent.domain.forms import ConsentForm
+from shared import clock
 from shared.errors import FieldError, InvalidInput
 
 AGREED, DECLINED = "agreed", "declined"
@@ -23,7 +24,7 @@ class ConsentResponse:
     decision: str
     items: dict[str, bool]
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    at: datetime = field(default_factory=lambda: clock.now())
 
 
 def answer(

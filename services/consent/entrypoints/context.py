@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.consent.config import ConsentSettings
-from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from services.consent.service_layer.unit_of_work import SqlConsentUnitOfWork
 from shared.http.app import settings_of, unit_of_work_of, uow_factory_of
 
 
@@ -13,11 +13,11 @@ def settings() -> ConsentSettings:
     return settings_of(ConsentSettings)
 
 
-def unit_of_work() -> ConsentUnitOfWork:
+def unit_of_work() -> SqlConsentUnitOfWork:
     """A new unit of work for this request."""
-    return unit_of_work_of(ConsentUnitOfWork)
+    return unit_of_work_of(SqlConsentUnitOfWork)
 
 
-def uow_factory() -> Callable[[], ConsentUnitOfWork]:
+def uow_factory() -> Callable[[], SqlConsentUnitOfWork]:
     """For work that outlives the request (a background job, a group commit)."""
-    return uow_factory_of(ConsentUnitOfWork)
+    return uow_factory_of(SqlConsentUnitOfWork)

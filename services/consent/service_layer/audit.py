@@ -44,12 +44,12 @@ def verify_chains(
     # Page by record id in one session: SQLite allows one transaction at a time per file.
     with uow_factory() as uow:
         while True:
-            heads = uow.consent.record_heads(trial_id, after, batch)
+            heads = uow.audit.record_heads(trial_id, after, batch)
             if not heads:
                 break
             after = heads[-1].id
             wanted = [h for h in heads if participant_id in (None, h.participant_id)]
-            histories = uow.consent.histories([h.id for h in wanted])
+            histories = uow.audit.histories([h.id for h in wanted])
             for head in wanted:
                 seq = first_broken(histories[head.id], head=(head.last_seq, head.last_hash))
                 if seq is not None:
@@ -57,5 +57,5 @@ def verify_chains(
                         BrokenChain(head.id, head.participant_id, head.trial_id, seq)
                     )
             result.checked += len(wanted)
-            uow.session.expunge_all()  # keep memory flat on large trials
+            uow.forget_loaded()  # keep memory flat on large trials
     return result

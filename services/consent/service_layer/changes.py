@@ -7,6 +7,12 @@ import uuid
 from services.consent.domain.forms import ConsentForm
 from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.auth.principal import Principal
+
+
+def actor_of(principal: Principal) -> str:
+    """Who an audit entry names for a person acting through the API: role and token id."""
+    return f"{principal.role}:{principal.token_id}"
 
 
 def change(
@@ -18,6 +24,7 @@ def change(
     channel: str,
     reason: str | None = None,
     form: ConsentForm | None = None,
+    signature_hash: str | None = None,
 ) -> None:
     """Every status change: the audit entry, the counters, and the event, in one transaction.
 
@@ -31,9 +38,10 @@ def change(
         reason=reason,
         form_version=form.version if form else None,
         form_hash=form.content_hash if form else None,
+        signature_hash=signature_hash,
     )
-    uow.consent.add(entry)
-    uow.consent.count_change(record.trial_id, record.practice_ods, previous, status)
+    uow.audit.add(entry)
+    uow.reporting.count_change(record.trial_id, record.practice_ods, previous, status)
     publish_status(uow, record, previous)
 
 

@@ -11,7 +11,9 @@ from datetime import datetime
 from services.consent.domain import lifecycle
 from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.service_layer import outreach
+from services.consent.service_layer.changes import actor_of
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared import clock
 from shared.auth.principal import Principal
 from shared.errors import InvalidTransition, NotFound
 
@@ -32,10 +34,10 @@ class TrialConsent:
 def _practice_checked(
     uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID
 ) -> None:
-    participant = uow.consent.participant(participant_id)
-    # 404, not 403, for another practice's patient: "forbidden" would say the patient exists.
-    if participant is None or not principal.may_see_practice(participant.practice_ods):
-        raise NotFound(f"no patient {participant_id} at your practices")
+    principal.visible_at_practice(
+        uow.participants.participant(participant_id),
+        f"no patient {participant_id} at your practices",
+    )
 
 
 def consent_of(
@@ -44,14 +46,15 @@ def consent_of(
     with uow:
         _practice_checked(uow, principal, participant_id)
         found = []
-        for record in uow.consent.records_of(participant_id):
+        for record in uow.records.records_of(participant_id):
+            now = clock.now()
             live = [
                 link
-                for link in uow.consent.live_links(participant_id, record.trial_id)
-                if link.is_live()
+                for link in uow.consent_links.live_links(participant_id, record.trial_id)
+                if link.is_live(now)
             ]
-            locked = [link.locked_until for link in live if link.is_locked()]
-            trial = uow.consent.trial(record.trial_id)
+            locked = [link.locked_until for link in live if link.is_locked(now)]
+            trial = uow.trials.trial(record.trial_id)
             found.append(
                 TrialConsent(
                     record.trial_id,
@@ -69,7 +72,7 @@ def _record(
     uow: ConsentUnitOfWork, principal: Principal, participant_id: uuid.UUID, trial_id: uuid.UUID
 ) -> ConsentRecord:
     _practice_checked(uow, principal, participant_id)
-    record = uow.consent.record(participant_id, trial_id, lock=uow.row_locks)
+    record = uow.records.record(participant_id, trial_id, lock=uow.row_locks)
     if record is None:
         raise NotFound(f"no consent record for this patient in trial {trial_id}")
     return record
@@ -85,14 +88,14 @@ def lift_lock(
     """Lift the lockout on the patient's live link; False when nothing was locked."""
     with uow:
         record = _record(uow, principal, participant_id, trial_id)
-        lifted = False
-        for link in uow.consent.live_links(participant_id, trial_id):
-            lifted = link.lift_lock() or lifted
+        lifted, now = False, clock.now()
+        for link in uow.consent_links.live_links(participant_id, trial_id):
+            lifted = link.lift_lock(now) or lifted
         if lifted:
             entry = record.note(
-                "identity_lock_lifted", actor=_actor(principal), channel="console", reason=reason
+                "identity_lock_lifted", actor=actor_of(principal), channel="console", reason=reason
             )
-            uow.consent.add(entry)
+            uow.audit.add(entry)
         uow.commit()
     return lifted
 
@@ -112,14 +115,10 @@ def new_link(
         if outreach.offer_link(uow, record) is None:
             raise InvalidTransition("the trial has no published consent form")
         entry = record.note(
-            "link_reissued", actor=_actor(principal), channel="console", reason=reason
+            "link_reissued", actor=actor_of(principal), channel="console", reason=reason
         )
-        uow.consent.add(entry)
+        uow.audit.add(entry)
         uow.commit()
-
-
-def _actor(principal: Principal) -> str:
-    return f"{principal.role}:{principal.token_id}"
 
 
 def set_identity_check(
@@ -128,6 +127,6 @@ def set_identity_check(
     """An admin chooses the trial's identity check (the schema allows only known ones)."""
     principal.require_trial(trial_id)
     with uow:
-        if not uow.consent.set_identity_check(trial_id, check):
+        if not uow.trials.set_identity_check(trial_id, check):
             raise NotFound(f"no trial {trial_id}")
         uow.commit()

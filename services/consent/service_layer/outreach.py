@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from services.consent.domain import lifecycle
 from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.domain.links import ConsentLink
 from services.consent.service_layer.changes import change, notify
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared import clock
 
 
 def offer_link(uow: ConsentUnitOfWork, record: ConsentRecord) -> ConsentLink | None:
     """Text a new link (revoking any older one); None while the trial has no published form."""
-    form = uow.consent.latest_published(record.trial_id)
+    form = uow.forms.latest_published(record.trial_id)
     if form is None:
         return None
-    now = datetime.now(UTC)
-    for old in uow.consent.live_links(record.participant_id, record.trial_id):
+    now = clock.now()
+    for old in uow.consent_links.live_links(record.participant_id, record.trial_id):
         old.revoke(now)
     link = ConsentLink(record.participant_id, record.trial_id)
-    uow.consent.add(link)
+    uow.consent_links.add(link)
     if record.status == lifecycle.INTERESTED:
         change(uow, record, lifecycle.LINK_SENT, actor="system", channel="system", form=form)
     notify(uow, record, "consent_link", uow.links.url(link.id))
@@ -36,9 +36,7 @@ def withdraw_record(uow: ConsentUnitOfWork, record: ConsentRecord, *, channel: s
         lifecycle.WITHDRAWN,
         actor="participant",
         channel=channel,
-        form=uow.consent.form(record.trial_id, record.form_version)
-        if record.form_version
-        else None,
+        form=uow.forms.form(record.trial_id, record.form_version) if record.form_version else None,
     )
     notify(uow, record, "withdrawal_receipt")
 
@@ -46,8 +44,8 @@ def withdraw_record(uow: ConsentUnitOfWork, record: ConsentRecord, *, channel: s
 def revoke_links(uow: ConsentUnitOfWork, trial_id: uuid.UUID, participant_id: uuid.UUID) -> int:
     """An admin stops a link working at once (a phone lost, a link sent to the wrong person)."""
     with uow:
-        found = uow.consent.live_links(participant_id, trial_id)
+        found, now = uow.consent_links.live_links(participant_id, trial_id), clock.now()
         for link in found:
-            link.revoke()
+            link.revoke(now)
         uow.commit()
     return len(found)

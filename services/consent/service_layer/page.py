@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from services.consent.domain import lifecycle, links
 from services.consent.domain.forms import ConsentForm
@@ -17,9 +17,11 @@ from services.consent.domain.lifecycle import ConsentRecord
 from services.consent.domain.links import ConsentLink
 from services.consent.domain.participant import ParticipantBands
 from services.consent.domain.responses import AGREED, ConsentResponse, answer
-from services.consent.service_layer import outreach
+from services.consent.domain.understanding import still_to_answer
+from services.consent.service_layer import confirmation, letters, outreach, signing
 from services.consent.service_layer.changes import change, notify, publish_status
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared import clock
 from shared.dob import keyed_dob_hash
 from shared.errors import DomainError, InvalidTransition
 
@@ -48,6 +50,7 @@ class IdentityStep:
 
 ASKING = "asking"  # show the form
 AGREED_ALREADY = "agreed"
+AWAITING_TEAM = "awaiting_confirmation"  # signed; the research team confirms (decision 0032)
 CLOSED = "closed"  # refused, withdrawn, expired, opted out: nothing more to do here
 
 
@@ -71,8 +74,8 @@ def link_id(uow: ConsentUnitOfWork, token: str) -> uuid.UUID:
 
 
 def _live_link(uow: ConsentUnitOfWork, token: str, *, lock: bool = False) -> ConsentLink:
-    link = uow.consent.link(link_id(uow, token), lock=lock)
-    if link is None or not link.is_live():
+    link = uow.consent_links.link(link_id(uow, token), lock=lock)
+    if link is None or not link.is_live(clock.now()):
         raise LinkNotUsable("the link is unknown, expired or revoked")
     return link
 
@@ -84,17 +87,20 @@ def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) 
     """
     with uow:
         link = _live_link(uow, token, lock=uow.row_locks)
-        participant = uow.consent.participant(link.participant_id)
+        participant = uow.participants.participant(link.participant_id)
         expected = participant.dob_hash if participant and not participant.erased else None
         given_hash = keyed_dob_hash(key, given) if given else ""
-        was_locked = link.is_locked()
-        outcome = link.check_dob(given_hash, expected)
+        now = clock.now()
+        was_locked = link.is_locked(now)
+        outcome = link.check_dob(given_hash, expected, now)
         needs_code = False
-        if outcome == links.PASSED:
-            trial = uow.consent.trial(link.trial_id)
+        if outcome == links.PASSED and link.has_printed_code:
+            needs_code = True  # a letter's link: the code is printed on it, none is texted
+        elif outcome == links.PASSED:
+            trial = uow.trials.trial(link.trial_id)
             needs_code = trial is not None and trial.identity_check == links.DOB_AND_CODE
             if needs_code:
-                _text_a_code(uow, link)
+                _text_a_code(uow, link, now)
         elif outcome == links.LOCKED and not was_locked:
             _note(uow, link, "identity_locked", actor="system", channel="web")
         language = participant.language if participant and participant.language else "en"
@@ -103,15 +109,27 @@ def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) 
     return IdentityStep(link.id, needs_code)
 
 
+def has_printed_code(uow: ConsentUnitOfWork, token: str) -> bool:
+    """Whether the link's one-time code is a letter's (printed), not texted."""
+    with uow:
+        link = uow.consent_links.link(link_id(uow, token))
+        return link is not None and link.has_printed_code
+
+
 def check_code(uow: ConsentUnitOfWork, token: str, code: str) -> uuid.UUID:
     """The link id when the one-time code matches; NotConfirmed or Locked when not."""
     with uow:
         link = _live_link(uow, token, lock=uow.row_locks)
-        was_locked = link.is_locked()
-        outcome = link.check_code(uow.links.signer.code_hash(link.id, code.strip()))
+        now = clock.now()
+        was_locked, printed = link.is_locked(now), link.has_printed_code
+        given = "".join(code.split())  # printed in threes: "482 913"
+        outcome = link.check_code(uow.links.signer.code_hash(link.id, given), now)
         if outcome == links.LOCKED and not was_locked:
             _note(uow, link, "identity_locked", actor="system", channel="web")
-        participant = uow.consent.participant(link.participant_id)
+        if outcome == links.PASSED and printed:
+            record = uow.records.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+            letters.letter_answered(uow, record)
+        participant = uow.participants.participant(link.participant_id)
         language = participant.language if participant and participant.language else "en"
         uow.commit()
     _raise_unless_passed(outcome, language)
@@ -125,27 +143,27 @@ def _raise_unless_passed(outcome: str, language: str) -> None:
         raise NotConfirmed("the date of birth or code did not match")
 
 
-def _text_a_code(uow: ConsentUnitOfWork, link: ConsentLink) -> None:
-    record = uow.consent.record(link.participant_id, link.trial_id)
+def _text_a_code(uow: ConsentUnitOfWork, link: ConsentLink, now: datetime) -> None:
+    record = uow.records.record(link.participant_id, link.trial_id)
     if record is None:
         raise LinkNotUsable("no consent record for this link")
     code = links.new_code()
-    link.start_code(uow.links.signer.code_hash(link.id, code))
+    link.start_code(uow.links.signer.code_hash(link.id, code), now)
     notify(uow, record, "identity_code", code=code)
 
 
 def _note(
     uow: ConsentUnitOfWork, link: ConsentLink, action: str, *, actor: str, channel: str
 ) -> None:
-    record = uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+    record = uow.records.record(link.participant_id, link.trial_id, lock=uow.row_locks)
     if record is not None and record.status is not None:
-        uow.consent.add(record.note(action, actor=actor, channel=channel))
+        uow.audit.add(record.note(action, actor=actor, channel=channel))
 
 
 def view(uow: ConsentUnitOfWork, token: str) -> PageView:
     with uow:
-        found = uow.consent.link_with_record(link_id(uow, token))
-        if found is None or not found[0].is_live():
+        found = uow.consent_links.link_with_record(link_id(uow, token))
+        if found is None or not found[0].is_live(clock.now()):
             raise LinkNotUsable("the link is unknown, expired or revoked")
         link, record, participant = found
         return _view(uow, link, record, participant)
@@ -158,29 +176,32 @@ def _view(
     participant: ParticipantBands | None = None,
 ) -> PageView:
     if record is None:
-        found = uow.consent.record_with_bands(link.participant_id, link.trial_id)
+        found = uow.records.record_with_bands(link.participant_id, link.trial_id)
         if found is None:
             raise LinkNotUsable("no consent record for this link")
         record, participant = found
     language = participant.language if participant and participant.language else "en"
-    latest = uow.consent.latest_published(link.trial_id)
+    latest = uow.forms.latest_published(link.trial_id)
     agreement, reconsent = None, False
-    if record.status == lifecycle.CONSENTED:
-        agreement = uow.consent.latest_agreement(record.id)
+    if record.status in lifecycle.SIGNED:
+        agreement = uow.responses.latest_agreement(record.id)
+        # Re-consent asks those consented; a patient awaiting the team signed already.
         reconsent = bool(
-            latest is not None
+            record.status == lifecycle.CONSENTED
+            and latest is not None
             and record.form_version is not None
             and latest.version > record.form_version
-            and uow.consent.reconsent_required_since(link.trial_id, record.form_version)
+            and uow.forms.reconsent_required_since(link.trial_id, record.form_version)
         )
     if record.status == lifecycle.LINK_SENT or reconsent:
         state, form = ASKING, latest
-    elif record.status == lifecycle.CONSENTED:
-        state = AGREED_ALREADY
-        form = uow.consent.form(link.trial_id, record.form_version) if record.form_version else None
+    elif record.status in lifecycle.SIGNED:
+        state = AGREED_ALREADY if record.status == lifecycle.CONSENTED else AWAITING_TEAM
+        form = uow.forms.form(link.trial_id, record.form_version) if record.form_version else None
     else:
         state, form = CLOSED, latest
-    return PageView(link.id, record, form, language, state, reconsent, agreement, link.is_locked())
+    locked = link.is_locked(clock.now())
+    return PageView(link.id, record, form, language, state, reconsent, agreement, locked)
 
 
 def respond(
@@ -190,11 +211,15 @@ def respond(
     ticked: set[str],
     language: str,
     form_version: int,
+    signature: signing.SignatureGiven | None = None,
 ) -> ConsentResponse:
-    """Agree or decline the form version the patient read (a newer one is refused clearly)."""
+    """Agree or decline the form version the patient read (a newer one is refused clearly).
+
+    Agreeing needs the signature the trial asks for (domain.signatures); its salted hash goes
+    into the consent's audit entry and the confirming text links to the signed copy."""
     with uow:
         link = _live_link(uow, token)
-        uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+        uow.records.record(link.participant_id, link.trial_id, lock=uow.row_locks)
         page = _view(uow, link)
         record = page.record
         if record is None or page.state != ASKING or page.form is None:
@@ -202,34 +227,50 @@ def respond(
         form = page.form
         if form.version != form_version:
             raise InvalidTransition("the form has changed since the page was opened; read it again")
+        if questions_pending(uow, record, form):
+            raise InvalidTransition("the questions about the study come first")
         response = answer(form, record.id, record.participant_id, language, decision, ticked)
-        uow.consent.add(response)
+        signed = (
+            signing.signature_for(uow, record, response, signature) if decision == AGREED else None
+        )
+        sealed = signed.sha256 if signed else None
+        uow.responses.add(response)
         if page.reconsent and decision == AGREED:
             entry = record.reconsent(
                 actor="participant",
                 channel="web",
                 form_version=form.version,
                 form_hash=response.form_hash,
+                signature_hash=sealed,
             )
-            uow.consent.add(entry)
+            uow.audit.add(entry)
             publish_status(uow, record, lifecycle.CONSENTED)
-            notify(uow, record, "consent_confirmation")
+            notify(uow, record, "consent_confirmation", signing.keep(uow, response, signed))
         elif page.reconsent:
             outreach.withdraw_record(uow, record, channel="web")
         elif decision == AGREED:
-            change(uow, record, lifecycle.CONSENTED, actor="participant", channel="web", form=form)
-            notify(uow, record, "consent_confirmation")
+            copy_link = signing.keep(uow, response, signed)
+            confirmation.patient_agreed(uow, record, form, sealed, copy_link)
         else:
             change(uow, record, lifecycle.REFUSED, actor="participant", channel="web", form=form)
         uow.commit()
     return response
 
 
+def questions_pending(
+    uow: ConsentUnitOfWork, record: ConsentRecord, form: ConsentForm
+) -> list[str]:
+    """The form's understanding questions not yet answered right (none if it has none)."""
+    if not form.questions:
+        return []
+    return still_to_answer(form.questions, uow.understanding.answers(record.id, form.version))
+
+
 def withdraw(uow: ConsentUnitOfWork, token: str) -> None:
     with uow:
         link = _live_link(uow, token)
-        record = uow.consent.record(link.participant_id, link.trial_id, lock=uow.row_locks)
-        if record is None or record.status != lifecycle.CONSENTED:
+        record = uow.records.record(link.participant_id, link.trial_id, lock=uow.row_locks)
+        if record is None or record.status not in lifecycle.SIGNED:
             raise InvalidTransition("only someone who agreed can withdraw")
         outreach.withdraw_record(uow, record, channel="web")
         uow.commit()

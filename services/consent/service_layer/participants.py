@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from services.consent.domain.participant import ParticipantBands
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from shared.events.commands import ParticipantShared, PopulationCounted, TrialCreated
 
 KEPT = (
     "practice_ods",
@@ -20,50 +20,54 @@ KEPT = (
 )
 
 
-def save_participant(uow: ConsentUnitOfWork, data: dict[str, Any]) -> None:
+def save_participant(uow: ConsentUnitOfWork, shared: ParticipantShared) -> None:
     """Keep the bands; the mobile number in the event is not ours to keep."""
     with uow:
-        participant = uow.consent.participant(data["participant_id"])
+        participant = uow.participants.participant(shared.participant_id)
         if participant is None:
             participant = ParticipantBands(
-                data["participant_id"], data["practice_ods"], data["language"]
+                shared.participant_id, shared.practice_ods, shared.language
             )
-            uow.consent.add(participant)
+            uow.participants.add(participant)
         if not participant.erased:
             for name in KEPT:
-                setattr(participant, name, data[name])
+                setattr(participant, name, getattr(shared, name))
         uow.commit()
 
 
 def erase_participant(uow: ConsentUnitOfWork, participant_id: uuid.UUID) -> None:
-    """Drop the bands and the date-of-birth hash; the audit chain holds nothing personal."""
+    """Drop the bands, the date-of-birth hash, signatures and which channels reached them
+    (reach by channel); the audit chain holds nothing personal."""
     with uow:
-        participant = uow.consent.participant(participant_id)
+        participant = uow.participants.participant(participant_id)
         if participant is None:
             participant = ParticipantBands(participant_id, "", "")
-            uow.consent.add(participant)
+            uow.participants.add(participant)
         for name in KEPT[2:]:
             setattr(participant, name, None)
         participant.erased = True
+        for record in uow.records.records_of(participant_id):
+            uow.signatures.erase(record.id)  # the chain keeps only the salted hash
+        uow.reporting.forget_contacts(participant_id)
         uow.commit()
 
 
-def save_trial(uow: ConsentUnitOfWork, data: dict[str, Any]) -> None:
+def save_trial(uow: ConsentUnitOfWork, created: TrialCreated) -> None:
     with uow:
-        uow.consent.save_trial(
-            data["trial_id"], data["short_name"], data["title"], data["response_deadline_days"]
+        uow.trials.save_trial(
+            created.trial_id, created.short_name, created.title, created.response_deadline_days
         )
         uow.commit()
 
 
-def save_population(uow: ConsentUnitOfWork, data: dict[str, Any]) -> None:
+def save_population(uow: ConsentUnitOfWork, counted: PopulationCounted) -> None:
     """The registry's counts of a practice's list or a trial's eligible cohort, by band."""
     with uow:
-        uow.consent.replace_population(
-            data["population"],
-            data["practice_ods"],
-            data["trial_id"],
-            data["counted_at"],
-            data["counts"],
+        uow.reporting.replace_population(
+            counted.population,
+            counted.practice_ods,
+            counted.trial_id,
+            counted.counted_at,
+            {band: dict(values) for band, values in counted.counts.items()},
         )
         uow.commit()

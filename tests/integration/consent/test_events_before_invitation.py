@@ -67,7 +67,7 @@ def _waiting_in(runtime: Runtime, queue: str) -> int:
 
 def _status(runtime: Runtime, participant_id: uuid.UUID, trial_id: uuid.UUID) -> str | None:
     with runtime.uow_factory() as uow:
-        record = uow.consent.record(participant_id, trial_id)
+        record = uow.records.record(participant_id, trial_id)
         return None if record is None else str(record.status)
 
 
@@ -132,8 +132,8 @@ def test_replies_and_an_opt_out_before_their_invitation_are_applied_once_it_arri
         thread.join(timeout=30)
 
     with consent.uow_factory() as uow:
-        number = uow.consent.record(declines, trial_id).study_number
-        history = uow.consent.record_with_history(number, trial_id)
+        number = uow.records.record(declines, trial_id).study_number
+        history = uow.records.record_with_history(number, trial_id)
     assert [entry.to_status for entry in history[2]] == [lifecycle.INVITED, lifecycle.DECLINED]
 
 

@@ -73,6 +73,7 @@ def test_the_hash_covers_every_field_and_nothing_personal() -> None:
         "reason",
         "at",
         "hash",
+        "signature_hash",  # a salted hash, never the signature (decision 0031)
     }
 
 
@@ -87,6 +88,7 @@ ALTERATIONS: dict[str, Any] = {
     "form_hash": "cd" * 32,
     "reason": "added later",
     "hash": "0" * 64,
+    "signature_hash": "ef" * 32,  # a signature claimed for an entry that had none
 }
 
 

@@ -109,3 +109,10 @@ def test_populations_of_several_practices_add_up() -> None:
 
     assert summed["imd_quintile"] == {"1": 12}
     assert summed["practice"] == {"A00001": 7, "A00002": 5}
+
+
+def test_patients_of_unknown_language_are_in_the_language_not_known_band() -> None:
+    bands = {"language": {"ur": 4, "und": 3, "": 2}, "sex": {"female": 9}}
+    groups = equity.population_groups(bands, "A00001")
+    assert groups["language"] == {"ur": 4, equity.NOT_KNOWN: 5}
+    assert equity.group_of("language", "und") == equity.NOT_KNOWN

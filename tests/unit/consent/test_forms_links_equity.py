@@ -36,7 +36,7 @@ def a_form(**extra: object) -> ConsentForm:
 
 def test_publishing_seals_the_content_and_a_published_form_cannot_change() -> None:
     form = a_form()
-    form.publish("REC 1")
+    form.publish("REC 1", datetime.now(UTC))
 
     assert form.content_hash and form.verifies()
     with pytest.raises(Conflict):
@@ -54,11 +54,18 @@ def test_a_form_needs_english_a_mandatory_item_and_words_for_every_item() -> Non
 
 def test_the_form_falls_back_to_english_for_a_language_it_lacks() -> None:
     assert a_form().language_for("pa") == "en"
+    assert a_form().language_for("und") == "en"  # a patient whose list did not say
+
+
+def test_no_form_is_written_in_the_unknown_language() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        ConsentForm(uuid.uuid4(), 1, list(ITEMS), {"en": EN, "und": EN})
+    assert {e.field for e in caught.value.errors} == {"translations.und"}
 
 
 def test_agreeing_without_a_mandatory_item_is_refused_and_declining_is_not() -> None:
     form = a_form()
-    form.publish("REC 1")
+    form.publish("REC 1", datetime.now(UTC))
     ids = (uuid.uuid4(), uuid.uuid4(), "en")
 
     with pytest.raises(InvalidInput):
@@ -88,11 +95,12 @@ def test_no_random_text_is_taken_for_a_link(text: str) -> None:
 def test_the_verified_cookie_is_for_one_link_and_expires() -> None:
     signer = LinkSigner("a-key-of-sixteen-chars")
     link_id = uuid.uuid4()
-    cookie = signer.verified_cookie(link_id)
+    now = datetime.now(UTC)
+    cookie = signer.verified_cookie(link_id, now)
 
-    assert signer.is_verified(link_id, cookie)
-    assert not signer.is_verified(uuid.uuid4(), cookie)
-    assert not signer.is_verified(link_id, cookie, now=datetime.now(UTC) + timedelta(hours=1))
+    assert signer.is_verified(link_id, cookie, now)
+    assert not signer.is_verified(uuid.uuid4(), cookie, now)
+    assert not signer.is_verified(link_id, cookie, now + timedelta(hours=1))
 
 
 def test_too_many_wrong_dates_lock_the_link_even_against_the_right_one() -> None:

@@ -48,12 +48,16 @@ def a_record_that_is(status: str | None) -> ConsentRecord:
 
 
 def test_the_happy_path_reaches_withdrawn_through_every_step() -> None:
-    assert shortest_path_to(lifecycle.WITHDRAWN) == [
+    # Signed: consented at once, or awaiting the research team's confirmation first
+    # (decision 0032); both are as short, and either may withdraw.
+    path = shortest_path_to(lifecycle.WITHDRAWN)
+    assert path[:3] == ["invited", "interested", "link_sent"]
+    assert path[3] in lifecycle.SIGNED and path[4:] == ["withdrawn"]
+    assert shortest_path_to(lifecycle.CONSENTED) == [
         "invited",
         "interested",
         "link_sent",
         "consented",
-        "withdrawn",
     ]
 
 

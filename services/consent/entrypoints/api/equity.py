@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, render_template
 from flask_smorest import Blueprint
 
-from services.consent.domain import disclosure, equity
+from services.consent.domain import channel_reach, disclosure, equity
 from services.consent.entrypoints.api.schemas import EquityOut
 from services.consent.entrypoints.context import unit_of_work
 from services.consent.service_layer import queries
@@ -23,7 +23,11 @@ DEFINITION = (
     "invited (everyone the registry asked us to invite for this trial), of the trial's "
     "eligible cohort at the practices taking part, and of those practices' lists. A group is "
     f"judged under- or over-represented only with at least {equity.MIN_TO_JUDGE} invited and "
-    "a consent rate whose 95% interval lies wholly below or above the trial's. Counts from "
+    "a consent rate whose 95% interval lies wholly below or above the trial's. By channel: "
+    "invited on it (a text or WhatsApp message the provider took, a call placed, a letter "
+    "posted; a patient tried on several channels counts on each), delivered (a message "
+    "delivered, a call answered, a letter posted), and replied and consented by the channel "
+    "the patient first answered by. Counts from "
     f"1 to {disclosure.SMALL - 1} are shown as {disclosure.HIDDEN!r}, with another count hidden "
     "where a total would give one away; rates and ratios built on a hidden count are not shown."
 )
@@ -62,6 +66,7 @@ def _json(report: queries.EquityReport) -> dict[str, Any]:
             }
             for row in report.rows
         ],
+        "channels": [{"channel": row.channel, "counts": row.shown()} for row in report.channels],
     }
 
 
@@ -110,6 +115,8 @@ def equity_page(trial_id: uuid.UUID) -> Response:
         stages=equity.STAGES,
         definition=DEFINITION,
         titles=DIMENSION_TITLES,
+        channel_stages=channel_reach.STAGES,
+        channel_names=CHANNEL_NAMES,
         page_lang="en",
         service_name="TrialReach: equity report",
     )
@@ -124,4 +131,10 @@ DIMENSION_TITLES = {
     "age_band": "Age band",
     "sex": "Sex",
     "practice": "GP practice",
+}
+CHANNEL_NAMES = {
+    "sms": "Text (SMS)",
+    "whatsapp": "WhatsApp",
+    "voice": "Phone call",
+    "letter": "Letter",
 }

@@ -7,9 +7,15 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from services.consent.entrypoints.api.schemas import FormIn, FormOut, PublishedOut, PublishIn
+from services.consent.entrypoints.api.schemas import (
+    FormIn,
+    FormOut,
+    PublishedOut,
+    PublishIn,
+    QuestionEditIn,
+)
 from services.consent.entrypoints.context import unit_of_work
-from services.consent.service_layer import forms
+from services.consent.service_layer import form_questions, forms
 from shared.http.auth import current_principal, require
 
 blp = Blueprint("forms", __name__, url_prefix="/trials", description="Consent forms")
@@ -24,14 +30,14 @@ def create_draft(body: dict[str, Any], trial_id: uuid.UUID) -> Any:
 
 
 @blp.get("/<uuid:trial_id>/forms")
-@require("coordinator", "admin")
+@require("coordinator", "researcher", "admin")
 @blp.response(200, FormOut(many=True))
 def list_forms(trial_id: uuid.UUID) -> Any:
     return forms.list_forms(unit_of_work(), current_principal(), trial_id)
 
 
 @blp.get("/<uuid:trial_id>/forms/<int:version>")
-@require("coordinator", "admin")
+@require("coordinator", "researcher", "admin")
 @blp.response(200, FormOut)
 def read_form(trial_id: uuid.UUID, version: int) -> Any:
     return forms.get_form(unit_of_work(), current_principal(), trial_id, version)
@@ -53,4 +59,24 @@ def publish(body: dict[str, Any], trial_id: uuid.UUID, version: int) -> Any:
     form, texted = forms.publish(
         unit_of_work(), current_principal(), trial_id, version, body["ethics_reference"]
     )
-    return {**form.__dict__, "links_texted": texted}
+    return {**form.__dict__, "links_requested": texted}
+
+
+@blp.put("/<uuid:trial_id>/forms/<int:version>/questions/<key>")
+@require("admin")
+@blp.arguments(QuestionEditIn)
+@blp.response(200, FormOut)
+def save_question(body: dict[str, Any], trial_id: uuid.UUID, version: int, key: str) -> Any:
+    """Add or replace one understanding question of a draft, in every language of it."""
+    return form_questions.save_question(
+        unit_of_work(), current_principal(), trial_id, version, key, body
+    )
+
+
+@blp.delete("/<uuid:trial_id>/forms/<int:version>/questions/<key>")
+@require("admin")
+@blp.response(200, FormOut)
+def remove_question(trial_id: uuid.UUID, version: int, key: str) -> Any:
+    return form_questions.remove_question(
+        unit_of_work(), current_principal(), trial_id, version, key
+    )

@@ -1,17 +1,18 @@
-"""Coordinators' view of consent, scoped to their trials: study numbers and bands only.
+"""Coordinators' (and researchers') view of consent, scoped to their trials: study numbers
+and bands only.
 
 A record is named by its study number in the trial (a URL segment, not a participant_id)."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
-from services.consent.adapters.repository import RecordFilter
+from services.consent.domain.filters import RecordFilter
 from services.consent.entrypoints.api.schemas import (
     CorrectionIn,
     ExportQuery,
@@ -36,26 +37,18 @@ FILTERS = ("status", "practice_ods", "language", "age_band", "sex", "ethnic_cate
 @require("coordinator", "admin")
 @blp.response(200, SummaryOut)
 def summary(trial_id: uuid.UUID) -> Any:
-    counts = queries.summary(unit_of_work(), current_principal(), trial_id)
-    return {"trial_id": trial_id, "counts": counts, "total": sum(counts.values())}
+    return queries.summary(unit_of_work(), current_principal(), trial_id)
 
 
 @blp.get("/<uuid:trial_id>/summary/practices")
 @require("coordinator", "admin")
 @blp.response(200, PracticeSummaryPage)
 def practice_summary(trial_id: uuid.UUID) -> Any:
-    found = queries.practice_summary(unit_of_work(), current_principal(), trial_id)
-    return {
-        "trial_id": trial_id,
-        "practices": [
-            {"practice_ods": ods, "counts": counts, "total": sum(counts.values())}
-            for ods, counts in found
-        ],
-    }
+    return queries.practice_summary(unit_of_work(), current_principal(), trial_id)
 
 
 @blp.get("/<uuid:trial_id>/consent-records")
-@require("coordinator", "admin")
+@require("coordinator", "researcher", "admin")
 @blp.arguments(RecordFilterQuery, location="query")
 @blp.response(200, RecordPage)
 def list_records(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
@@ -77,15 +70,17 @@ def list_records(query: dict[str, Any], trial_id: uuid.UUID) -> Any:
 
 
 @blp.get("/<uuid:trial_id>/consent-records/<study_number>")
-@require("coordinator", "admin")
+@require("coordinator", "researcher", "admin")
 @blp.response(200, RecordDetailOut)
 def read_record(trial_id: uuid.UUID, study_number: str) -> Any:
     view = queries.get_record(unit_of_work(), current_principal(), trial_id, study_number)
     return {
-        **asdict(view.record),
+        # A shallow copy: asdict's deep copy cost a tenth of the read (bench/consent_read).
+        **{f.name: getattr(view.record, f.name) for f in fields(view.record)},
         "participant": view.participant,
         "history": view.history,
         "responses": view.responses,
+        "understanding": view.understanding,
         "audit_chain_intact": view.chain_broken_at is None,
         "audit_chain_broken_at": view.chain_broken_at,
     }

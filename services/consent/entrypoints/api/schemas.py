@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from services.consent.domain.lifecycle import STATUSES
 from services.consent.domain.links import IDENTITY_CHECKS
+from services.consent.domain.signatures import MODES as SIGNATURE_MODES
 from shared.http.fields import UtcDateTime
 
 
@@ -52,6 +53,28 @@ class RecordDetailOut(RecordOut):
     audit_chain_intact = fields.Boolean()
     audit_chain_broken_at = fields.Integer(allow_none=True)
     responses = fields.List(fields.Nested("ResponseOut"))
+    understanding = fields.List(
+        fields.Nested("AnsweredQuestionOut"),
+        metadata={"description": "answers to the form's understanding questions (decision 35)"},
+    )
+
+
+class TryOut(Schema):
+    answer = fields.String(metadata={"description": "the option's key"})
+    words = fields.String(allow_none=True, metadata={"description": "in the language asked"})
+    correct = fields.Boolean()
+    language = fields.String()
+    at = UtcDateTime()
+
+
+class AnsweredQuestionOut(Schema):
+    form_version = fields.Integer()
+    question_key = fields.String()
+    language = fields.String(metadata={"description": "the language it was first asked in"})
+    question = fields.String(allow_none=True, metadata={"description": "its words, so asked"})
+    right_first_time = fields.Boolean()
+    understood = fields.Boolean(metadata={"description": "the latest answer is right"})
+    tries = fields.List(fields.Nested(TryOut))
 
 
 class RecordPage(Schema):
@@ -126,12 +149,19 @@ class EquityRowOut(Schema):
     flag = fields.String(allow_none=True)
 
 
+class ChannelReachOut(Schema):
+    channel = fields.String(metadata={"enum": ["sms", "whatsapp", "voice", "letter"]})
+    # invited, delivered, replied, consented: a number, or "<5"
+    counts = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
 class EquityOut(Schema):
     trial_id = fields.UUID()
     definition = fields.String()
     totals = fields.Dict(keys=fields.String(), values=fields.Raw())  # a number, or "<5"
     populations = fields.Dict(keys=fields.String(), values=fields.Boolean())
     rows = fields.List(fields.Nested(EquityRowOut))
+    channels = fields.List(fields.Nested(ChannelReachOut))  # reach by channel (issue 17)
 
 
 class BrokenChainOut(Schema):
@@ -164,12 +194,58 @@ class ItemIn(Schema):
     mandatory = fields.Boolean(required=True)
 
 
+KEY = validate.Regexp(r"^[a-z0-9_]{1,40}$", error="lower-case letters, digits and _ only")
+
+
+class QuestionIn(Schema):
+    """A question that checks understanding before the patient decides (multiple choice)."""
+
+    key = fields.String(required=True, validate=KEY)
+    options = fields.List(
+        fields.String(validate=KEY), required=True, validate=validate.Length(min=2, max=5)
+    )
+    correct = fields.String(required=True, metadata={"description": "one of the option keys"})
+
+
+class QuestionWordsIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    options = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.Length(min=1, max=200)),
+        required=True,
+    )
+    explanation = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "shown after a wrong answer"},
+    )
+
+
+class QuestionEditIn(Schema):
+    """One understanding question of a draft: its options, the right one, and its words in
+    every language of the draft (decision 35)."""
+
+    options = fields.List(
+        fields.String(validate=KEY), required=True, validate=validate.Length(min=2, max=5)
+    )
+    correct = fields.String(required=True, metadata={"description": "one of the options"})
+    words = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(QuestionWordsIn),
+        required=True,
+        metadata={"description": "language -> the question, each option, the explanation"},
+    )
+
+
 class TranslationIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
     sheet_url = fields.Url(required=True)
     items = fields.Dict(
         keys=fields.String(), values=fields.String(validate=validate.Length(min=1)), required=True
+    )
+    questions = fields.Dict(
+        keys=fields.String(), values=fields.Nested(QuestionWordsIn), load_default=dict
     )
 
 
@@ -179,6 +255,9 @@ class FormIn(Schema):
         keys=fields.String(), values=fields.Nested(TranslationIn), required=True
     )
     requires_reconsent = fields.Boolean(load_default=False)
+    questions = fields.List(
+        fields.Nested(QuestionIn), load_default=list, validate=validate.Length(max=5)
+    )
 
 
 class FormOut(Schema):
@@ -192,6 +271,7 @@ class FormOut(Schema):
     ethics_reference = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ItemIn))
     translations = fields.Dict(keys=fields.String(), values=fields.Nested(TranslationIn))
+    questions = fields.List(fields.Nested(QuestionIn))
 
 
 class PublishIn(Schema):
@@ -207,7 +287,12 @@ class RevokeIn(Schema):
 
 
 class PublishedOut(FormOut):
-    links_texted = fields.Integer()
+    links_requested = fields.Integer(
+        metadata={
+            "description": "patients waiting for a form or asked to agree again: each is texted "
+            "a link shortly, in chunks on the bus"
+        }
+    )
 
 
 # The patient's practice: the identity check's lock, and a new link
@@ -250,4 +335,12 @@ class IdentityCheckIn(Schema):
 
 
 class IdentityCheckOut(IdentityCheckIn):
+    trial_id = fields.UUID()
+
+
+class SignatureModeIn(Schema):
+    signature = fields.String(required=True, validate=validate.OneOf(SIGNATURE_MODES))
+
+
+class SignatureModeOut(SignatureModeIn):
     trial_id = fields.UUID()

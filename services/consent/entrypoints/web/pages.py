@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +25,16 @@ from services.consent.domain import lifecycle
 from services.consent.domain.links import VERIFIED_FOR
 from services.consent.domain.responses import AGREED, DECLINED
 from services.consent.entrypoints.context import settings, unit_of_work
+from services.consent.entrypoints.web import signing
 from services.consent.entrypoints.web.texts import page_language, switch_languages, texts_for
-from services.consent.service_layer import page
+from services.consent.service_layer import letters, page, understanding
 from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
-from shared import languages
+from shared import clock, languages
 from shared.errors import InvalidInput, InvalidTransition
 from shared.web import csrf
 
 TEMPLATES = Path(__file__).parent / "templates"
-VERIFIED_COOKIE = "trialreach_verified"
+VERIFIED_COOKIE = signing.VERIFIED_COOKIE  # the one the copy's download checks too
 DOB_COOKIE = "trialreach_dob"  # the date of birth passed; a one-time code is still to come
 
 bp = Blueprint("page", __name__)
@@ -80,7 +83,22 @@ def _language(default: str = "en") -> str:
 def _verified(token: str) -> bool:
     uow = _uow()
     link_id = page.link_id(uow, token)
-    return uow.links.signer.is_verified(link_id, request.cookies.get(VERIFIED_COOKIE))
+    return uow.links.signer.is_verified(link_id, request.cookies.get(VERIFIED_COOKIE), clock.now())
+
+
+def identified(view: Callable[[str], BaseResponse]) -> Callable[[str], BaseResponse]:
+    """A page for a patient who has confirmed who they are, else back to the link's start;
+    a form posted to it has its CSRF token checked first."""
+
+    @wraps(view)
+    def guarded(token: str) -> BaseResponse:
+        if request.method == "POST":
+            csrf.check()
+        if not _verified(token):
+            return redirect(_base(token), 303)
+        return view(token)
+
+    return guarded
 
 
 @bp.errorhandler(page.LinkNotUsable)
@@ -132,7 +150,7 @@ def _set_cookie(
 ) -> None:
     response.set_cookie(
         name,
-        _uow().links.signer.verified_cookie(link_id, purpose=purpose),
+        _uow().links.signer.verified_cookie(link_id, clock.now(), purpose=purpose),
         max_age=int(VERIFIED_FOR.total_seconds()),
         path=_base(token),
         httponly=True,
@@ -144,14 +162,18 @@ def _set_cookie(
 def _dob_passed(token: str) -> bool:
     uow = _uow()
     link_id = page.link_id(uow, token)
-    return uow.links.signer.is_verified(link_id, request.cookies.get(DOB_COOKIE), purpose=b"dob")
+    cookie = request.cookies.get(DOB_COOKIE)
+    return uow.links.signer.is_verified(link_id, cookie, clock.now(), purpose=b"dob")
 
 
 @bp.get("/c/<token>/code")
 def code_form(token: str) -> BaseResponse:
     if not _dob_passed(token):
         return redirect(_base(token), 303)
-    return _render("consent/code.html", _language(), token=token, error=False, back=_base(token))
+    letter = page.has_printed_code(_uow(), token)
+    return _render(
+        "consent/code.html", _language(), token=token, error=False, back=_base(token), letter=letter
+    )
 
 
 @bp.post("/c/<token>/code")
@@ -163,11 +185,23 @@ def confirm_code(token: str) -> BaseResponse:
     try:
         link_id = page.check_code(_uow(), token, request.form.get("code", "")[:20])
     except page.NotConfirmed:
-        return _render("consent/code.html", lang, 200, token=token, error=True, back=_base(token))
+        letter = page.has_printed_code(_uow(), token)
+        return _render(
+            "consent/code.html", lang, token=token, error=True, back=_base(token), letter=letter
+        )
     response = redirect(f"{_base(token)}/form?lang={lang}", 303)
     _set_cookie(response, token, VERIFIED_COOKIE, link_id, b"verified")
     response.delete_cookie(DOB_COOKIE, path=_base(token))
     return response
+
+
+@bp.get("/l/<reference>")
+def short_link(reference: str) -> BaseResponse:
+    """A letter's short link, typed from paper: on to its consent link (decision 0029)."""
+    token = letters.token_for(_uow(), reference[:40])
+    if token is None:
+        raise page.LinkNotUsable("no live letter link with this reference")
+    return redirect(_base(token), 303)
 
 
 def _date(day: str | None, month: str | None, year: str | None) -> date | None:
@@ -178,11 +212,17 @@ def _date(day: str | None, month: str | None, year: str | None) -> date | None:
 
 
 @bp.get("/c/<token>/form")
+@identified
 def show_form(token: str) -> BaseResponse:
-    if not _verified(token):
-        return redirect(_base(token), 303)
     view = page.view(_uow(), token)
-    return _page_for(token, view, _language(view.language))
+    lang = _language(view.language)
+    if (
+        view.form is not None
+        and view.form.questions
+        and understanding.questions(_uow(), token).pending
+    ):
+        return redirect(f"{_base(token)}/check?lang={lang}", 303)  # understanding first
+    return _page_for(token, view, lang)
 
 
 def _page_for(
@@ -209,8 +249,9 @@ def _page_for(
                 ],
                 **common,
             )
-        return _render("consent/form.html", lang, status, **common, **extra)
-    if view.state == page.AGREED_ALREADY:
+        mode = signing.mode(view.record.trial_id)
+        return _render("consent/form.html", lang, status, signature_mode=mode, **common, **extra)
+    if view.state in (page.AGREED_ALREADY, page.AWAITING_TEAM):
         return _render("consent/agreed.html", lang, status, **common, **extra)
     closed = {"withdrawn": "withdrawn", "refused": "refused"}.get(view.record.status or "")
     return _render("consent/closed.html", lang, status, closed=closed or "closed", **common)
@@ -222,17 +263,15 @@ def _form_language(view: page.PageView, lang: str) -> str | None:
     form = view.form
     if form is None:
         return None
-    if view.state == page.AGREED_ALREADY and view.agreement:
+    if view.state in (page.AGREED_ALREADY, page.AWAITING_TEAM) and view.agreement:
         read = view.agreement.language
         return read if read in form.translations else form.language_for(lang)
     return lang if lang in form.translations else None
 
 
 @bp.post("/c/<token>/form")
+@identified
 def answer(token: str) -> BaseResponse:
-    csrf.check()
-    if not _verified(token):
-        return redirect(_base(token), 303)
     lang = _language()
     decision = request.form.get("decision", "")
     ticked = set(request.form.getlist("items"))
@@ -246,7 +285,7 @@ def answer(token: str) -> BaseResponse:
     try:
         chosen = decision if decision in (AGREED, DECLINED) else ""
         # `lang` is the form's language the patient read: the response records it.
-        page.respond(_uow(), token, chosen, ticked, lang, version)
+        page.respond(_uow(), token, chosen, ticked, lang, version, signing.given(request.form))
     except InvalidInput as error:
         view = page.view(_uow(), token)
         missing = {e.field.removeprefix("items.") for e in error.errors}
@@ -257,31 +296,26 @@ def answer(token: str) -> BaseResponse:
 
 
 @bp.get("/c/<token>/withdraw")
+@identified
 def withdrawal(token: str) -> BaseResponse:
-    if not _verified(token):
-        return redirect(_base(token), 303)
     view = page.view(_uow(), token)
     lang = _language(view.language)
-    if view.record.status != lifecycle.CONSENTED:
+    if view.record.status not in lifecycle.SIGNED:
         return _page_for(token, view, lang)
     return _render("consent/withdraw.html", lang, token=token)
 
 
 @bp.post("/c/<token>/withdraw")
+@identified
 def withdraw(token: str) -> BaseResponse:
-    csrf.check()
-    if not _verified(token):
-        return redirect(_base(token), 303)
     with suppress(InvalidTransition):  # withdrawn already: show where things stand
         page.withdraw(_uow(), token)
     return redirect(f"{_base(token)}/form?lang={_language()}", 303)
 
 
 @bp.post("/c/<token>/call")
+@identified
 def call_me(token: str) -> BaseResponse:
-    csrf.check()
-    if not _verified(token):
-        return redirect(_base(token), 303)
     lang = _language()
     page.request_callback(_uow(), token, lang)
     return _render("consent/call_requested.html", lang, token=token)
@@ -296,5 +330,8 @@ def install(app: Any) -> None:
     app.secret_key = hmac.new(
         service_settings.dob_hash_key.encode(), b"consent-pages-csrf-v1", hashlib.sha256
     ).hexdigest()
+    from services.consent.entrypoints.web import understanding  # noqa: F401  (its routes)
+
     web.install(app, TEMPLATES)
     app.register_blueprint(bp)
+    signing.install(app)

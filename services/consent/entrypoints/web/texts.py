@@ -42,6 +42,10 @@ EN: dict[str, str] = {
     "code_label": N_("Code"),
     "code_failed": N_("That code did not work. Check the text message and try again."),
     "code_again": N_("No code? Go back and enter your date of birth again to get a new one."),
+    # A letter's link: the one-time code is printed on the letter (decision 0029).
+    "letter_code_title": N_("Enter the code from your letter"),
+    "letter_code_intro": N_("Your letter shows a 6-digit one-time code beside the QR code."),
+    "letter_code_failed": N_("That code did not work. Check the letter and try again."),
     "about": N_("About the study"),
     "full_sheet": N_("Read the full information sheet"),
     "form_version": N_("Form version"),
@@ -116,6 +120,82 @@ EN.update(
             "Someone from the research team will phone you with an interpreter. "
             "You do not need to do anything else."
         ),
+    }
+)
+
+# Words for a trial that asks for the research team's confirmation (decision 0032).
+EN.update(
+    {
+        "awaiting_title": N_("Thank you. The research team will now confirm"),
+        "awaiting_body": N_(
+            "Someone from the research team will contact you to talk it through and answer "
+            "your questions. You are taking part once they have confirmed it. We will send "
+            "you a text message then."
+        ),
+    }
+)
+
+
+# Signing and the signed copy (issue 18, items 2 and 3; decision 0031).
+EN.update(
+    {
+        "sign_legend": N_("Your signature"),
+        "sign_hint": N_("Draw your signature in the box with your finger."),
+        "sign_clear": N_("Clear"),
+        "sign_type_instead": N_("Type my name instead"),
+        "typed_name_label": N_("Type your full name"),
+        "typed_confirm": N_("I confirm that my typed name is my signature."),
+        "sign_missing": N_(
+            "Sign to agree: draw your signature, or type your full name and tick the box."
+        ),
+        "sign_needs_js": N_(
+            "This study asks for a drawn signature, which your browser cannot show. "
+            "If you cannot sign here, contact your GP practice."
+        ),
+        "signed_at": N_("Signed (UK time)"),
+        "download_copy": N_("Download your signed copy (PDF)"),
+        "copy_pdf_title": N_("Signed consent"),
+        "audit_entry": N_("Audit record"),
+        "signature_fingerprint": N_("Signature fingerprint"),
+        "signed_by_typing": N_("Signed by typing the name"),
+        "study_number": N_("Study number"),
+    }
+)
+
+
+# Questions that check understanding before the patient decides (issue 18 item 6).
+EN.update(
+    {
+        "check_title": N_("Check you understand the study"),
+        "check_intro": N_(
+            "Before you decide, answer these questions. They are not a test: they help make "
+            "sure the information was clear."
+        ),
+        "check_wrong": N_("Not quite. Read this and try again:"),
+        "check_choose": N_("Choose an answer"),
+        "check_right_first": N_("Right the first time"),
+        "check_right_after": N_("Right after reading the explanation"),
+    }
+)
+
+
+# The research team's confirmation on the signed copy (issue 18; decisions 0031 and 0032).
+EN.update(
+    {
+        "team_title": N_("Confirmed by the research team"),
+        "discussion_at": N_("Consent discussion (UK time)"),
+        "discussion_mode": N_("How it took place"),
+        "mode_phone": N_("By phone"),
+        "mode_video": N_("By video"),
+        "mode_in_person": N_("In person"),
+        "researcher": N_("Researcher"),
+        "interpreter": N_("Interpreter"),
+        "countersigned_by": N_("Countersigned by"),
+        "countersigned_at": N_("Countersigned (UK time)"),
+        "countersignature_fingerprint": N_("Countersignature fingerprint"),
+        "witness": N_("Witness"),
+        "read_aloud_by": N_("Read aloud by"),
+        "representative": N_("Legal representative"),
     }
 )
 
