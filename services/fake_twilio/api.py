@@ -6,15 +6,17 @@ import hmac
 import re
 import time
 from base64 import b64encode
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from services.fake_twilio.resources import json_response, twilio_error
-from services.fake_twilio.store import Delivery, FakeMessage, new_sid, now
-from shared.sms_segments import count_segments
+from services.fake_twilio import whatsapp
+from services.fake_twilio.resources import json_response, refusal, twilio_error
+from services.fake_twilio.store import Delivery, FakeMessage
+from shared.clock import now
 
 blp = Blueprint("twilio_api", __name__, url_prefix="/2010-04-01/Accounts/<account_sid>")
 
@@ -52,6 +54,8 @@ def _invalid(form: MultiDict[str, str]) -> tuple[int, int, str | None] | None:
     """The first thing Twilio would refuse in this create request: (status, code, message)."""
     to, body = form.get("To", ""), form.get("Body", "")
     sender, service = form.get("From", ""), form.get("MessagingServiceSid", "")
+    if whatsapp.is_whatsapp(to) or whatsapp.is_whatsapp(sender):
+        return whatsapp.invalid(form) or _invalid_common(form)
     if not to:
         return 400, 21604, None
     if not E164.fullmatch(to):
@@ -62,7 +66,11 @@ def _invalid(form: MultiDict[str, str]) -> tuple[int, int, str | None] | None:
         return 400, 21212, f"The 'From' number {sender} is not a valid phone number."
     if not body:
         return 400, 21602, None
-    if len(body) > MAX_BODY:
+    return _invalid_common(form)
+
+
+def _invalid_common(form: MultiDict[str, str]) -> tuple[int, int, str | None] | None:
+    if len(form.get("Body", "")) > MAX_BODY:
         return 400, 21617, None
     callback = form.get("StatusCallback", "")
     if callback and not re.fullmatch(r"https?://[^\s/_]+(/\S*)?", callback):
@@ -77,30 +85,24 @@ def _invalid(form: MultiDict[str, str]) -> tuple[int, int, str | None] | None:
 def create(account_sid: str) -> Response:
     fake = _fake()
     form = request.form
-    problem = _invalid(form)
-    if problem is not None:
-        return twilio_error(*problem)
-    to, body = form["To"], form["Body"]
-    injected = fake.store.take_error(to)
-    if injected is not None:
-        return twilio_error(injected.status, injected.code, injected.message)
-    info = count_segments(body)
+    refused = refusal(_invalid(form), lambda: fake.store.take_error(form["To"]))
+    if refused is not None:
+        return refused
+    to, body = form["To"], whatsapp.body_of(form, fake.content_templates)
     created = now()
     sender = form.get("From") or None
     message = FakeMessage(
-        sid=new_sid(),
         direction="outbound-api",
         to=to,
         from_=sender,
         body=body,
-        segments=info.segments,
-        encoding=info.encoding,
         # With only a Messaging Service, Twilio answers "accepted" and picks the sender later.
         delivery=Delivery("queued" if sender else "accepted", created),
         created=created,
         status_callback=form.get("StatusCallback") or None,
         messaging_service_sid=form.get("MessagingServiceSid") or None,
         validity_period=int(form["ValidityPeriod"]) if form.get("ValidityPeriod") else None,
+        content_sid=form.get("ContentSid") or None,
     )
     response = json_response(fake.shapes.message(message), 201)  # before a status can move
     fake.store.add(message)
@@ -140,20 +142,29 @@ def list_messages(account_sid: str) -> Response:
 
 def _sent_filter(args: MultiDict[str, str]) -> Any:
     """DateSent (that day), DateSent> (on or after), DateSent< (on or before), in UTC."""
-    on, after, before = args.get("DateSent"), args.get("DateSent>"), args.get("DateSent<")
+    # Unsent messages have no date_sent, so no filter matches them.
+    return time_filter(args, "DateSent", lambda m: m.delivery.sent)
+
+
+def time_filter(
+    args: MultiDict[str, str], name: str, when: Callable[[Any], datetime | None]
+) -> Any:
+    """A filter on `name` (that day), `name>` (on or after), `name<` (on or before), in UTC;
+    a resource whose time is None matches only when no bound is given."""
+    on, after, before = args.get(name), args.get(f"{name}>"), args.get(f"{name}<")
     if not (on or after or before):
-        return lambda m: True
+        return lambda resource: True
     day = _parse_day(on) if on else None
     low = _parse_bound(after, end=False) if after else None
     high = _parse_bound(before, end=True) if before else None
 
-    def wanted(m: FakeMessage) -> bool:
-        sent = m.delivery.sent  # unsent messages have no date_sent, so no filter matches them
+    def wanted(resource: Any) -> bool:
+        at = when(resource)
         return (
-            sent is not None
-            and (day is None or sent.date() == day)
-            and (low is None or sent >= low)
-            and (high is None or sent <= high)
+            at is not None
+            and (day is None or at.date() == day)
+            and (low is None or at >= low)
+            and (high is None or at <= high)
         )
 
     return wanted

@@ -22,8 +22,9 @@ from twilio.request_validator import RequestValidator
 
 from services.fake_twilio.resources import API_VERSION
 from services.fake_twilio.settings import FakeTwilioSettings
-from services.fake_twilio.store import Delivery, FakeMessage, Store, WebhookResult, new_sid, now
-from shared.sms_segments import count_segments
+from services.fake_twilio.store import Delivery, FakeMessage, Store, WebhookResult
+from services.fake_twilio.whatsapp import PREFIX, is_whatsapp
+from shared.clock import now
 
 WORKERS = 8
 
@@ -144,16 +145,15 @@ class Webhooks:
 
     def reply(self, from_number: str, body: str) -> FakeMessage:
         """A patient texts us: record it, post the inbound webhook signed, record the answer."""
-        info = count_segments(body)
         received = now()
+        # A WhatsApp reply is to the account's WhatsApp address.
+        ours = PREFIX + self.settings.phone_number if is_whatsapp(from_number) else None
+        ours = ours or self.settings.phone_number
         message = FakeMessage(
-            sid=new_sid(),
             direction="inbound",
-            to=self.settings.phone_number,
+            to=ours,
             from_=from_number,
             body=body,
-            segments=info.segments,
-            encoding=info.encoding,
             delivery=Delivery("received", received, received),
             created=received,
         )
@@ -164,10 +164,10 @@ class Webhooks:
             "SmsSid": message.sid,
             "AccountSid": self.settings.account_sid,
             "From": from_number,
-            "To": self.settings.phone_number,
+            "To": ours,
             "Body": body,
             "NumMedia": "0",
-            "NumSegments": str(info.segments),
+            "NumSegments": str(message.segments),
             "SmsStatus": "received",
             "ApiVersion": API_VERSION,
         }

@@ -57,19 +57,23 @@ def latency() -> Response:
 @blp.post("/errors")
 def errors() -> Response:
     """{"status": 429, "code": 20429, "count": 3, "to": "+44..."}: fail the next creates."""
+    return json_response({"queued_errors": _fake().store.inject_error(injected_error())})
+
+
+def injected_error() -> InjectedError:
+    """The error a test asks for in the body of POST .../errors (texts' and calls' alike)."""
     body = _body()
     status = int(_number(body, "status", 500))
     if not 400 <= status <= 599:
         raise BadControl("'status' must be an HTTP error status")
-    to = body.get("to")
-    error = InjectedError(
+    to, message = body.get("to"), body.get("message")
+    return InjectedError(
         status=status,
         code=int(_number(body, "code", 20500 if status >= 500 else status)),
         count=max(int(_number(body, "count", 1)), 1),
         to=to if isinstance(to, str) and to else None,
-        message=body.get("message") if isinstance(body.get("message"), str) else None,
+        message=message if isinstance(message, str) else None,
     )
-    return json_response({"queued_errors": _fake().store.inject_error(error)})
 
 
 @blp.post("/outage")
@@ -114,4 +118,6 @@ def messages() -> Response:
 def reset() -> Response:
     _fake().store.reset()
     _fake().webhooks.drop_pending()
+    for call in _fake().calls.reset():  # calls still running end without another webhook
+        call.events.notify(end="reset")
     return json_response({"reset": True})

@@ -1,4 +1,7 @@
-"""The phone simulator: see what each number received, and reply as that patient."""
+"""The phone simulator: see what each number received, and reply as that patient.
+
+Calls ring on the same page (phone_calls.py); both send the same Content-Security-Policy.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from services.fake_twilio.phone_calls import secure
 from services.fake_twilio.store import FakeMessage
+from services.fake_twilio.whatsapp import is_whatsapp
 
 blp = Blueprint("phone", __name__, template_folder="templates")
+blp.after_request(secure)
 
 
 def _fake() -> Any:
@@ -28,13 +34,17 @@ class Bubble:
     body: str
     iso_time: str
     time: str
-    parts: str  # "2 parts · UCS-2"
+    parts: str  # "2 parts · UCS-2", or "WhatsApp template HX..."
     outcome: str  # delivery status, or what TrialReach answered to the reply
+    channel: str = "sms"  # "whatsapp" for a `whatsapp:` address
 
     @classmethod
     def of(cls, m: FakeMessage) -> Bubble:
         received = m.direction != "inbound"
         parts = f"{m.segments} part{'' if m.segments == 1 else 's'} · {m.encoding}"
+        whatsapp = is_whatsapp(m.to) or is_whatsapp(m.from_)
+        if whatsapp:
+            parts = f"WhatsApp template {m.content_sid}" if m.content_sid else "WhatsApp"
         return cls(
             sid=m.sid,
             received=received,
@@ -43,6 +53,7 @@ class Bubble:
             time=m.created.strftime("%H:%M:%S"),
             parts=parts,
             outcome=_delivery(m) if received else _answer(m),
+            channel="whatsapp" if whatsapp else "sms",
         )
 
 
@@ -73,7 +84,8 @@ def home() -> Response:
 @blp.get("/phone")
 def phone() -> str:
     fake = _fake()
-    numbers = fake.store.recipients()[::-1]  # the most recently texted first
+    # The most recently texted or called first.
+    numbers = list(dict.fromkeys([*fake.store.recipients(), *fake.calls.numbers()]))[::-1]
     chosen = request.args.get("number") or (numbers[0] if numbers else None)
     thread = [Bubble.of(m) for m in fake.store.messages(chosen)] if chosen else []
     return render_template(

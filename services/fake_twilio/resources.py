@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Response
 
-from services.fake_twilio.store import FakeMessage, rfc2822
+from services.fake_twilio.store import FakeMessage, InjectedError, rfc2822
+
+T = TypeVar("T")
 
 API_VERSION = "2010-04-01"
 
@@ -50,6 +53,19 @@ def twilio_error(status: int, code: int, message: str | None = None) -> Response
     return response
 
 
+def refusal(
+    problem: tuple[int, int, str | None] | None, take_error: Callable[[], InjectedError | None]
+) -> Response | None:
+    """Twilio's error for an invalid create, else the error a test injected for the number
+    (taken only when the request is valid), else None: the create goes on."""
+    if problem is not None:
+        return twilio_error(*problem)
+    injected = take_error()
+    if injected is not None:
+        return twilio_error(injected.status, injected.code, injected.message)
+    return None
+
+
 class Shapes:
     """Renders resources for one account; the URI prefixes are built once, not per request."""
 
@@ -89,23 +105,36 @@ class Shapes:
     def page(
         self, found: list[FakeMessage], filters: dict[str, str], page: int, page_size: int
     ) -> dict[str, Any]:
-        """Twilio's paging envelope; next_page_uri is relative, as the SDK expects."""
-        start = page * page_size
-        records = found[start : start + page_size]
+        uri = f"{self.messages_uri}.json"
+        return twilio_page("messages", found, self.message, uri, filters, page, page_size)
 
-        def page_uri(number: int) -> str:
-            query = urlencode({**filters, "PageSize": page_size, "Page": number})
-            return f"{self.messages_uri}.json?{query}"
 
-        more = start + page_size < len(found)
-        return {
-            "messages": [self.message(m) for m in records],
-            "page": page,
-            "page_size": page_size,
-            "start": start,
-            "end": start + max(len(records) - 1, 0),
-            "uri": page_uri(page),
-            "first_page_uri": page_uri(0),
-            "next_page_uri": page_uri(page + 1) if more else None,
-            "previous_page_uri": page_uri(page - 1) if page > 0 else None,
-        }
+def twilio_page(
+    name: str,
+    found: Sequence[T],
+    shape: Callable[[T], dict[str, Any]],
+    base: str,
+    filters: dict[str, str],
+    page: int,
+    page_size: int,
+) -> dict[str, Any]:
+    """Twilio's paging envelope: page `page` of `found` as the list `name`, each shaped as
+    the API shows it; the page URIs are relative, as the SDK expects."""
+    start = page * page_size
+    records = [shape(item) for item in found[start : start + page_size]]
+
+    def page_uri(number: int) -> str:
+        return f"{base}?{urlencode({**filters, 'PageSize': page_size, 'Page': number})}"
+
+    more = start + page_size < len(found)
+    return {
+        name: records,
+        "page": page,
+        "page_size": page_size,
+        "start": start,
+        "end": start + max(len(records) - 1, 0),
+        "uri": page_uri(page),
+        "first_page_uri": page_uri(0),
+        "next_page_uri": page_uri(page + 1) if more else None,
+        "previous_page_uri": page_uri(page - 1) if page > 0 else None,
+    }

@@ -6,8 +6,10 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from shared.sms_segments import count_segments
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -17,10 +19,6 @@ def new_sid(prefix: str = "SM") -> str:
     # Not secrets.token_hex: os.urandom is a system call per create, and a fake sid needs
     # only to be unique, not unguessable.
     return f"{prefix}{random.getrandbits(128):032x}"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def rfc2822(when: datetime | None) -> str | None:
@@ -60,21 +58,27 @@ class WebhookResult:
 
 @dataclass
 class FakeMessage:
-    sid: str
     direction: str  # "outbound-api" or "inbound"
     to: str
     from_: str | None  # None until a Messaging Service picks the sender
     body: str
-    segments: int
-    encoding: str
     delivery: Delivery
     created: datetime
+    sid: str = field(default_factory=new_sid)
     status_callback: str | None = None
     messaging_service_sid: str | None = None
     validity_period: int | None = None
+    content_sid: str | None = None  # a WhatsApp content template (whatsapp.py)
     webhook: WebhookResult | None = None  # inbound only
     fallback_webhook: WebhookResult | None = None  # inbound only, if the first call failed
     callbacks: list[tuple[str, int | None]] = field(default_factory=list)  # (status, HTTP)
+    # Counted from the body as Twilio does, once (the control API reads them on every poll).
+    segments: int = field(init=False)
+    encoding: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        info = count_segments(self.body)
+        self.segments, self.encoding = info.segments, info.encoding
 
     def log_entry(self) -> dict[str, Any]:
         """The control API's view: everything a test may want to assert on."""
@@ -93,6 +97,7 @@ class FakeMessage:
             "status_callback": self.status_callback,
             "messaging_service_sid": self.messaging_service_sid,
             "validity_period": self.validity_period,
+            "content_sid": self.content_sid,
             "callbacks": [{"status": s, "http_status": h} for s, h in list(self.callbacks)],
             "webhook_status": webhook.http_status if webhook else None,
             "webhook_error": webhook.error if webhook else None,
@@ -109,6 +114,35 @@ class InjectedError:
     message: str | None
 
 
+class InjectedErrors:
+    """The errors a test asked for, each used up one API call at a time; the Messages and
+    Calls APIs keep one each."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._errors: list[InjectedError] = []
+
+    def add(self, error: InjectedError) -> int:
+        with self._lock:
+            self._errors.append(error)
+            return len(self._errors)
+
+    def take(self, to: str) -> InjectedError | None:
+        """The next injected error that applies to `to`, used up one call at a time."""
+        with self._lock:
+            for error in self._errors:
+                if error.to in (None, to):
+                    error.count -= 1
+                    if error.count <= 0:
+                        self._errors.remove(error)
+                    return error
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._errors.clear()
+
+
 @dataclass(frozen=True)
 class DeliveryFailure:
     status: str  # "undelivered" or "failed"
@@ -121,7 +155,7 @@ class Store:
         self._messages: dict[str, FakeMessage] = {}  # insertion order is arrival order
         self._by_number: dict[str, list[FakeMessage]] = {}  # to and from, for the filters
         self._recipients: dict[str, None] = {}  # numbers that were texted, in first-text order
-        self._errors: list[InjectedError] = []
+        self._errors = InjectedErrors()
         self._failures: dict[str, DeliveryFailure] = {}
         # Read on every API call without the lock: a float assignment is atomic.
         self.latency = 0.0
@@ -152,20 +186,10 @@ class Store:
             return list(self._recipients)
 
     def inject_error(self, error: InjectedError) -> int:
-        with self._lock:
-            self._errors.append(error)
-            return len(self._errors)
+        return self._errors.add(error)
 
     def take_error(self, to: str) -> InjectedError | None:
-        """The next injected error that applies to `to`, used up one call at a time."""
-        with self._lock:
-            for error in self._errors:
-                if error.to in (None, to):
-                    error.count -= 1
-                    if error.count <= 0:
-                        self._errors.remove(error)
-                    return error
-        return None
+        return self._errors.take(to)
 
     def fail_delivery(self, to: str, failure: DeliveryFailure | None) -> list[str]:
         with self._lock:

@@ -7,10 +7,14 @@ from pathlib import Path
 from threading import Event
 
 from flask import Flask
-from prometheus_client import start_http_server
 
 from services.messaging.adapters import orm
 from services.messaging.adapters.circuit_breaker import DatabaseCircuitBreaker
+from services.messaging.adapters.letter_ports import (
+    FilePrintProvider,
+    RegistryRecipients,
+    WeasyPrintRenderer,
+)
 from services.messaging.adapters.provider import SmsProvider
 from services.messaging.adapters.provider_metrics import InstrumentedProvider, ProviderMetrics
 from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
@@ -18,12 +22,17 @@ from services.messaging.adapters.sender_lease import SenderLease
 from services.messaging.adapters.twilio_client import make_twilio_client
 from services.messaging.adapters.twilio_history import TwilioHistory
 from services.messaging.adapters.twilio_provider import TwilioProvider
-from services.messaging.adapters.webhook_hold import WebhookHold
+from services.messaging.adapters.webhook_hold import WebhookHold, held_queue
 from services.messaging.config import MessagingSettings
 from services.messaging.domain.breaker import BreakerPolicy
 from services.messaging.entrypoints.api import (
     batches,
+    callbacks,
+    calls,
+    channels,
+    letters,
     messages,
+    recordings,
     replies,
     segments,
     templates,
@@ -34,23 +43,24 @@ from services.messaging.entrypoints.handlers import HANDLERS
 from services.messaging.entrypoints.provider_reconciler import ProviderReconciler
 from services.messaging.entrypoints.sender import Sender, SenderParts
 from services.messaging.service_layer.statuses import StatusCallback, store_statuses
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from services.messaging.service_layer.unit_of_work import SqlMessagingUnitOfWork
 from shared.db.group_commit import GroupCommit
 from shared.http.app import service_app
+from shared.http.metrics_server import serve_metrics as serve_metrics_on
+from shared.http.observability import metrics_access
 from shared.runtime import Runtime, service_runtime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_runtime(settings: MessagingSettings) -> Runtime[MessagingUnitOfWork]:
-    orm.start_mappers()
+def build_runtime(settings: MessagingSettings) -> Runtime[SqlMessagingUnitOfWork]:
     return service_runtime(
         settings.common,
-        metadata=orm.metadata,
-        tables=orm.platform,
-        unit_of_work=lambda sessions: MessagingUnitOfWork(sessions, orm.platform, "messaging"),
+        orm,
+        unit_of_work=lambda sessions: SqlMessagingUnitOfWork(sessions, orm.platform, "messaging"),
         handlers=HANDLERS,
         migrations=MIGRATIONS,
+        own_queues=() if settings.common.bus.is_filesystem else (held_queue(settings.common.bus),),
     )
 
 
@@ -67,14 +77,33 @@ def build_app(settings: MessagingSettings) -> Flask:
             templates.blp,
             segments.blp,
             replies.blp,
+            callbacks.blp,
             trials.blp,
+            calls.blp,
+            recordings.blp,
+            recordings.played,
+            channels.blp,
+            letters.blp,
         ],
     )
     runtime: Runtime = app.extensions["trialreach.runtime"]
     app.extensions[webhooks.STATUS_WRITER] = build_status_writer(runtime)
     # Connects on first use: where webhooks go while the database is away (decision 16).
     app.extensions[webhooks.HOLD] = WebhookHold(settings.common.bus)
+    app.extensions[letters.PORTS] = build_letter_ports(settings)
     return app
+
+
+def build_letter_ports(
+    settings: MessagingSettings,
+) -> tuple[RegistryRecipients, WeasyPrintRenderer, FilePrintProvider]:
+    """Where addresses come from, the layout engine, and the print provider (a fake so far)."""
+    config = settings.letters
+    return (
+        RegistryRecipients(config.registry_url, config.service_token),
+        WeasyPrintRenderer(),
+        FilePrintProvider(config.print_dir),
+    )
 
 
 def build_status_writer(runtime: Runtime) -> GroupCommit[StatusCallback, None]:
@@ -103,6 +132,7 @@ def build_provider(settings: MessagingSettings) -> TwilioProvider:
         client,
         from_number=twilio.from_number,
         messaging_service_sid=twilio.messaging_service_sid,
+        call_from=twilio.from_number,
     )
 
 
@@ -151,7 +181,13 @@ def build_sender(
             if settings.send_rate_per_second > 0
             else None
         ),
+        call_limiter=(
+            DatabaseRateLimiter(runtime.engine, "calls", settings.call_rate_per_second)
+            if settings.call_rate_per_second > 0
+            else None
+        ),
     )
     if serve_metrics and settings.metrics_port:
-        start_http_server(settings.metrics_port, registry=metrics.registry)
+        may_read = metrics_access(settings.common.metrics_token)
+        serve_metrics_on(settings.metrics_port, metrics.registry, may_read)
     return Sender(settings, runtime, parts, stop)

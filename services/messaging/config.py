@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from environs import Env
-from marshmallow.validate import Range
+from marshmallow.validate import Length, OneOf, Range
 
+from services.messaging.domain.channels import ChannelPrices
 from services.messaging.domain.windows import ALWAYS, DEFAULT_WINDOW, SendingWindow
-from shared.config import CommonSettings, ConfigError, read_common, sealed
+from shared.config import VAR_DIR, CommonSettings, ConfigError, read_common, sealed
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class MessagingSettings:
     default_window: SendingWindow = DEFAULT_WINDOW
     price_per_segment: float = 0.04
     price_currency: str = "GBP"
+    channel_prices: ChannelPrices | None = None  # WhatsApp, call and letter prices
     # Twilio's fallback URL for inbound texts (called when the first URL fails); requests
     # signed for it are accepted too. None: only public_base_url (decision 16).
     fallback_base_url: str | None = None
@@ -48,6 +52,32 @@ class MessagingSettings:
     provider_reconcile_every: float = 300.0
     inbound_lookback_seconds: int = 2 * 24 * 3600
     status_reconcile_after_seconds: int = 3600
+    # Calls placed a second across every sender together (Twilio's account default is 1),
+    # a bucket of its own beside the texts' (decision 27).
+    call_rate_per_second: float = 1.0
+    letters: LetterSettings = field(default_factory=lambda: LetterSettings())
+    # Test systems only (decision 30): `advance-cascades --as-of` may run cascades on a clock
+    # moved forward. Refused at start unless Twilio is the fake server.
+    cascade_clock_movable: bool = False
+
+    @property
+    def prices(self) -> ChannelPrices:
+        """Every channel's price: what previews, letter previews and reports all read, so a
+        letter's postage is one number (LETTER_POSTAGE)."""
+        return self.channel_prices or ChannelPrices(
+            self.price_per_segment, currency=self.price_currency
+        )
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """Letters (decision 0029): where the registry answers for addresses and the credential
+    it asks for, and the print provider. Postage is the letter's price in ChannelPrices."""
+
+    registry_url: str = "http://127.0.0.1:8001"
+    service_token: str | None = None
+    print_provider: str = "fake"  # only a fake so far: it keeps each batch's PDF in print_dir
+    print_dir: Path = field(default_factory=lambda: VAR_DIR / "print")
 
 
 def load_settings() -> MessagingSettings:
@@ -60,6 +90,8 @@ def load_settings() -> MessagingSettings:
         messaging_service_sid=env.str("TWILIO_MESSAGING_SERVICE_SID", None),
         api_base_url=env.str("TWILIO_API_BASE_URL", None),
     )
+    per_part = env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0))
+    currency = env.str("SMS_PRICE_CURRENCY", "GBP")
     settings = MessagingSettings(
         common=common,
         twilio=twilio,
@@ -81,8 +113,16 @@ def load_settings() -> MessagingSettings:
         ),
         metrics_port=env.int("SENDER_METRICS_PORT", 0, validate=Range(0, 65535)),
         default_window=_window(env.str("SEND_WINDOW", "mon-fri 09:00-18:00")),
-        price_per_segment=env.float("SMS_PRICE_PER_SEGMENT", 0.04, validate=Range(min=0)),
-        price_currency=env.str("SMS_PRICE_CURRENCY", "GBP"),
+        price_per_segment=per_part,
+        price_currency=currency,
+        channel_prices=ChannelPrices(
+            sms_per_part=per_part,
+            whatsapp=env.float("WHATSAPP_PRICE_PER_MESSAGE", 0.03, validate=Range(min=0)),
+            voice=env.float("VOICE_PRICE_PER_CALL", 0.10, validate=Range(min=0)),
+            # One postage for the batch preview, the letters' preview and reports.
+            letter=env.float("LETTER_POSTAGE", 0.85, validate=Range(min=0)),
+            currency=currency,
+        ),
         fallback_base_url=_base_url(env.str("MESSAGING_FALLBACK_BASE_URL", None)),
         provider_reconcile_every=env.float(
             "PROVIDER_RECONCILE_EVERY", 300.0, validate=Range(min=1)
@@ -93,14 +133,37 @@ def load_settings() -> MessagingSettings:
         status_reconcile_after_seconds=env.int(
             "STATUS_RECONCILE_AFTER", 3600, validate=Range(min=1)
         ),
+        call_rate_per_second=env.float("CALL_RATE_PER_SECOND", 1.0, validate=Range(min=0)),
+        letters=LetterSettings(
+            registry_url=env.str("REGISTRY_URL", "http://127.0.0.1:8001").rstrip("/"),
+            # the same credential the registry checks, at least 16 characters there too
+            service_token=env.str("LETTERS_SERVICE_TOKEN", None, validate=Length(min=16)) or None,
+            print_provider=env.str("LETTER_PRINT_PROVIDER", "fake", validate=OneOf(["fake"])),
+            print_dir=env.path("LETTER_PRINT_DIR", VAR_DIR / "print"),
+        ),
+        cascade_clock_movable=env.bool("CASCADE_CLOCK_MOVABLE", False),
     )
     sealed(env)
+    if settings.cascade_clock_movable and twilio.api_base_url is None:
+        raise ConfigError(
+            "Configuration error: CASCADE_CLOCK_MOVABLE is for test systems: it needs "
+            "TWILIO_API_BASE_URL pointing at the fake Twilio server"
+        )
+    if os.environ.get(RETIRED_POSTAGE) is not None:
+        raise ConfigError(
+            f"Configuration error: {RETIRED_POSTAGE} is no longer read; set LETTER_POSTAGE "
+            "(one postage for every preview and report)"
+        )
     if not (twilio.from_number or twilio.messaging_service_sid):
         raise ConfigError(
             "Configuration error: set TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
         )
     check_timeouts(settings)
     return settings
+
+
+# The letters' price once had two names; a deployment still setting the old one is told.
+RETIRED_POSTAGE = "LETTER_PRICE_PER_LETTER"
 
 
 def _base_url(value: str | None) -> str | None:

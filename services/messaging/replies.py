@@ -12,7 +12,7 @@ import sys
 from typing import TextIO, cast
 
 from services.messaging.domain.replies import CONVENTIONS, UNKNOWN, classify
-from shared.languages import parse_language
+from shared.languages import LANGUAGES, parse_language
 
 EPILOG = """\
 input: UTF-8 lines LANG<TAB>CONVENTION<TAB>TEXT, where
@@ -53,7 +53,10 @@ def parse(line: bytes) -> tuple[str, str, str]:
         found = "an empty line" if not decoded else f"{len(fields)} field(s)"
         raise MalformedLine(f"expected LANG<TAB>CONVENTION<TAB>TEXT, found {found}")
     language, convention, text = fields
-    known = parse_language(language.strip()) if language.strip() else None
+    language = language.strip()
+    # A code as import stores it first ("no" is Norwegian, "ga" Irish), then any code,
+    # name or SNOMED CT concept import reads.
+    known = (LANGUAGES.get(language) or parse_language(language)) if language else None
     if known is None:
         raise MalformedLine(
             f"unknown LANG {language!r}: use a language code, e.g. en, ur, pa-Arab, cs, ti"

@@ -17,6 +17,11 @@ class SendRequest:
     status_callback: str
     validity_seconds: int
     message_id: str | None = None  # for logs: the message, never the phone number
+    # A call (decision 27): the URL Twilio asks for the call's TwiML. None: a text.
+    voice_url: str | None = None
+    # WhatsApp (`to` is "whatsapp:+44..."): an approved content template instead of the body.
+    content_sid: str | None = None
+    content_variables: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,4 +47,9 @@ class SmsProvider(Protocol):
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         """The sid of a message already sent to this number with this text, if any."""
+        ...
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """The sid of a call placed to this number since then, if any. One call in flight
+        per number (decision 27) makes it the attempt's own."""
         ...

@@ -69,3 +69,6 @@ class InstrumentedProvider:
 
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         return self.inner.find_sent(to, body, since)
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        return self.inner.find_call(to, since)

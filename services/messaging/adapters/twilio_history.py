@@ -14,6 +14,7 @@ from services.messaging.service_layer.reconciliation import ProviderStatus
 from services.messaging.service_layer.replies import InboundSms
 
 PAGE_SIZE = 200
+CALL_PREFIX = "CA"  # Twilio's call SIDs; messages' are SM or MM
 
 
 class TwilioHistory:
@@ -28,9 +29,13 @@ class TwilioHistory:
             to=to_filter, date_sent_after=since, page_size=PAGE_SIZE
         ):
             if message.direction == "inbound" and message.sid and message.from_:
-                yield InboundSms(message.sid, message.from_, message.to or "", message.body or "")
+                yield InboundSms.of(
+                    message.sid, message.from_, message.to or "", message.body or ""
+                )
 
     def status_of(self, provider_sid: str) -> ProviderStatus | None:
+        if provider_sid.startswith(CALL_PREFIX):
+            return self._call_status(provider_sid)
         try:
             message = self.client.messages(provider_sid).fetch()
         except TwilioRestException as exc:
@@ -39,3 +44,13 @@ class TwilioHistory:
             raise
         error = str(message.error_code) if message.error_code else None
         return ProviderStatus(str(message.status), error)
+
+    def _call_status(self, call_sid: str) -> ProviderStatus | None:
+        """A call's status (queued, ringing, in-progress, completed, busy, no-answer...)."""
+        try:
+            call = self.client.calls(call_sid).fetch()
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return ProviderStatus(str(call.status), None)

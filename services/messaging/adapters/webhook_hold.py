@@ -15,13 +15,21 @@ from typing import Any
 from kombu import Connection, Message, Queue
 
 from shared.bus.connection import connect
+from shared.bus.topology import DEAD_LETTER_DELIVERY_LIMIT
 from shared.config import BusSettings
 
 CONNECT_TIMEOUT = 2.0  # seconds: a request thread waits no longer for a broker that is away
 
 
 def held_queue(bus: BusSettings) -> Queue:
-    arguments = {} if bus.is_filesystem else {"x-queue-type": "quorum"}
+    # A request whose storing fails goes back to the queue: quorum queues count each return,
+    # and RabbitMQ 4 drops a message after 20 by default, so a long database outage would
+    # lose replies. The limit is set out of reach, as for dead letters (decision 17).
+    arguments: dict[str, object] = (
+        {}
+        if bus.is_filesystem
+        else {"x-queue-type": "quorum", "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT}
+    )
     return Queue(
         f"{bus.namespace}.messaging.webhooks-held",
         durable=True,

@@ -10,11 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from shared import clock
 from shared.errors import Conflict, InvalidTransition
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def aware(when: datetime) -> datetime:
@@ -43,8 +40,8 @@ class Batch:
     approved_at: datetime | None = None
     allow_unreviewed: bool = False
     reminder_queued_at: datetime | None = None
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
+    updated_at: datetime = field(default_factory=lambda: clock.now())
 
     @property
     def complete(self) -> bool:
@@ -60,7 +57,7 @@ class Batch:
                 "arrived; try again in a moment"
             )
         self.status = to
-        self.updated_at = now()
+        self.updated_at = clock.now()
 
     def display_status(self, at: datetime) -> str:
         if self.status == "approved" and self.send_at is not None and aware(self.send_at) > at:

@@ -4,30 +4,44 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from shared import clock
 from shared.errors import InvalidTransition
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
 
 # Where each status sits: a status callback may only move a message forward.
 # "accepted" means the provider took it; the provider then reports sent and delivered.
+# A call (decision 27) rings, is answered (in-progress), then ends: completed, no-answer or
+# busy; the ranks between sent and final are a call's.
 STATUS_RANK = {
     "held": -1,  # in a batch nobody has approved yet, or one that is paused
     "queued": 0,
     "sending": 1,
     "accepted": 2,
     "sent": 3,
+    "ringing": 3,
+    "in-progress": 3.5,
     "delivered": 4,
     "undelivered": 4,
     "failed": 4,
     "suppressed": 4,
     "cancelled": 4,
+    "completed": 4,
+    "no-answer": 4,
+    "busy": 4,
 }
-FINAL = frozenset({"delivered", "undelivered", "failed", "suppressed", "cancelled"})
+FINAL = frozenset(
+    {
+        "delivered",
+        "undelivered",
+        "failed",
+        "suppressed",
+        "cancelled",
+        "completed",
+        "no-answer",
+        "busy",
+    }
+)
 
 
 def moves_forward(current: str, new: str) -> bool:
@@ -48,7 +62,12 @@ class Contact:
     textable: bool
     language: str
     erased: bool = False
-    updated_at: datetime = field(default_factory=now)
+    preferred_channel: str | None = None  # sms, whatsapp, voice or letter, from the registry
+    updated_at: datetime = field(default_factory=lambda: clock.now())
+    # A letter can reach them (the registry holds their address; messaging never does) and
+    # whether in large print (decision 0029).
+    postal: bool = False
+    large_print: bool = False
 
 
 @dataclass
@@ -70,9 +89,13 @@ class Message:
     not_before: datetime | None = None
     language: str | None = None  # the language of the template used
     template_id: uuid.UUID | None = None
+    channel: str = "sms"  # sms, whatsapp, voice or letter (design: Channels)
+    answered_by: str | None = None  # a call: Twilio's AnsweredBy (human, machine_start ...)
+    content_sid: str | None = None  # a WhatsApp content template (domain/whatsapp.py)
+    content_variables: str | None = None  # its variables, as Twilio's JSON
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=now)
-    updated_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
+    updated_at: datetime = field(default_factory=lambda: clock.now())
 
     def move_to(self, status: str, error: str | None = None) -> bool:
         """Apply a status if it moves the message forward; returns whether it did."""
@@ -82,19 +105,19 @@ class Message:
             return False
         self.status = status
         self.error = error if error is not None else self.error
-        self.updated_at = now()
+        self.updated_at = clock.now()
         return True
 
     def start_attempt(self) -> None:
         """Record the attempt before calling the provider, so a crash leaves a trace."""
         self.move_to("sending")
         self.attempts += 1
-        self.attempt_started_at = now()
+        self.attempt_started_at = clock.now()
 
     def back_to_queue(self, delay: timedelta = timedelta(0)) -> None:
         """A retryable failure, or a reconciled attempt that never reached the provider."""
         self.status = "queued"
-        self.updated_at = now()
+        self.updated_at = clock.now()
         self.not_before = self.updated_at + delay
 
     def retry_delay(self) -> timedelta:
@@ -112,15 +135,12 @@ class InboundMessage:
     trial_id: uuid.UUID | None = None
     intent: str | None = None
     language: str | None = None
+    channel: str = "sms"  # a key press on a call is a reply too
     reviewed_intent: str | None = None  # what staff decided an unclear reply meant
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
-    # "Call back" until the channels issue brings callback tasks: a flag and a note.
-    callback_requested: bool = False
-    callback_note: str | None = None
-    callback_by: str | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    received_at: datetime = field(default_factory=now)
+    received_at: datetime = field(default_factory=lambda: clock.now())
 
     @property
     def meaning(self) -> str | None:
@@ -131,7 +151,7 @@ class InboundMessage:
 class Suppression:
     mobile: str
     reason: str
-    created_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
     # Whose STOP it was, where a reply or a failed text says so: staff of another practice
     # may never have it lifted.
     participant_id: uuid.UUID | None = None

@@ -10,16 +10,17 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from shared import clock
+
 # One confirmation text per number in this period, however often staff ask.
 ASK_AGAIN_AFTER = timedelta(days=7)
 # Outbound statuses that mean the text reached (or may have reached) the phone.
-HANDED_ON = frozenset({"sending", "accepted", "sent", "delivered"})
+# A call counts once it rings (decision 27): its key presses are replies.
+HANDED_ON = frozenset(
+    {"sending", "accepted", "sent", "delivered", "ringing", "in-progress", "completed"}
+)
 # Texts a reply may answer: a conversation starts with one of these.
 OPENERS = frozenset({"invitation", "reminder"})
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -35,7 +36,7 @@ class OptInRequest:
     message_id: uuid.UUID | None = None
     confirmed_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    requested_at: datetime = field(default_factory=now)
+    requested_at: datetime = field(default_factory=lambda: clock.now())
 
 
 def staff_may_ask(
@@ -48,7 +49,7 @@ def staff_may_ask(
 
 
 def may_ask_again(earlier: Iterable[OptInRequest], at: datetime | None = None) -> bool:
-    at = at or now()
+    at = at or clock.now()
     return all(
         r.confirmed_at is not None or _aware(r.requested_at) + ASK_AGAIN_AFTER <= at
         for r in earlier

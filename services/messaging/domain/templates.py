@@ -10,12 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from string import Formatter
+from typing import Protocol, TypeVar
 
 from services.messaging.domain.replies import WORDS
+from shared import clock
 from shared.errors import FieldError, InvalidInput
-from shared.languages import LANGUAGES, fallbacks
+from shared.languages import fallbacks, is_text_language
 
 KINDS = (
     "invitation",
@@ -29,6 +31,7 @@ KINDS = (
     "consent_confirmation",
     "withdrawal_receipt",
     "identity_code",
+    "consent_awaiting_confirmation",
     "unclear",
     "opt_in_check",
 )
@@ -46,6 +49,8 @@ PLACEHOLDERS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "consent_confirmation": (frozenset(), COMMON | {"link"}),
     "withdrawal_receipt": (frozenset(), COMMON | {"link"}),
     "identity_code": (frozenset({"code"}), COMMON | {"code"}),  # the consent page's second step
+    # Signed; the research team confirms before the patient takes part (decision 0032)
+    "consent_awaiting_confirmation": (frozenset(), COMMON | {"link"}),
     "unclear": (frozenset(), COMMON),  # "we did not understand": once per conversation
     "opt_in_check": (frozenset(), COMMON),  # "reply START to confirm", after staff asked
 }
@@ -55,10 +60,6 @@ DEFAULT_SCOPE = "default"  # templates shipped for every trial; a trial's own on
 
 def scope_of(trial_id: uuid.UUID | None) -> str:
     return DEFAULT_SCOPE if trial_id is None else str(trial_id)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -75,10 +76,10 @@ class Template:
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    created_at: datetime = field(default_factory=now)
+    created_at: datetime = field(default_factory=lambda: clock.now())
 
     def review(self, by: str) -> None:
-        self.reviewed, self.reviewed_by, self.reviewed_at = True, by, now()
+        self.reviewed, self.reviewed_by, self.reviewed_at = True, by, clock.now()
 
     def render(self, values: Mapping[str, str]) -> str:
         return self.body.format_map(dict(values))
@@ -101,7 +102,7 @@ def check_template(kind: str, language: str, body: str) -> None:
     problems: list[FieldError] = []
     if kind not in PLACEHOLDERS:
         problems.append(FieldError("kind", f"must be one of {', '.join(KINDS)}"))
-    if language not in LANGUAGES:
+    if not is_text_language(language):
         problems.append(FieldError("language", f"unknown language code {language!r}"))
     if not body.strip():
         problems.append(FieldError("body", "must not be empty"))
@@ -130,12 +131,26 @@ def check_template(kind: str, language: str, body: str) -> None:
         raise InvalidInput(detail, problems)
 
 
-def choose(
-    templates: Iterable[Template], kind: str, language: str, trial_scope: str
-) -> Template | None:
+class Versioned(Protocol):
+    """A template or a recording: versions per scope, kind and language."""
+
+    @property
+    def scope(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def choose(templates: Iterable[V], kind: str, language: str, trial_scope: str) -> V | None:
     """The newest version for this kind in the first language of the fallback chain that has
-    one, the trial's own templates before the shipped defaults."""
-    latest: dict[tuple[str, str], Template] = {}
+    one, the trial's own before the shipped defaults (recordings are chosen the same way)."""
+    latest: dict[tuple[str, str], V] = {}
     for template in templates:
         if template.kind != kind:
             continue

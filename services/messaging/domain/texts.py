@@ -30,12 +30,17 @@ CONSENT_NOTIFICATIONS = {
         "You will be asked for your date of birth. The link works for 30 days."
     ),
     "consent_confirmation": Template(
-        "Thank you. You have agreed to take part in $study. Open your link again to see "
-        "your copy or to leave the study. Reply STOP to leave at any time."
+        "Thank you. You have agreed to take part in $study. ${copy}Open your link again to "
+        "see your copy or to leave the study. Reply STOP to leave at any time."
     ),
     "withdrawal_receipt": Template(
         "You have left $study. Nobody from the study will contact you again. "
         "Your care from your GP will not change."
+    ),
+    "consent_awaiting_confirmation": Template(
+        "Thank you. Your answers for $study are with the research team. They will contact "
+        "you to talk it through. You take part once they confirm; we will text you then. "
+        "$copy"
     ),
     "identity_code": Template(
         "Your code for $study is $code. It works for 10 minutes. "
@@ -48,4 +53,9 @@ def consent_notification_text(
     kind: str, short_name: str | None, link: str | None, code: str | None = None
 ) -> str:
     study = f"the study {short_name}" if short_name else "the study"
-    return CONSENT_NOTIFICATIONS[kind].substitute(study=study, link=link or "", code=code or "")
+    copy = f"Your copy of the consent form: {link} " if link else ""
+    return (
+        CONSENT_NOTIFICATIONS[kind]
+        .substitute(study=study, link=link or "", code=code or "", copy=copy)
+        .rstrip()
+    )

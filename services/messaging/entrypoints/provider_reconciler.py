@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from threading import Event, Thread
 from typing import Any
 
@@ -14,18 +14,26 @@ from marshmallow import ValidationError
 
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.config import MessagingSettings
+from services.messaging.domain.whatsapp import address as whatsapp_address
+from services.messaging.entrypoints.api.call_forms import CallForm, CallStatusForm, GatherForm
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
 from services.messaging.entrypoints.twilio_requests import (
+    CALL_ANSWERED,
+    CALL_GATHER,
+    CALL_STATUS,
     INBOUND,
+    call_message_id,
+    call_status_callback,
     is_duplicate,
     signed_for_us,
     status_callback,
     status_message_id,
     store_inbound,
 )
-from services.messaging.service_layer import reconciliation
+from services.messaging.service_layer import calls, reconciliation
 from services.messaging.service_layer.statuses import store_statuses
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared import clock
 from shared.http.unavailable import is_dependency_down
 from shared.logs import get_logger
 
@@ -33,7 +41,15 @@ log = get_logger(__name__)
 LOOK_EVERY = 1.0  # seconds between looks at the database and the held requests
 OVERLAP = timedelta(minutes=15)  # replies are listed again this far back each run
 RETRY_FAILED = 30.0  # seconds before a reconciliation that failed (Twilio away) is tried again
-STATUS_FORM, INBOUND_FORM = StatusCallbackForm(), InboundForm()
+STATUS_FORM, INBOUND_FORM, CALL_FORM = StatusCallbackForm(), InboundForm(), CallStatusForm()
+GATHER_FORM = GatherForm()
+ANSWERED_FORM = CallForm()
+FORMS = {
+    INBOUND: INBOUND_FORM,
+    CALL_STATUS: CALL_FORM,
+    CALL_GATHER: GATHER_FORM,
+    CALL_ANSWERED: ANSWERED_FORM,
+}
 
 
 class ProviderReconciler:
@@ -62,7 +78,7 @@ class ProviderReconciler:
             log.error("held_webhook_bad_signature", kind=held["kind"], path=held["path"])
             return
         try:
-            data = (INBOUND_FORM if held["kind"] == INBOUND else STATUS_FORM).load(form)
+            data = FORMS.get(held["kind"], STATUS_FORM).load(form)
         except ValidationError as exc:
             # Validated before it was held, so never expected; kept in the log, not retried
             # for ever in front of the others.
@@ -70,20 +86,38 @@ class ProviderReconciler:
             return
         if held["kind"] == INBOUND:
             store_inbound(self.new_uow, data)
+        elif held["kind"] == CALL_GATHER:  # a key press on a call: a reply (decision 27)
+            gathered = calls.Gathered(
+                data["CallSid"], data["Digits"], data["SpeechResult"], data["From"]
+            )
+            # The call has ended by now: a 9 (play again) cannot be honoured, so it is dropped.
+            calls.key_pressed(
+                self.new_uow, call_message_id(held["path"]), gathered, is_duplicate, ""
+            )
+        elif held["kind"] == CALL_ANSWERED:  # answered while it could play nothing
+            calls.not_played(self.new_uow(), call_message_id(held["path"]))
+        elif held["kind"] == CALL_STATUS:  # a call's (decision 27)
+            callback = call_status_callback(call_message_id(held["path"]), data)
+            store_statuses(self.new_uow(), [callback])
         else:
             store_statuses(self.new_uow(), [status_callback(status_message_id(held["path"]), data)])
         log.info("held_webhook_stored", kind=held["kind"], message_sid=form.get("MessageSid"))
 
     def reconcile(self) -> None:
-        now = datetime.now(UTC)
+        now = clock.now()
         lookback = timedelta(seconds=self.settings.inbound_lookback_seconds)
         # The whole look-back after a start; then from the last good run, with a margin
         # for replies Twilio dated before that run but was still delivering.
         since = now - lookback
         if self._covered_until is not None:
             since = max(since, self._covered_until - OVERLAP)
-        replies = reconciliation.reconcile_inbound(
-            self.new_uow, self.history, since, self.settings.twilio.from_number, is_duplicate
+        ours = self.settings.twilio.from_number
+        # Texts and WhatsApp messages to our number (all inbound when a Messaging Service
+        # picks the number: no filter then).
+        addresses = [ours, whatsapp_address(ours)] if ours else [None]
+        replies = sum(
+            reconciliation.reconcile_inbound(self.new_uow, self.history, since, to, is_duplicate)
+            for to in addresses
         )
         statuses = reconciliation.reconcile_statuses(
             self.new_uow,

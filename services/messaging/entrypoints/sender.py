@@ -1,4 +1,5 @@
-"""The sending worker process: claim, send, record; reconcile unknown attempts; reminders;
+"""The sending worker process: claim, send, record; reconcile unknown attempts; reminders
+and trial cascades;
 and, on a thread of its own, apply the status callbacks the webhook stored.
 
 Provider calls run on a thread pool of SEND_CONCURRENCY threads, and the sender claims
@@ -23,9 +24,10 @@ from services.messaging.adapters.rate_limiter import DatabaseRateLimiter
 from services.messaging.adapters.sender_lease import SenderLease
 from services.messaging.config import MessagingSettings
 from services.messaging.domain.rate import claim_size
+from services.messaging.domain.voice import VOICE
 from services.messaging.entrypoints.status_applier import start_applier
-from services.messaging.service_layer import batches, sending
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from services.messaging.service_layer import batches, cascades, sending
+from services.messaging.service_layer.unit_of_work import SqlMessagingUnitOfWork
 from shared.logs import get_logger
 from shared.runtime import Runtime, stop_on_signals
 
@@ -45,6 +47,7 @@ class SenderParts:
     breaker: DatabaseCircuitBreaker
     lease: SenderLease
     limiter: DatabaseRateLimiter | None = None
+    call_limiter: DatabaseRateLimiter | None = None  # calls a second, shared (decision 27)
 
 
 class Sender:
@@ -59,6 +62,7 @@ class Sender:
         self.runtime = runtime
         self.provider = parts.provider
         self.limiter = parts.limiter
+        self.call_limiter = parts.call_limiter
         self.breaker = parts.breaker
         self.lease = parts.lease
         self.stop = stop or Event()
@@ -72,6 +76,9 @@ class Sender:
         self.in_flight: set[Future[Outcome]] = set()
         self.unrecorded: list[Outcome] = []  # outcomes a failed transaction could not record
         self.pending_ids: set[uuid.UUID] = set()  # claimed, outcome not yet recorded
+        self.waiting_calls: list[sending.SendJob] = []  # claimed, waiting for the call limit
+        rate = settings.call_rate_per_second
+        self._call_spacing = timedelta(seconds=1 / rate) if rate > 0 else timedelta(0)
         self._breaker_checked = 0.0
         self._outages_in_a_row = 0  # seen by the calling threads, before any is recorded
         self._outages_lock = Lock()
@@ -79,13 +86,17 @@ class Sender:
         self._last_reminders = 0.0
         self.lease.start()
 
-    def new_uow(self) -> MessagingUnitOfWork:
+    def new_uow(self) -> SqlMessagingUnitOfWork:
         uow = self.runtime.uow_factory()
-        assert isinstance(uow, MessagingUnitOfWork)
+        assert isinstance(uow, SqlMessagingUnitOfWork)
         return uow
 
     def callback_url(self, message_id: uuid.UUID) -> str:
         return f"{self.settings.public_base_url}/webhooks/twilio/status/{message_id}"
+
+    def call_url(self, message_id: uuid.UUID, what: str) -> str:
+        """A call's TwiML ("twiml") and status callback ("status") URLs (decision 27)."""
+        return f"{self.settings.public_base_url}/webhooks/twilio/calls/{message_id}/{what}"
 
     def _housekeeping(self) -> None:
         if time.monotonic() - self._last_reconcile > RECONCILE_EVERY:
@@ -101,13 +112,25 @@ class Sender:
             if queued:
                 log.info("reminders_queued", count=queued)
             self._last_reminders = time.monotonic()
+            # Trial cascades on the same clock: the next channel for whoever did not answer.
+            # A run that cannot be moved on is logged and tried next minute; it never holds
+            # up sending (before, one such run stopped every text of the embedded run).
+            try:
+                moved = cascades.advance(self.new_uow())
+            except Exception:
+                log.exception("cascades_failed")
+                return
+            if moved:
+                log.info("cascades_advanced", count=moved)
 
     def _call(self, job: sending.SendJob) -> Outcome:
         # Claimed before the breaker opened, or before this sender's own failures in a row
         # (not yet recorded in the shared breaker) reached its threshold: not now.
         if self.breaker.open_as_seen() or self._outages_in_a_row >= self.breaker.threshold:
             return job, ProviderError("retry", NOT_CALLED, "the circuit breaker is open")
-        request = sending.request_for(job, self.callback_url, self.settings.validity_seconds)
+        request = sending.request_for(
+            job, self.callback_url, self.settings.validity_seconds, self.call_url
+        )
         outcome = sending.call_provider(self.provider, request)
         with self._outages_lock:
             self._outages_in_a_row = self._outages_in_a_row + 1 if _is_outage(outcome) else 0
@@ -151,14 +174,41 @@ class Sender:
             return free
         return 1 if admission.decision == "probe" else 0
 
-    def _dispatch(self, jobs: list[sending.SendJob]) -> None:
-        """Hand jobs to the pool as fast as the shared limit allows."""
-        self.pending_ids.update(job.message_id for job in jobs)
+    def _dispatch(self, claimed: list[sending.SendJob]) -> None:
+        """Hand texts to the pool as fast as the texts' shared limit allows; calls wait
+        here for the calls' limit (decision 27), without holding texts back."""
+        self.pending_ids.update(job.message_id for job in claimed)
+        self.waiting_calls += [job for job in claimed if job.channel == VOICE]
+        self._dispatch_under([job for job in claimed if job.channel != VOICE], self.limiter)
+        self._release_calls()
+
+    def _release_calls(self) -> None:
+        """Start as many waiting calls as the shared calls-a-second limit grants now."""
+        if not self.waiting_calls:
+            return
+        granted = len(self.waiting_calls)
+        if self.call_limiter is not None:
+            granted = self.call_limiter.take(granted).granted
+        for job in self.waiting_calls[:granted]:
+            self.in_flight.add(self.pool.submit(self._call, job))
+        self.waiting_calls = self.waiting_calls[granted:]
+
+    def _calls_wanted(self) -> int:
+        """Calls to claim this round: about a second's worth under the limit, and none
+        while claimed ones still wait for it."""
+        if self.waiting_calls:
+            return 0
+        rate = self.settings.call_rate_per_second
+        return max(1, int(rate)) if rate > 0 else self.claim_size
+
+    def _dispatch_under(
+        self, jobs: list[sending.SendJob], limiter: DatabaseRateLimiter | None
+    ) -> None:
         try:
             while jobs:
                 granted = len(jobs)
-                if self.limiter is not None:
-                    grant = self.limiter.take(len(jobs))
+                if limiter is not None:
+                    grant = limiter.take(len(jobs))
                     granted = grant.granted
                     if granted == 0:
                         self.record_finished(block=0.0)
@@ -181,17 +231,24 @@ class Sender:
         wanted = min(self._admitted(free), self.claim_size) if free > 0 else 0
         if wanted > 0:
             jobs = sending.claim(
-                self.new_uow(), wanted, self.settings.default_window, sender_id=self.lease.id
+                self.new_uow(),
+                wanted,
+                self.settings.default_window,
+                sender_id=self.lease.id,
+                max_calls=self._calls_wanted(),
+                call_spacing=self._call_spacing,
             )
             self._dispatch(jobs)
+        self._release_calls()
         # Whatever has finished, or the first to finish within 50 ms: under load, calls end
         # while a group is being recorded, so groups grow by themselves.
         self.record_finished(block=0.05)
         return len(jobs)
 
     def drain(self) -> None:
-        while self.in_flight or self.unrecorded:
-            self.record_finished(block=1.0)
+        while self.in_flight or self.unrecorded or self.waiting_calls:
+            self._release_calls()
+            self.record_finished(block=0.2 if self.waiting_calls else 1.0)
 
     def close(self) -> None:
         self.drain()

@@ -18,7 +18,9 @@ from services.messaging.service_layer import reconciliation, replies
 from services.messaging.service_layer.statuses import StatusCallback
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
-INBOUND, STATUS = "inbound", "status"
+INBOUND, STATUS, CALL_STATUS = "inbound", "status", "call-status"
+CALL_GATHER = "call-gather"  # a key press (or words) on a call: a reply
+CALL_ANSWERED = "call-answered"  # answered while the database was away: nothing played
 
 
 def signed_for_us(
@@ -54,7 +56,7 @@ def is_duplicate(error: Exception) -> bool:
 
 
 def inbound_sms(form: Mapping[str, Any]) -> replies.InboundSms:
-    return replies.InboundSms(form["MessageSid"], form["From"], form["To"], form["Body"])
+    return replies.InboundSms.of(form["MessageSid"], form["From"], form["To"], form["Body"])
 
 
 def store_inbound(
@@ -66,6 +68,16 @@ def store_inbound(
 
 def status_callback(message_id: uuid.UUID, form: Mapping[str, Any]) -> StatusCallback:
     return StatusCallback(message_id, form["MessageSid"], form["MessageStatus"], form["ErrorCode"])
+
+
+def call_status_callback(message_id: uuid.UUID, form: Mapping[str, Any]) -> StatusCallback:
+    """A call's status callback (decision 27), stored like a text's."""
+    return StatusCallback(message_id, form["CallSid"], form["CallStatus"], form["ErrorCode"])
+
+
+def call_message_id(path: str) -> uuid.UUID:
+    """The message id in /webhooks/twilio/calls/<id>/status."""
+    return uuid.UUID(path.split("?")[0].rstrip("/").rsplit("/", 2)[-2])
 
 
 def status_message_id(path: str) -> uuid.UUID:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from services.messaging.domain.batches import Batch
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.chunks import chunked
 
 BATCH_CANCELLED = "messaging.batch.cancelled"
 CHUNK_SIZE = 500  # as the registry's invitation chunks: events stay small
@@ -23,14 +24,14 @@ def announce_unsent(
 ) -> int:
     """Publish the ids (once each, in chunks) through the outbox; returns how many."""
     ids = list(dict.fromkeys(participant_ids))
-    for start in range(0, len(ids), CHUNK_SIZE):
+    for part in chunked(ids, CHUNK_SIZE):
         uow.publish(
             BATCH_CANCELLED,
             {
                 "batch_id": batch.id,
                 "trial_id": batch.trial_id,
                 "practice_ods": batch.practice_ods,
-                "participant_ids": ids[start : start + CHUNK_SIZE],
+                "participant_ids": part,
             },
         )
     return len(ids)

@@ -7,50 +7,59 @@ from typing import Any
 
 from services.messaging.domain.model import PRIORITY_NOTIFICATION, Message
 from services.messaging.domain.texts import consent_notification_text
-from services.messaging.service_layer import templates
-from services.messaging.service_layer.invitations import NotYetKnown
+from services.messaging.service_layer import callbacks, contacts, templates
 from services.messaging.service_layer.outbound import queue_message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared.events.commands import NotificationRequested
+
+NO_MOBILE = "said yes, but has no mobile for the consent link"
 
 
-def send_consent_notification(uow: MessagingUnitOfWork, data: dict[str, Any]) -> bool:
+def send_consent_notification(uow: MessagingUnitOfWork, asked: NotificationRequested) -> bool:
     """Queue the text (the STOP list applies as to every text); False when nobody to text."""
     with uow:
-        contact = uow.messaging.contact(data["participant_id"])
+        contact = contacts.contact_to_reach(uow, asked.participant_id)
         if contact is None:
-            raise NotYetKnown(f"participant {data['participant_id']} not known yet")
-        if contact.erased or not contact.mobile:
             return False
-        body, language, template_id = _text(uow, data, contact.language)
+        if not (contact.mobile and contact.textable):
+            if asked.kind == "consent_link":
+                # A YES on a call from a phone that takes no texts (a landline): a person
+                # rings back to take consent by phone or post the form (issue 16).
+                callbacks.request_call(uow, contact, asked.trial_id, "voice", note=NO_MOBILE)
+                uow.commit()
+            return False
+        body, language, template_id = _text(uow, asked, contact.language)
         message = Message(
-            id=data["notification_id"],
+            id=asked.notification_id,
             participant_id=contact.participant_id,
             to=contact.mobile,
             body=body,
             language=language,
             template_id=template_id,
-            kind=data["kind"],
+            kind=asked.kind,
             priority=PRIORITY_NOTIFICATION,
-            trial_id=data["trial_id"],
+            trial_id=asked.trial_id,
         )
         queue_message(uow, message)
         uow.commit()
     return True
 
 
-def _text(uow: MessagingUnitOfWork, data: dict[str, Any], language: str) -> tuple[str, str, Any]:
+def _text(
+    uow: MessagingUnitOfWork, asked: NotificationRequested, language: str
+) -> tuple[str, str, Any]:
     """In the patient's language from the trial's templates; plain English if the trial's
     settings have not reached messaging yet."""
-    trial = uow.messaging.trial_settings(data["trial_id"])
+    trial = uow.trials.trial_settings(asked.trial_id)
     if trial is not None:
         try:
-            fields = {"link": data["link"] or "", "code": data.get("code") or ""}
-            rendered = templates.render(uow, trial, data["kind"], language, fields)
+            fields = {"link": asked.link or "", "code": asked.code or ""}
+            rendered = templates.render(uow, trial, asked.kind, language, fields)
             return rendered.text, rendered.template.language, rendered.template.id
         except templates.NoTemplate:
             pass
-    named = uow.messaging.trial(data["trial_id"])
+    named = uow.trials.trial(asked.trial_id)
     text = consent_notification_text(
-        data["kind"], named[0] if named else None, data["link"], data.get("code")
+        asked.kind, named[0] if named else None, asked.link, asked.code
     )
     return text, "en", None

@@ -14,11 +14,11 @@ from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 
 def queue_message(uow: MessagingUnitOfWork, message: Message, *, bypass_stop: bool = False) -> None:
     """Add a message; a suppressed number gets nothing (bar the one STOP confirmation)."""
-    repeats = uow.messaging.same_text_count(
+    repeats = uow.messages.same_text_count(
         message.to, message.body, message.created_at - LOOP_PERIOD
     )
-    uow.messaging.add(message)
-    suppressed = not bypass_stop and uow.messaging.suppression(message.to) is not None
+    uow.messages.add(message)
+    suppressed = not bypass_stop and uow.suppressions.suppression(message.to) is not None
     for stopped in screen(
         [message], {message.to} if suppressed else (), {text_key(message): repeats}
     ):
@@ -34,10 +34,10 @@ def queue_messages(uow: MessagingUnitOfWork, messages: Sequence[Message]) -> Non
     if not messages:
         return
     since = min(m.created_at for m in messages) - LOOP_PERIOD
-    earlier = uow.messaging.same_text_counts({text_key(m) for m in messages}, since)
-    suppressed = uow.messaging.suppressed_among([m.to for m in messages])
+    earlier = uow.messages.same_text_counts({text_key(m) for m in messages}, since)
+    suppressed = uow.suppressions.suppressed_among([m.to for m in messages])
     stopped = screen(messages, suppressed, earlier)
-    uow.messaging.add_messages(messages)
+    uow.messages.add_messages(messages)
     uow.publish_many(STATUS_CHANGED, [status_payload(m) for m in stopped])
 
 
@@ -54,6 +54,7 @@ class MessageFields(Protocol):
     kind: str
     status: str
     error: str | None
+    channel: str
 
 
 def status_payload(message: MessageFields, status: str | None = None) -> dict[str, Any]:
@@ -67,6 +68,7 @@ def status_payload(message: MessageFields, status: str | None = None) -> dict[st
         "kind": message.kind,
         "status": status or message.status,
         "reason": message.error,
+        "channel": message.channel,
     }
 
 

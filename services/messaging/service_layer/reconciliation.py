@@ -67,7 +67,7 @@ def reconcile_inbound(
     how many were new."""
     found = {sms.provider_sid: sms for sms in history.inbound_since(since, to)}
     with new_uow() as uow:
-        seen = uow.messaging.inbound_sids_seen(list(found))
+        seen = uow.replies.inbound_sids_seen(list(found))
     stored = 0
     for sid, sms in found.items():
         if sid not in seen and store_reply(new_uow, sms, is_duplicate_error) is not None:
@@ -87,7 +87,7 @@ def reconcile_statuses(
     returns how many moved forward. The applier applies them (forward only, again: a
     callback may have arrived meanwhile)."""
     with new_uow() as uow:
-        unfinished = uow.messaging.unfinished_with_provider(
+        unfinished = uow.messages.unfinished_with_provider(
             not_before, now - older_than, STATUS_BATCH
         )
     found: list[StatusCallback] = []

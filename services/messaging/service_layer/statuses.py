@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from services.messaging.domain.model import moves_forward
+from services.messaging.domain.model import FINAL, moves_forward
+from services.messaging.domain.voice import VOICE
+from services.messaging.service_layer import call_retries
 from services.messaging.service_layer.outbound import STATUS_CHANGED, status_payload
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from shared import clock
 
 # Provider statuses onto ours. Twilio also says "sending" while it works; we are past that.
 PROVIDER_STATUS = {
@@ -24,6 +26,15 @@ PROVIDER_STATUS = {
     "read": "delivered",
     "undelivered": "undelivered",
     "failed": "failed",
+    # A call's (decision 27); "queued" and "failed" are shared with texts.
+    "initiated": "accepted",
+    "ringing": "ringing",
+    "in-progress": "in-progress",
+    "answered": "in-progress",
+    "completed": "completed",
+    "no-answer": "no-answer",
+    "busy": "busy",
+    "canceled": "cancelled",
 }
 
 
@@ -47,6 +58,7 @@ class _Tracked:
     status: str
     error: str | None
     provider_sid: str | None
+    channel: str
     changed: bool = False
 
 
@@ -56,7 +68,7 @@ def store_statuses(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]
     This is all the webhook does before its 204 (decision 14): one insert per group."""
     with uow:
         uow.one_statement()
-        uow.messaging.store_status_events(
+        uow.statuses.store_status_events(
             [(c.message_id, c.provider_sid, c.provider_status, c.error_code) for c in callbacks]
         )
         uow.commit()
@@ -70,14 +82,14 @@ def apply_stored(uow: MessagingUnitOfWork, limit: int = 500, only: int | None = 
     Several appliers may run: each takes callbacks no other holds (SKIP LOCKED), and the
     forward-only rule makes the order between them irrelevant."""
     with uow:
-        stored = uow.messaging.pending_status_events(limit, lock=uow.row_locks, only=only)
+        stored = uow.statuses.pending_status_events(limit, lock=uow.row_locks, only=only)
         if not stored:
             return 0
         applied = _apply(
             uow,
             [StatusCallback(r.message_id, r.provider_sid, r.status, r.error_code) for r in stored],
         )
-        uow.messaging.mark_status_events(
+        uow.statuses.mark_status_events(
             [{"id": r.id, "applied": a} for r, a in zip(stored, applied, strict=True)]
         )
         uow.commit()
@@ -87,14 +99,14 @@ def apply_stored(uow: MessagingUnitOfWork, limit: int = 500, only: int | None = 
 def stored_ids(uow: MessagingUnitOfWork, limit: int) -> list[int]:
     """The ids of the oldest callbacks not yet applied."""
     with uow:
-        return [r.id for r in uow.messaging.pending_status_events(limit, lock=False)]
+        return [r.id for r in uow.statuses.pending_status_events(limit, lock=False)]
 
 
 def set_aside(uow: MessagingUnitOfWork, event_id: int) -> None:
     """Mark a callback that fails every time it is applied as not applied, so the ones
     after it go on; it stays stored, with its id in the log."""
     with uow:
-        uow.messaging.mark_status_events([{"id": event_id, "applied": False}])
+        uow.statuses.mark_status_events([{"id": event_id, "applied": False}])
         uow.commit()
 
 
@@ -105,7 +117,7 @@ def _apply(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> lis
     applied_each: list[bool] = []
     moved: list[dict[str, Any]] = []
     # status_rows locks in id order itself; the ids need no sorting here.
-    rows = uow.messaging.status_rows(list({c.message_id for c in callbacks}), lock=uow.row_locks)
+    rows = uow.statuses.status_rows(list({c.message_id for c in callbacks}), lock=uow.row_locks)
     tracked = {row_id: _Tracked(**row._asdict()) for row_id, row in rows.items()}
     for callback in callbacks:
         message = tracked.get(callback.message_id)
@@ -121,13 +133,19 @@ def _apply(uow: MessagingUnitOfWork, callbacks: Sequence[StatusCallback]) -> lis
                     message.error = f"provider error {callback.error_code}"
                 moved.append(status_payload(message))
         applied_each.append(applied)
-    uow.messaging.set_statuses(
+    uow.statuses.set_statuses(
         [
             {"id": m.id, "status": m.status, "error": m.error, "provider_sid": m.provider_sid}
             for m in tracked.values()
             if m.changed
         ],
-        datetime.now(UTC),
+        clock.now(),
     )
     uow.publish_many(STATUS_CHANGED, moved)
+    # A call nobody answered (or a machine did) is rung again, per its trial (decision 27).
+    ended = [
+        m.id for m in tracked.values() if m.changed and m.channel == VOICE and m.status in FINAL
+    ]
+    if ended:
+        call_retries.ring_again(uow, ended)
     return applied_each

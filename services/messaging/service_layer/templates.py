@@ -26,7 +26,7 @@ def list_templates(
 ) -> Sequence[Template]:
     scope = rules.DEFAULT_SCOPE if shipped else (str(trial_id) if trial_id else None)
     with uow:
-        return uow.messaging.list_templates(scope, kind, language)
+        return uow.templates.list_templates(scope, kind, language)
 
 
 def save_template(
@@ -42,13 +42,13 @@ def save_template(
     rules.check_template(kind, language, body)
     scope = rules.scope_of(trial_id)
     with uow:
-        if trial_id is not None and uow.messaging.trial(trial_id) is None:
+        if trial_id is not None and uow.trials.trial(trial_id) is None:
             raise InvalidInput.for_field("trial_id", f"no trial {trial_id} is known here")
-        version = uow.messaging.latest_version(scope, kind, language) + 1
+        version = uow.templates.latest_version(scope, kind, language) + 1
         template = Template(
             scope, kind, language, version, body, reply_with=reply_with, created_by=by
         )
-        uow.messaging.add_template(template)
+        uow.templates.add_template(template)
         if kind == "invitation":
             retext_held_invitations(uow, trial_id)
         uow.commit()
@@ -57,7 +57,7 @@ def save_template(
 
 def review_template(uow: MessagingUnitOfWork, by: str, template_id: uuid.UUID) -> Template:
     with uow:
-        template = uow.messaging.template(template_id)
+        template = uow.templates.template(template_id)
         if template is None:
             raise NotFound(f"no template {template_id}")
         if not template.reviewed:
@@ -86,7 +86,7 @@ def render(
     """The trial's own template or the shipped one, in the language or its fallback."""
     scope = rules.scope_of(trial.trial_id)
     found = rules.choose(
-        uow.messaging.templates_in((scope, rules.DEFAULT_SCOPE), kind), kind, language, scope
+        uow.templates.templates_in((scope, rules.DEFAULT_SCOPE), kind), kind, language, scope
     )
     if found is None:
         raise NoTemplate(f"no {kind} template in {language} or English")
@@ -99,11 +99,11 @@ def render_for(
 ) -> Rendered:
     """As `render` for the trial when there is one; else the shipped text, whose trial
     placeholders (if an admin added any) are left empty."""
-    trial = uow.messaging.trial_settings(trial_id) if trial_id else None
+    trial = uow.trials.trial_settings(trial_id) if trial_id else None
     if trial is not None:
         return render(uow, trial, kind, language)
     found = rules.choose(
-        uow.messaging.templates_in((rules.DEFAULT_SCOPE,), kind),
+        uow.templates.templates_in((rules.DEFAULT_SCOPE,), kind),
         kind,
         language,
         rules.DEFAULT_SCOPE,
@@ -117,10 +117,10 @@ def retext_held_invitations(uow: MessagingUnitOfWork, trial_id: uuid.UUID | None
     """Bring the held invitations of open batches (of one trial, or all) to the current
     templates and trial settings, so what is previewed and approved is what goes out.
     Called inside the caller's transaction after a template or a trial's settings change."""
-    for batch in uow.messaging.open_batches(trial_id):
-        trial = uow.messaging.trial_settings(batch.trial_id)
+    for batch in uow.batches.open_batches(trial_id):
+        trial = uow.trials.trial_settings(batch.trial_id)
         if trial is None:
             continue
-        for language in uow.messaging.held_languages(batch.id):
+        for language in uow.batches.held_languages(batch.id):
             rendered = render(uow, trial, "invitation", language)
-            uow.messaging.retext_held(batch.id, language, rendered.template, rendered.text)
+            uow.batches.retext_held(batch.id, language, rendered.template, rendered.text)

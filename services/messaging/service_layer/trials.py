@@ -15,7 +15,7 @@ from shared.errors import InvalidInput, NotFound
 
 def get_settings(uow: MessagingUnitOfWork, trial_id: uuid.UUID) -> TrialSettings:
     with uow:
-        found = uow.messaging.trial_settings(trial_id)
+        found = uow.trials.trial_settings(trial_id)
         if found is None:
             raise NotFound(f"no trial {trial_id}")
         return found
@@ -25,7 +25,7 @@ def update_settings(
     uow: MessagingUnitOfWork, trial_id: uuid.UUID, changes: dict[str, Any]
 ) -> TrialSettings:
     with uow:
-        current = uow.messaging.trial_settings(trial_id)
+        current = uow.trials.trial_settings(trial_id)
         if current is None:
             raise NotFound(f"no trial {trial_id}")
         window = changes.pop("window", "keep")
@@ -37,7 +37,7 @@ def update_settings(
                 updated.window = SendingWindow.parse(window["days"], window["start"], window["end"])
             except (ValueError, KeyError) as exc:
                 raise InvalidInput.for_field("window", str(exc)) from exc
-        uow.messaging.save_trial_settings(updated)
+        uow.trials.save_trial_settings(updated)
         retext_held_invitations(uow, trial_id)
         uow.commit()
     return updated

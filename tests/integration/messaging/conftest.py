@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.messaging.bootstrap import build_runtime
-from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
+from services.messaging.service_layer.unit_of_work import SqlMessagingUnitOfWork
 from shared.runtime import Runtime
 from tests.support import settings
 
@@ -30,7 +30,7 @@ def runtime(fresh_database: str, bus_dir: Path) -> Iterator[Runtime]:
         yield built
 
 
-def uow(runtime: Runtime) -> MessagingUnitOfWork:
+def uow(runtime: Runtime) -> SqlMessagingUnitOfWork:
     made = runtime.uow_factory()
-    assert isinstance(made, MessagingUnitOfWork)
+    assert isinstance(made, SqlMessagingUnitOfWork)
     return made

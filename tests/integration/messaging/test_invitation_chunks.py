@@ -14,11 +14,12 @@ from services.messaging.domain.screening import LOOP_LIMIT, STOPPED
 from services.messaging.service_layer import batches as batch_use_cases
 from services.messaging.service_layer import cancellation, contacts, invitations
 from services.messaging.service_layer.cancellation import BATCH_CANCELLED
-from services.messaging.service_layer.invitations import NotYetKnown
 from services.messaging.service_layer.outbound import STATUS_CHANGED
 from services.messaging.service_layer.sending import suppress_number
 from shared.auth.principal import Principal
+from shared.errors import NotYetKnown
 from shared.events import decode
+from shared.events.commands import InvitationsRequested, ParticipantShared, TrialCreated
 from shared.runtime import Runtime
 from tests.integration.messaging.both_databases import on_both_databases  # noqa: F401
 from tests.integration.messaging.conftest import uow
@@ -31,7 +32,7 @@ LOOPED = f"loop protection: the same text went to this number {LOOP_LIMIT} times
 
 def a_trial(runtime: Runtime) -> uuid.UUID:
     trial_id = uuid.uuid4()
-    contacts.save_trial(uow(runtime), {"trial_id": trial_id, "short_name": "AF", "title": "A"})
+    contacts.save_trial(uow(runtime), TrialCreated(trial_id=trial_id, short_name="AF", title="A"))
     return trial_id
 
 
@@ -42,13 +43,13 @@ def a_contact(runtime: Runtime, mobile: str | None = None, language: str = "en")
     participant_id = uuid.uuid4()
     contacts.save_contact(
         uow(runtime),
-        {
-            "participant_id": participant_id,
-            "practice_ods": "M85001",
-            "mobile": mobile if mobile is not None else f"+4474009{next(serial):05d}",
-            "textable": True,
-            "language": language,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods="M85001",
+            mobile=mobile if mobile is not None else f"+4474009{next(serial):05d}",
+            textable=True,
+            language=language,
+        ),
     )
     return participant_id
 
@@ -63,14 +64,14 @@ def a_chunk(
 ) -> int:
     return invitations.queue_invitations(
         uow(runtime),
-        {
-            "trial_id": trial_id,
-            "batch_id": batch_id or uuid.uuid4(),
-            "practice_ods": "M85001",
-            "chunk": index,
-            "chunks": chunks,
-            "participant_ids": people,
-        },
+        InvitationsRequested(
+            batch_id=batch_id or uuid.uuid4(),
+            trial_id=trial_id,
+            practice_ods="M85001",
+            chunk=index,
+            chunks=chunks,
+            participant_ids=tuple(people),
+        ),
     )
 
 
@@ -132,6 +133,7 @@ def test_a_mixed_chunk_queues_the_good_and_stops_or_skips_the_others(runtime: Ru
             "kind": "invitation",
             "status": m.status,
             "reason": m.error,
+            "channel": "sms",
         }
         for m in (suppressed, failed)
     ]
@@ -159,13 +161,13 @@ def test_an_unknown_participant_leaves_the_whole_chunk_for_later(runtime: Runtim
         assert conn.execute(select(batches).where(batches.c.id == batch_id)).first() is None
     contacts.save_contact(
         uow(runtime),
-        {
-            "participant_id": late,
-            "practice_ods": "M85001",
-            "mobile": "+447400100003",
-            "textable": True,
-            "language": "pl",
-        },
+        ParticipantShared(
+            participant_id=late,
+            practice_ods="M85001",
+            mobile="+447400100003",
+            textable=True,
+            language="pl",
+        ),
     )
     assert a_chunk(runtime, trial_id, [known, late], batch_id) == 2  # the retry
     assert [m.language for m in texts_of(runtime, late)] == ["pl"]

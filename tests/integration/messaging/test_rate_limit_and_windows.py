@@ -66,7 +66,7 @@ def test_outside_the_window_bulk_waits_for_the_opening_while_a_reply_goes(
         priority=PRIORITY_REPLY,
     )
     with uow(runtime) as work:
-        work.messaging.add(reply)
+        work.messages.add(reply)
         work.commit()
     saturday = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
 

@@ -190,15 +190,20 @@ def test_the_sender_serves_its_provider_calls_at_metrics(
 ) -> None:
     from tests.support.processes import free_port
 
-    port = free_port()
+    port, token = free_port(), "a-metrics-token-for-this-test-0123456789"
     settings = sender_settings(runtime, metrics_port=port)
+    settings = dataclasses.replace(
+        settings, common=dataclasses.replace(settings.common, metrics_token=token)
+    )
     approved_batch(runtime, numbers(3))
     provider = FakeProvider(fail_next=[("suppress", "21610")])
     sender = build_sender(settings, build_runtime(settings), provider, serve_metrics=True)
     senders.append(sender)
     run_for(1.0, sender)
 
-    page = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    url = f"http://127.0.0.1:{port}/metrics"
+    assert requests.get(url, timeout=5).status_code == 401  # not without the metrics token
+    page = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5).text
     assert 'sms_provider_calls_total{outcome="accepted",provider="fakeprovider"} 2.0' in page
     assert 'sms_provider_calls_total{outcome="suppress",provider="fakeprovider"} 1.0' in page
     assert "sms_provider_call_duration_seconds_bucket" in page

@@ -12,6 +12,7 @@ from services.messaging.adapters.orm import messages
 from services.messaging.adapters.provider import SendRequest
 from services.messaging.service_layer import batches, contacts, invitations, sending
 from shared.auth.principal import Principal
+from shared.events.commands import InvitationsRequested, ParticipantShared, TrialCreated
 from shared.runtime import Runtime
 from tests.integration.messaging.conftest import uow
 from tests.support.fake_provider import FakeProvider
@@ -24,29 +25,29 @@ ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
 def invite_one(runtime: Runtime, mobile: str = MOBILE) -> uuid.UUID:
     participant_id, trial_id = uuid.uuid4(), uuid.uuid4()
     contacts.save_trial(
-        uow(runtime), {"trial_id": trial_id, "short_name": "T1", "title": "A study"}
+        uow(runtime), TrialCreated(trial_id=trial_id, short_name="T1", title="A study")
     )
     contacts.save_contact(
         uow(runtime),
-        {
-            "participant_id": participant_id,
-            "practice_ods": "M85001",
-            "mobile": mobile,
-            "textable": True,
-            "language": "en",
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods="M85001",
+            mobile=mobile,
+            textable=True,
+            language="en",
+        ),
     )
     batch_id = uuid.uuid4()
     invitations.queue_invitations(
         uow(runtime),
-        {
-            "trial_id": trial_id,
-            "batch_id": batch_id,
-            "practice_ods": "M85001",
-            "chunk": 0,
-            "chunks": 1,
-            "participant_ids": [participant_id],
-        },
+        InvitationsRequested(
+            batch_id=batch_id,
+            trial_id=trial_id,
+            practice_ods="M85001",
+            chunk=0,
+            chunks=1,
+            participant_ids=(participant_id,),
+        ),
     )
     batches.approve(uow(runtime), ADMIN, batch_id, send_at=None, allow_unreviewed=False)
     return participant_id

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.consent.domain.links import LinkSigner
+from services.messaging.domain.callbacks import asks_for_a_call
 from services.messaging.domain.opt_in import OptInRequest, may_ask_again, staff_may_ask
-from services.messaging.service_layer.replies import asks_for_a_call
 from shared.link_tokens import MASK, holds_token, mask_tokens
 
 A, B = "M85001", "M85002"

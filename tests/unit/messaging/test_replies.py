@@ -28,7 +28,7 @@ YES_FORMS = [
     "yes.",
     "Yes!",
     "YES!!!",
-    "yes?",
+    "yes!?",
     "yes...",
     "'yes'",
     "yes 👍",
@@ -111,6 +111,9 @@ HELP_FORMS = ["help", "HELP", "Help?", "help!!", full_width("HELP"), "info", "IN
 
 # Replies that must never be read as YES, and what they are instead.
 HARD_NEGATIVES = {
+    "yes?": UNKNOWN,  # asked back, not answered: "yes, what is it?"
+    "Yes ??": UNKNOWN,
+    "yes\uff1f": UNKNOWN,
     "no yes": UNKNOWN,
     "yes no": UNKNOWN,
     "Yes. No.": UNKNOWN,
@@ -208,8 +211,12 @@ def test_any_text_gets_one_known_intent_or_start(text: str) -> None:
     assert classify(text) in (*INTENTS, "start")
 
 
+QUESTION_MARKS = "?\uff1f\u061f\u2e2e"  # a YES followed by these alone is asked, not answered
 NOISE = st.one_of(
-    st.characters(categories=["Cf", "Zs", "Po", "Pd", "Ps", "Pe", "Pi", "Pf"]),
+    st.characters(
+        categories=["Cf", "Zs", "Po", "Pd", "Ps", "Pe", "Pi", "Pf"],
+        exclude_characters=QUESTION_MARKS,
+    ),
     st.sampled_from(["👍", "😊", "🙂", "❤️", "🙏", "✅", "👍🏽"]),
 )
 
@@ -220,3 +227,15 @@ def test_invisible_characters_punctuation_and_emoji_around_yes_do_not_matter(
     before: list[str], after: list[str]
 ) -> None:
     assert classify("".join(before) + "yes" + "".join(after)) == YES
+
+
+@pytest.mark.parametrize("text", ["yes?", "Yes ?", "yes??", "yes \u061f", "是\uff1f"])
+def test_a_bare_yes_asked_back_is_unknown(text: str) -> None:
+    assert classify(text, "zh" if "是" in text else "en") == UNKNOWN
+
+
+@pytest.mark.parametrize("text", ["yes!?", "yes!!!???", "Yes thanks, Mrs Begum?"])
+def test_a_yes_with_an_exclamation_or_a_name_before_the_question_mark_stays_yes(
+    text: str,
+) -> None:
+    assert classify(text) == YES

@@ -52,3 +52,12 @@ def test_a_breaker_cap_below_its_first_cooldown_refuses_to_start(env: pytest.Mon
     env.setenv("SEND_BREAKER_MAX_COOLDOWN", "10")
     with pytest.raises(ConfigError, match="SEND_BREAKER_MAX_COOLDOWN"):
         load_settings()
+
+
+def test_a_movable_cascade_clock_needs_the_fake_twilio_server(env: pytest.MonkeyPatch) -> None:
+    assert load_settings().cascade_clock_movable is False
+    env.setenv("CASCADE_CLOCK_MOVABLE", "true")
+    with pytest.raises(ConfigError, match="CASCADE_CLOCK_MOVABLE is for test systems"):
+        load_settings()
+    env.setenv("TWILIO_API_BASE_URL", "http://127.0.0.1:8010")
+    assert load_settings().cascade_clock_movable is True

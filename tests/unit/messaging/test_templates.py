@@ -15,7 +15,9 @@ from services.messaging.domain.templates import (
     check_template,
     choose,
 )
+from services.messaging.domain.texts import consent_notification_text
 from shared.errors import InvalidInput
+from shared.languages import UNKNOWN
 from shared.sms_segments import count_segments
 
 SHIPPED = Path("services/messaging/migrations/data/templates_0002.json")
@@ -23,6 +25,7 @@ SHIPPED = Path("services/messaging/migrations/data/templates_0002.json")
 SHIPPED_LATER = (
     Path("services/messaging/migrations/data/templates_0006.json"),
     Path("services/messaging/migrations/data/templates_0008.json"),
+    Path("services/messaging/migrations/data/templates_0012.json"),
 )
 
 
@@ -99,6 +102,18 @@ def test_a_language_without_a_template_falls_back_through_its_chain_to_english()
     assert tamil is not None and tamil.language == "en"
 
 
+def test_a_patient_of_unknown_language_gets_the_english_text() -> None:
+    shipped = [template(DEFAULT_SCOPE, "invitation", c, 1) for c in ("en", "ur", "bn")]
+    found = choose(shipped, "invitation", UNKNOWN, "t")
+    assert found is not None and found.language == "en"
+
+
+def test_no_text_is_written_in_the_unknown_language() -> None:
+    with pytest.raises(InvalidInput) as error:
+        check_template("invitation", UNKNOWN, "{title} {info_url} {short_name}")
+    assert [f for f, _ in reasons(error)] == ["language"]
+
+
 def test_no_template_of_the_kind_is_none() -> None:
     assert choose([template(DEFAULT_SCOPE, "help", "en", 1)], "reminder", "en", "t") is None
 
@@ -138,3 +153,40 @@ def test_the_languages_shared_says_we_ship_texts_in_are_the_shipped_ones() -> No
     from shared.languages import TEXTS
 
     assert set(json.loads(SHIPPED.read_text(encoding="utf-8"))) == TEXTS
+
+
+def test_the_plain_english_confirmation_carries_the_copy_link_when_there_is_one() -> None:
+    """Before a trial's settings reach messaging the plain English text goes: with the link."""
+    link = "https://consent.example/copy/AAAA.BBBB"
+    with_link = consent_notification_text("consent_confirmation", "AF", link)
+    assert f"Your copy of the consent form: {link} Open your link" in with_link
+    without = consent_notification_text("consent_confirmation", "AF", None)
+    assert "copy of the consent form:" not in without and "  " not in without
+
+
+AWAITING = "consent_awaiting_confirmation"
+AWAITING_WITH_COPY = Path("services/messaging/migrations/data/templates_0020.json")
+CONFIRMING_WITH_COPY = Path("services/messaging/migrations/data/templates_0018.json")
+
+
+def test_the_awaiting_text_of_0020_adds_the_copy_link_in_the_confirming_texts_words() -> None:
+    """Migration 0020: the 0012 words unchanged, then the copy sentence of 0018, per language."""
+    later = json.loads(AWAITING_WITH_COPY.read_text(encoding="utf-8"))
+    confirming = json.loads(CONFIRMING_WITH_COPY.read_text(encoding="utf-8"))
+    before = all_shipped()
+    assert set(later) == REQUIRED_LANGUAGES
+    for language, kinds in later.items():
+        body = kinds[AWAITING]
+        check_template(AWAITING, language, body)  # {link} is one of its placeholders
+        assert body.startswith(before[language][AWAITING]), language
+        copy_sentence = body[len(before[language][AWAITING]) :].strip()
+        assert copy_sentence.endswith("{link}"), language
+        assert confirming[language]["consent_confirmation"].endswith(copy_sentence), language
+
+
+def test_the_plain_english_awaiting_text_carries_the_copy_link_when_there_is_one() -> None:
+    link = "https://consent.example/copy/AAAA.BBBB"
+    with_link = consent_notification_text(AWAITING, "AF", link)
+    assert with_link.endswith(f"we will text you then. Your copy of the consent form: {link}")
+    without = consent_notification_text(AWAITING, "AF", None)
+    assert without.endswith("we will text you then.") and "copy" not in without

@@ -27,6 +27,8 @@ LOOK_ALIKES = {
     "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b", "ѕ": "s",
     "і": "i", "ј": "j", "ү": "y", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
     "ѵ": "v",
+    # Capitals whose small letter is folded above: "СТОП" must read as "стоп" does.
+    "П": "n", "Г": "r", "Ь": "b", "Ѵ": "v",
     # Greek capitals and smalls
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
@@ -101,7 +103,9 @@ def _build_table() -> tuple[dict[int, str | None], str]:
         category = unicodedata.category(ch)
         if category == "Cf":  # zero-width space and joiners, BOM, direction marks
             table[cp] = None
-        elif category == "Nd":  # Arabic-Indic, Bengali, Gurmukhi, Gujarati ... digits
+        elif category == "Nd" or 0x1369 <= cp <= 0x1371:
+            # Arabic-Indic, Bengali, Gurmukhi, Gujarati ... digits, and Ethiopic ፩ to ፱
+            # (Amharic and Tigrinya), which Unicode files as "No" rather than "Nd"
             table[cp] = str(unicodedata.digit(ch))
         elif category in ("Mn", "Mc"):  # vowel signs of Indic scripts belong in words
             if marks and marks[-1][1] == cp - 1:
@@ -130,6 +134,7 @@ def _build_table() -> tuple[dict[int, str | None], str]:
 
 
 _TABLE, _WORD_MARKS = _build_table()
+TABLE = _TABLE  # classify reads the capitals of a reply through it (names after a YES)
 # A word is letters, digits and the combining marks of its script ("হ্যাঁ" is one word,
 # though Python's \w stops at its vowel sign). A new line is a break between parts of a
 # reply; any other character but a space is a token on its own.
@@ -144,8 +149,20 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_TABLE).casefold()
 
 
+# "07700 900123", "+44 7700-900-123": a phone number written in groups is one number
+# (ten digits or more carry no intent, vocabulary.py), not digits that may answer.
+_GROUPED_DIGITS = re.compile(r"\+?\d[\d \-]{8,}\d")
+_PHONE_DIGITS = 10
+
+
+def _one_number(match: re.Match[str]) -> str:
+    digits = "".join(ch for ch in match.group() if ch.isdigit())
+    return digits if len(digits) >= _PHONE_DIGITS else match.group()
+
+
 def tokenise(text: str) -> list[str]:
     """The words and single characters of a normalised text, in order."""
+    text = _GROUPED_DIGITS.sub(_one_number, text)
     if "-" in text or "\u2010" in text or "\u2011" in text:
         text = _JOINING_HYPHEN.sub("", text)
     return _TOKEN.findall(text)

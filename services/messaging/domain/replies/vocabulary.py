@@ -11,6 +11,7 @@ from itertools import groupby
 from services.messaging.domain.replies.intents import (
     ANSWERS,
     BREAK,
+    FILLER,
     KINDS,
     NEGATES,
     NEGATION,
@@ -22,6 +23,7 @@ from services.messaging.domain.replies.lexicon import ALSO, LEXICONS, Lexicon
 from services.messaging.domain.replies.normalise import BREAKS, normalise, tokenise
 
 DIGIT = "digit"  # a single digit: an answer only when the template asked for digits
+_PHONE_DIGITS = 10  # a run of this many digits is a phone number (UK: 11, 07...)
 _MEMO_LIMIT = 50_000  # distinct words remembered per language before starting afresh
 
 _RUN = re.compile(r"(.)\1+")
@@ -78,6 +80,8 @@ class Vocabulary:
         if token in BREAKS:
             return ((token, BREAK),)
         if token.isdecimal():
+            if len(token) >= _PHONE_DIGITS:  # "call me on 07700900123": a number, no answer
+                return ((token, FILLER),)
             return ((token, DIGIT if len(token) == 1 else OTHER),)
         if _HAN.match(token):
             return self._segment(token)

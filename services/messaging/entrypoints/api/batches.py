@@ -34,7 +34,7 @@ def list_batches() -> Any:
 def preview(batch_id: uuid.UUID) -> Any:
     """Per language: recipients, the text as it will arrive, its parts and cost, reviewed."""
     config = settings()
-    pricing = batches.Pricing(config.price_per_segment, config.price_currency)
+    pricing = batches.Pricing(config.price_per_segment, config.price_currency, config.prices)
     return batches.preview(unit_of_work(), current_principal(), batch_id, pricing)
 
 

@@ -32,17 +32,25 @@ class StatusCallbackForm(TwilioForm):
     ErrorCode = fields.String(load_default=None, validate=validate.Length(max=20))
 
 
+def _address_fits(value: str) -> None:
+    number = value.removeprefix("whatsapp:")
+    if not 3 <= len(number) <= 20:
+        raise ValidationError("Length must be between 3 and 20.")
+
+
 class InboundForm(TwilioForm):
     MessageSid = fields.String(required=True, validate=validate.Length(min=2, max=64))
-    # As long as the columns they go into (an E.164 number is at most 16 characters).
-    From = fields.String(required=True, validate=validate.Length(min=3, max=20))
-    To = fields.String(required=True, validate=validate.Length(min=3, max=20))
+    # As long as the columns they go into (an E.164 number is at most 16 characters); for
+    # WhatsApp "whatsapp:" comes before it (stored without, as the number and its channel).
+    From = fields.String(required=True, validate=_address_fits)
+    To = fields.String(required=True, validate=_address_fits)
     Body = fields.String(load_default="", validate=validate.Length(max=1600))
 
 
 class MessageOut(Schema):
     id = fields.UUID()
     kind = fields.String()
+    channel = fields.String(metadata={"description": "sms, whatsapp, voice or letter"})
     trial_id = fields.UUID(allow_none=True)
     batch_id = fields.UUID(allow_none=True)
     status = fields.String()
@@ -112,6 +120,7 @@ class BatchOut(Schema):
 
 
 class LanguagePreviewOut(Schema):
+    channel = fields.String(metadata={"description": "sms, whatsapp or voice (letters: /letters)"})
     language = fields.String()
     language_name = fields.String()
     rtl = fields.Boolean()
@@ -123,10 +132,18 @@ class LanguagePreviewOut(Schema):
         allow_none=True, metadata={"description": "differs from language on a fallback"}
     )
     reviewed = fields.Boolean()
-    encoding = fields.String()
-    segments = fields.Integer(metadata={"description": "parts per text"})
+    encoding = fields.String(metadata={"description": "a text's (GSM-7 or UCS-2); empty otherwise"})
+    segments = fields.Integer(metadata={"description": "parts per text; 0 for other channels"})
     characters = fields.Integer()
     cost = fields.Float(metadata={"description": "for every recipient in this language"})
+
+
+class ChannelPreviewOut(Schema):
+    channel = fields.String()
+    language = fields.String()
+    count = fields.Integer(metadata={"description": "recipients"})
+    segments = fields.Integer(metadata={"description": "text parts, all recipients together"})
+    cost = fields.Float()
 
 
 class PreviewOut(Schema):
@@ -137,6 +154,10 @@ class PreviewOut(Schema):
     cost = fields.Float()
     currency = fields.String()
     unreviewed_languages = fields.List(fields.String())
+    channels = fields.List(
+        fields.Nested(ChannelPreviewOut),
+        metadata={"description": "recipients and cost per channel and language"},
+    )
 
 
 class ApproveIn(Schema):
@@ -155,6 +176,11 @@ class ReportOut(Schema):
     progress = fields.Float(metadata={"description": "share of invitations handed on, 0 to 1"})
     failed_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
     replies_by_intent = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_channel = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+        metadata={"description": "per channel: messages, reached, waiting, failed ... answered"},
+    )
 
 
 class ConversationTextOut(Schema):
@@ -166,6 +192,7 @@ class ConversationTextOut(Schema):
     )
     status = fields.String(metadata={"description": "of a text sent"})
     intent = fields.String(allow_none=True, metadata={"description": "of a reply"})
+    channel = fields.String(metadata={"description": "sms, whatsapp, voice or letter"})
     at = UtcDateTime()
 
 
@@ -182,11 +209,7 @@ class UnclearReplyOut(Schema):
     number_opted_out = fields.Boolean(
         metadata={"description": "the number is on the STOP list now"}
     )
-    callback_requested = fields.Boolean()
-    callback_note = fields.String(allow_none=True)
-    callback_by = fields.String(
-        allow_none=True, metadata={"description": "who flagged it; null: the patient texted CALL"}
-    )
+    channel = fields.String(metadata={"description": "sms, whatsapp, voice or letter"})
     clarification_sent = fields.Boolean(
         metadata={"description": 'the patient was texted "we did not understand"'}
     )
@@ -194,13 +217,17 @@ class UnclearReplyOut(Schema):
 
 
 class UnclearQuery(Schema):
-    callback = fields.Boolean(
-        load_default=False, metadata={"description": "only replies flagged for a call back"}
-    )
+    """No filters: requests for a call are callback tasks (GET /callbacks)."""
 
 
 class CallbackIn(Schema):
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class MadeCallbackOut(Schema):
+    id = fields.UUID(metadata={"description": "the reply"})
+    intent = fields.String(metadata={"example": "callback"})
+    callback_id = fields.UUID(metadata={"description": "the task opened, or the open one joined"})
 
 
 class IntentIn(Schema):
@@ -240,6 +267,20 @@ class TrialSettingsIn(Schema):
         WindowField, allow_none=True, metadata={"description": "null: the service default"}
     )
     smart_encoding = fields.Boolean()
+    call_retries = fields.Integer(
+        validate=validate.Range(0, 5), metadata={"description": "calls after the first"}
+    )
+    call_retry_delay = fields.Integer(
+        validate=validate.Range(300, 7 * 86400), metadata={"description": "seconds"}
+    )
+    say_allowed = fields.Boolean(
+        metadata={"description": "a <Say> voice where the trial has no recording"}
+    )
+    callback_number = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9]{6,15}$"),
+        metadata={"description": "the number a voicemail message gives"},
+    )
 
 
 class TrialSettingsOut(Schema):
@@ -256,6 +297,10 @@ class TrialSettingsOut(Schema):
         },
     )
     smart_encoding = fields.Boolean()
+    call_retries = fields.Integer()
+    call_retry_delay = fields.Integer()
+    say_allowed = fields.Boolean()
+    callback_number = fields.String(allow_none=True)
 
     def _window(self, settings: object) -> dict[str, str] | None:
         window = settings.get("window") if isinstance(settings, dict) else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from services.messaging.adapters.webhook_hold import WebhookHold
 from services.messaging.entrypoints.api.schemas import InboundForm, StatusCallbackForm
@@ -113,7 +114,7 @@ def _hold(kind: str) -> bool:
     return True
 
 
-def _stored_or_held(kind: str, store: Callable[[], object]) -> Response | None:
+def stored_or_held(kind: str, store: Callable[[], object]) -> Response | None:
     """Store; if the database is away, hold the request on the bus instead. None once it
     is safe in one or the other; a 503 with Retry-After if neither can take it."""
     try:
@@ -127,17 +128,40 @@ def _stored_or_held(kind: str, store: Callable[[], object]) -> Response | None:
     return None
 
 
+def twilio_webhook(
+    on: Blueprint, form: Schema, status: int, body: Any = None, **answer: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """What every Twilio webhook view is: no bearer token but Twilio's signature, the form
+    it posts, its answer (`on.response`'s arguments), and the 413 and 503 it may give."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        for outer in (  # innermost first, as stacked decorators apply
+            on.alt_response(503, response=UNAVAILABLE),
+            on.alt_response(413, response=TOO_LARGE),
+            on.response(status, body, **answer),
+            on.arguments(form, location="form"),
+            twilio_signed,
+            on.doc(security=[]),
+        ):
+            view = outer(view)
+        return view
+
+    return decorate
+
+
 @blp.post("/status/<uuid:message_id>")
-@blp.doc(security=[])
-@twilio_signed
-@blp.arguments(STATUS_FORM, location="form")
-@blp.response(204, description="Stored (then applied, only if it moves the message forward)")
-@blp.alt_response(413, response=TOO_LARGE)
-@blp.alt_response(503, response=UNAVAILABLE)
+@twilio_webhook(
+    blp, STATUS_FORM, 204, description="Stored (then applied, only if it moves the message forward)"
+)
 def status_callback(form: dict[str, Any], message_id: uuid.UUID) -> Response:
-    callback = callback_from(message_id, form)
-    # submit returns once committed: stored before answering
-    failed = _stored_or_held(STATUS, lambda: status_writer().submit(callback))
+    return stored_status(STATUS, callback_from(message_id, form))
+
+
+def stored_status(kind: str, callback: StatusCallback) -> Response:
+    """A text's or a call's status callback, stored before answering (submit returns once
+    committed; applied after, decision 14), or held on the bus while the database is away
+    (decision 16)."""
+    failed = stored_or_held(kind, lambda: status_writer().submit(callback))
     return failed or Response(status=204)
 
 
@@ -148,22 +172,19 @@ def status_writer() -> GroupCommit[StatusCallback, None]:
 
 
 @blp.post("/inbound")
-@blp.doc(security=[])
-@twilio_signed
-@blp.arguments(INBOUND_FORM, location="form")
-@blp.response(
+@twilio_webhook(
+    blp,
+    INBOUND_FORM,
     200,
     {"type": "string", "example": EMPTY_TWIML},
     content_type="text/xml",
     description="Stored (or held on the bus); empty TwiML, as acknowledgements go through "
     "the sender",
 )
-@blp.alt_response(413, response=TOO_LARGE)
-@blp.alt_response(503, response=UNAVAILABLE)
 def inbound(form: dict[str, Any]) -> Response:
     new_uow = uow_factory()
     intents: list[str | None] = []
-    failed = _stored_or_held(INBOUND, lambda: intents.append(store_inbound(new_uow, form)))
+    failed = stored_or_held(INBOUND, lambda: intents.append(store_inbound(new_uow, form)))
     if failed is not None:
         return failed
     intent = (intents[0] or "duplicate") if intents else "held"

@@ -1,5 +1,5 @@
 """Queries for replies: which conversation a reply belongs to, the review inbox with its
-context, and staff opt-in requests. Kept apart from repository.py, which is busy enough."""
+context, and staff opt-in requests. Kept apart from replies.py, which stores them."""
 
 from __future__ import annotations
 
@@ -47,9 +47,7 @@ class ConversationRepository:
         )
         return bool(self.session.execute(query).scalar())
 
-    def unclear_inbox(
-        self, practices: frozenset[str] | None, callback_only: bool, limit: int
-    ) -> Sequence[Any]:
+    def unclear_inbox(self, practices: frozenset[str] | None, limit: int) -> Sequence[Any]:
         """(reply, practice, trial short name, whether its number is stopped now), oldest
         first. Staff see only replies attributed to their practices' patients; a reply
         nobody could attribute is for admins only."""
@@ -63,14 +61,12 @@ class ConversationRepository:
             )
             .outerjoin(contacts, contacts.c.participant_id == _i.participant_id)
             .outerjoin(trials, trials.c.id == _i.trial_id)
-            .where(_i.intent.in_(("unknown", "callback")), _i.reviewed_intent.is_(None))
+            .where(_i.intent == "unknown", _i.reviewed_intent.is_(None))
             .order_by(_i.received_at)
             .limit(limit)
         )
         if practices is not None:
             query = query.where(contacts.c.practice_ods.in_(practices))
-        if callback_only:
-            query = query.where(_i.callback_requested.is_(True))
         return self.session.execute(query).all()
 
     def conversations(
