@@ -11,7 +11,16 @@ from flask import Flask, g, request
 from services.console.adapters.sessions import SessionStore
 from services.console.config import ConsoleSettings, load_settings
 from services.console.domain.navigation import Section, sections_for
-from services.console.entrypoints import admin, coordinator, errors, filters, session, staff
+from services.console.entrypoints import (
+    admin,
+    callbacks,
+    coordinator,
+    errors,
+    filters,
+    research,
+    session,
+    staff,
+)
 from services.console.entrypoints.server_session import ServerSessionInterface
 from shared import web
 from shared.http import observability, security
@@ -53,7 +62,7 @@ def create_app(settings: ConsoleSettings | None = None) -> Flask:
         if request.method == "POST":
             csrf.check()
 
-    for blueprint in (session.bp, staff.bp, coordinator.bp, admin.bp):
+    for blueprint in (session.bp, staff.bp, callbacks.bp, coordinator.bp, research.bp, admin.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
     app.context_processor(_navigation)

@@ -22,7 +22,8 @@ class ConsoleSettings:
     log_level: str
     log_format: str
     testing: bool = False
-    # Sessions live on the server (docs/decisions/0018): an in-memory SQLite unless set.
+    # Sessions live on the server (docs/decisions/0018); load_settings defaults to a file
+    # under var/ (CONSOLE_DATABASE_URL), tests to an in-memory SQLite.
     database_url: str = "sqlite://"
     session_idle_minutes: int = 30
     sign_in_per_minute: int = 10

@@ -51,6 +51,12 @@ class ServiceClient:
         files = {"file": (filename, stream, "application/octet-stream")}
         return self._call("POST", path, files=files, params=_without_blanks(params))
 
+    def post_file(
+        self, path: str, field: str, upload: tuple[str, IO[bytes], str], form: dict[str, Any]
+    ) -> Any:
+        """A multipart form: `form`'s fields and one file (`upload`: name, stream, type)."""
+        return self._call("POST", path, files={field: upload}, data=_without_blanks(form))
+
     def download(self, path: str) -> requests.Response:
         """A streamed response (CSV, FHIR) to hand straight on to the browser."""
         return self._call("GET", path, stream=True, raw=True)

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import StaticPool
 
+from shared.clock import now as _now
 from shared.db.engine import make_engine
 
 metadata = MetaData()
@@ -56,10 +57,6 @@ sign_in_attempts = Table(
 )
 
 TOUCH_EVERY = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(value: datetime) -> datetime:

@@ -54,8 +54,10 @@ def with_translation(
 
 
 def copy_body(form: Mapping[str, Any]) -> dict[str, Any]:
+    """The version's whole content, its understanding questions included (they are kept)."""
     return {
         "items": [{"key": i["key"], "mandatory": i["mandatory"]} for i in form["items"]],
         "translations": dict(form["translations"]),
         "requires_reconsent": bool(form["requires_reconsent"]),
+        "questions": list(form.get("questions") or []),
     }

@@ -151,13 +151,18 @@ def from_uk_time(typed: str) -> str:
     """A date and time typed on the UK wall clock ('2026-07-02T09:30', as a datetime-local
     field sends it) as UTC ISO 8601 for the APIs; text that is not one is passed on as typed,
     for the service to refuse by its field."""
+    moment = uk_moment(typed)
+    return typed if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def uk_moment(typed: str) -> datetime | None:
+    """A date and time as typed: on the UK wall clock unless it gives its own offset; None
+    when it is not one."""
     try:
         local = datetime.fromisoformat(typed.strip())
     except ValueError:
-        return typed
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=LONDON)
-    return local.astimezone(UTC).isoformat()
+        return None
+    return local if local.tzinfo is not None else local.replace(tzinfo=LONDON)
 
 
 def _datetime(value: str | datetime) -> datetime | None:

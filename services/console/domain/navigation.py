@@ -19,8 +19,16 @@ STAFF_SECTIONS = (
     Section("staff.batches", "Invitations", "Check the texts, send them and follow progress"),
     Section("staff.replies", "Replies to review", "Replies nobody could understand"),
 )
+CALLBACKS = Section("callbacks.index", "Callbacks", "Patients who asked to be phoned, oldest first")
 COORDINATOR_SECTIONS = (
     Section("coordinator.trials", "Trials", "Consent status for the trials you coordinate"),
+)
+RESEARCHER_SECTIONS = (
+    Section(
+        "research.trials",
+        "Consent to confirm",
+        "Consent discussions, countersignatures, witnesses and consent by phone",
+    ),
 )
 ADMIN_SECTIONS = (
     Section("admin.trials.index", "Trial setup", "Add trials; their reminders and sending hours"),
@@ -28,13 +36,15 @@ ADMIN_SECTIONS = (
     Section(
         "admin.templates.index", "Message templates", "Texts per language, their length and review"
     ),
+    Section("admin.recordings.index", "Call recordings", "What a voice call plays, per language"),
     Section("admin.practices", "Practices", "GP practices using TrialReach"),
     Section("admin.tokens", "Access tokens", "Who may sign in, with which role and scope"),
 )
 ROLE_SECTIONS: dict[str, tuple[Section, ...]] = {
-    "staff": STAFF_SECTIONS,
-    "coordinator": COORDINATOR_SECTIONS,
-    "admin": STAFF_SECTIONS + COORDINATOR_SECTIONS + ADMIN_SECTIONS,
+    "staff": (*STAFF_SECTIONS, CALLBACKS),
+    "coordinator": (*COORDINATOR_SECTIONS, CALLBACKS),
+    "researcher": (*RESEARCHER_SECTIONS, CALLBACKS),
+    "admin": (*STAFF_SECTIONS, CALLBACKS, *COORDINATOR_SECTIONS, *ADMIN_SECTIONS),
 }
 
 

@@ -23,6 +23,7 @@ PATIENT_STATUSES = (
     ("declined", "Declined"),
     ("opted_out", "Opted out of texts"),
     ("link_sent", "Consent link sent"),
+    ("awaiting_confirmation", "Signed, awaiting the research team's confirmation"),
     ("consented", "Consented"),
     ("refused", "Refused consent"),
     ("withdrawn", "Withdrawn"),

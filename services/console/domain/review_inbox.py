@@ -17,7 +17,6 @@ INTENTS = (
     ("no", "No"),
     ("stop", "Stop all texts"),
     ("help", "Asked for help"),
-    ("callback", "Call back"),
 )
 # What staff see for each kind of text we send.
 SENT_KINDS = {
@@ -34,6 +33,7 @@ SENT_KINDS = {
     "consent_confirmation": "Consent confirmation",
     "withdrawal_receipt": "Withdrawal receipt",
     "identity_code": "Identity code (consent page)",
+    "consent_awaiting_confirmation": "Signed, awaiting the research team's confirmation",
 }
 
 
@@ -59,9 +59,6 @@ class Card:
     nhs_number: str | None
     trial: str | None
     opted_out: bool
-    callback: bool
-    callback_note: str | None
-    callback_by: str | None
     clarified: bool
     conversation: tuple[Text, ...]
 
@@ -107,9 +104,6 @@ def card(reply: Mapping[str, Any], patient: Mapping[str, Any] | None) -> Card:
         nhs_number=nhs_number(patient["nhs_number"]) if patient else None,
         trial=reply.get("trial_short_name"),
         opted_out=bool(reply.get("number_opted_out")),
-        callback=bool(reply.get("callback_requested")),
-        callback_note=reply.get("callback_note"),
-        callback_by=reply.get("callback_by"),
         clarified=bool(reply.get("clarification_sent")),
         conversation=texts,
     )

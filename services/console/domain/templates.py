@@ -22,6 +22,7 @@ KIND_NAMES = {
     "consent_confirmation": "Consent confirmation",
     "withdrawal_receipt": "Withdrawal receipt",
     "identity_code": "Identity code (consent page)",
+    "consent_awaiting_confirmation": "Signed, awaiting the research team's confirmation",
     "unclear": "Answer to an unclear reply",
     "opt_in_check": "Check before texting again (reply START)",
 }

@@ -11,12 +11,17 @@ from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
 from services.console.domain.language_coverage import trial_forms, trial_texts
-from services.console.entrypoints import admin_consent, admin_templates, admin_trials
+from services.console.entrypoints import (
+    admin_consent,
+    admin_recordings,
+    admin_templates,
+    admin_trials,
+)
 from services.console.entrypoints.session import client, signed_in
 from shared import i18n, languages
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for part in (admin_trials.bp, admin_consent.bp, admin_templates.bp):
+for part in (admin_trials.bp, admin_consent.bp, admin_templates.bp, admin_recordings.bp):
     bp.register_blueprint(part)
 
 
@@ -35,7 +40,7 @@ def page_words() -> str:
 @signed_in
 def language(code: str) -> str:
     """One language: its page words, then each trial's texts and consent form versions."""
-    if code not in languages.LANGUAGES:
+    if not languages.is_text_language(code):
         abort(404)
     words = next((row for row in i18n.coverage() if row.code == code), None)
     messaging, consent = client("messaging"), client("consent")

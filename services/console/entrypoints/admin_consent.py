@@ -17,6 +17,8 @@ from services.console.domain.consent_forms import (
     translation_from,
     with_translation,
 )
+from services.console.domain.form_questions import with_question_words
+from services.console.entrypoints.admin_questions import question_page, saved_question
 from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, signed_in
 
@@ -86,7 +88,9 @@ def add_translation(trial_id: uuid.UUID, version: int) -> Response | tuple[str, 
     path = f"/trials/{trial_id}/forms/{version}"
     form = consent.get(path)
     language = request.form.get("language", "")
-    translation = translation_from(request.form, [i["key"] for i in form["items"]])
+    translation = with_question_words(
+        translation_from(request.form, [i["key"] for i in form["items"]]), form, request.form
+    )
     try:
         consent.put(path, with_translation(form, language, translation))
     except ApiProblem as problem:
@@ -111,9 +115,30 @@ def publish(trial_id: uuid.UUID, version: int) -> Response | tuple[str, int]:
         return page, problem.status
     flash(
         f"Version {version} published; patients are now asked to agree to it. "
-        f"{published['links_texted']} waiting patients were texted a link."
+        f"{published['links_requested']} patients will be texted a link in the next minutes."
     )
     return redirect(url_for(".version", trial_id=trial_id, version=version))
+
+
+@bp.get("/<uuid:trial_id>/<int:version>/questions/<key>")
+@signed_in
+def question(trial_id: uuid.UUID, version: int, key: str) -> str:
+    """One understanding question of a draft ("new" for a new one), in each language."""
+    return question_page(trial_id, version, key)
+
+
+@bp.post("/<uuid:trial_id>/<int:version>/questions/<key>")
+@signed_in
+def save_question(trial_id: uuid.UUID, version: int, key: str) -> Response | tuple[str, int]:
+    return saved_question(trial_id, version, key)
+
+
+@bp.post("/<uuid:trial_id>/<int:version>/questions/<key>/remove")
+@signed_in
+def remove_question(trial_id: uuid.UUID, version: int, key: str) -> Response:
+    client("consent").delete(f"/trials/{trial_id}/forms/{version}/questions/{key}")
+    flash(f"Question {key} removed from version {version}")
+    return redirect(url_for(".version", trial_id=trial_id, version=version) + "#questions")
 
 
 def _version_page(trial_id: uuid.UUID, version: int, **context: Any) -> str:

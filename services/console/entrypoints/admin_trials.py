@@ -61,6 +61,30 @@ def update_settings(trial_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for(".trial", trial_id=trial_id))
 
 
+@bp.post("/<uuid:trial_id>/confirmation")
+@signed_in
+def update_confirmation(trial_id: uuid.UUID) -> Response:
+    required = request.form.get("required") == "yes"
+    client("consent").put(f"/trials/{trial_id}/confirmation", {"required": required})
+    flash(
+        "Signed patients now wait for the research team's confirmation"
+        if required
+        else "Signed patients are consented at once"
+    )
+    return redirect(url_for(".trial", trial_id=trial_id))
+
+
+def _confirmation(trial_id: uuid.UUID) -> Any:
+    """Whether the trial asks for the research team's confirmation (decision 0032); None
+    until the trial has reached consent (an event, a moment after the registry has it)."""
+    try:
+        return client("consent").get(f"/trials/{trial_id}/confirmation")
+    except ApiProblem as problem:
+        if problem.status != 404:
+            raise
+        return None
+
+
 def _trial_page(trial_id: uuid.UUID, **context: Any) -> str:
     found = client("registry").get(f"/trials/{trial_id}")
     try:
@@ -70,4 +94,10 @@ def _trial_page(trial_id: uuid.UUID, **context: Any) -> str:
         if problem.status != 404:
             raise
         settings = None
-    return render_template("console/admin/trial.html", trial=found, settings=settings, **context)
+    return render_template(
+        "console/admin/trial.html",
+        trial=found,
+        settings=settings,
+        confirmation=_confirmation(trial_id),
+        **context,
+    )

@@ -33,13 +33,15 @@ def trials() -> str:
 def trial(trial_id: uuid.UUID) -> str:
     consent = client("consent")
     status = request.args.get("status")
+    equity = consent.get(f"/trials/{trial_id}/equity")
     return render_template(
         "console/coordinator/trial.html",
         trial=client("registry").get(f"/trials/{trial_id}"),
         summary=consent.get(f"/trials/{trial_id}/summary"),
         practices=consent.get(f"/trials/{trial_id}/summary/practices")["practices"],
         # Totals below 5 come as "<5" (suppressed): the chart shows them so, with no bar.
-        funnel=consent.get(f"/trials/{trial_id}/equity")["totals"],
+        funnel=equity["totals"],
+        channels=equity.get("channels", []),
         records=consent.get(
             f"/trials/{trial_id}/consent-records",
             status=status,

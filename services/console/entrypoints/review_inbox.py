@@ -1,6 +1,6 @@
 """The review inbox: replies nobody could classify, each with its patient (from the
 registry, with the caller's own token, so another practice's patient is never shown), its
-trial and conversation; staff say what it meant or flag it for a call back."""
+trial and conversation; staff say what it meant, or make it a callback in one action."""
 
 from __future__ import annotations
 
@@ -20,14 +20,10 @@ from services.console.entrypoints.staff import bp
 @bp.get("/replies")
 @signed_in
 def replies() -> str:
-    only_callbacks = request.args.get("callback") == "true"
-    found = client("messaging").get("/replies/unclear", callback="true" if only_callbacks else None)
+    found = client("messaging").get("/replies/unclear")
     people = _patients(r["participant_id"] for r in found if r.get("participant_id"))
     return render_template(
-        "console/staff/replies.html",
-        cards=cards(found, people),
-        intents=INTENTS,
-        only_callbacks=only_callbacks,
+        "console/staff/replies.html", cards=cards(found, people), intents=INTENTS
     )
 
 
@@ -47,13 +43,20 @@ def _patients(ids: Iterable[str]) -> Mapping[str, Mapping[str, Any]]:
 @signed_in
 def set_intent(reply_id: uuid.UUID) -> Response:
     intent = request.form.get("intent", "")
-    messaging = client("messaging")
-    if intent == "callback":
-        messaging.post(f"/replies/{reply_id}/callback", {"note": request.form.get("note", "")})
-        flash("Reply flagged for a call back. It stays here until you say what it meant.")
-    elif intent not in dict(INTENTS):
+    if intent not in dict(INTENTS):
         flash("Choose what the patient meant, then save.")
     else:
-        messaging.post(f"/replies/{reply_id}/intent", {"intent": intent})
+        client("messaging").post(f"/replies/{reply_id}/intent", {"intent": intent})
         flash(f"Reply marked as {dict(INTENTS)[intent].lower()}")
-    return redirect(url_for("staff.replies", callback=request.args.get("callback") or None))
+    return redirect(url_for("staff.replies"))
+
+
+@bp.post("/replies/<uuid:reply_id>/callback")
+@signed_in
+def make_callback(reply_id: uuid.UUID) -> Response:
+    """One action: the patient wants a person to ring them. The reply leaves the inbox and
+    becomes a callback task (or joins the patient's open one for that trial)."""
+    note = request.form.get("note", "").strip() or None
+    made = client("messaging").post(f"/replies/{reply_id}/callback", {"note": note})
+    flash("Reply made a callback. It is now on the Callbacks page.")
+    return redirect(url_for("callbacks.task", task_id=made["callback_id"]))

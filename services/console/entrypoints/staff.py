@@ -20,12 +20,11 @@ from services.console.domain.patient_search import (
     PATIENTS_PER_PAGE,
     patient_search,
 )
-from services.console.domain.review_inbox import uk_time
 from services.console.entrypoints.downloads import passed_on
 from services.console.entrypoints.forms import refused
 from services.console.entrypoints.session import client, current_user, signed_in
 from shared.ethnicity import ETHNIC_CATEGORIES
-from shared.languages import LANGUAGES
+from shared.languages import LANGUAGES, UNKNOWN
 
 bp = Blueprint("staff", __name__, url_prefix="/practice")
 
@@ -45,7 +44,7 @@ def participants() -> str | tuple[str, int]:
     without JavaScript and a search can be bookmarked or shared with a colleague."""
     practice = chosen_practice()
     search = patient_search(request.args)
-    trial_names = _trial_names()
+    names = trial_names()
     try:
         page = client("registry").get(
             "/participants", practice_ods=practice, limit=PATIENTS_PER_PAGE, **search
@@ -53,9 +52,9 @@ def participants() -> str | tuple[str, int]:
     except ApiProblem as problem:
         errors = refused(problem, PATIENT_SEARCH_FIELDS)
         empty = {"items": [], "total": 0, "next_page": None}
-        context = _patients_context(practice, search, empty, trial_names, errors)
+        context = _patients_context(practice, search, empty, names, errors)
         return render_template("console/staff/participants.html", **context), problem.status
-    context = _patients_context(practice, search, page, trial_names, None)
+    context = _patients_context(practice, search, page, names, None)
     return render_template("console/staff/participants.html", **context)
 
 
@@ -77,54 +76,15 @@ def _patients_context(
         "errors": errors,
         "status_options": PATIENT_STATUSES,
         "sort_options": PATIENT_SORTS,
-        "language_options": [(lang.code, lang.name) for lang in LANGUAGES.values()],
+        "language_options": [
+            *((lang.code, lang.name) for lang in LANGUAGES.values()),
+            (UNKNOWN, LANGUAGES[UNKNOWN].name),  # to find them and ask
+        ],
         "searching": any(search[k] for k in ("q", "status", "language", "trial_id")),
     }
 
 
-@bp.get("/patients/<uuid:participant_id>")
-@signed_in
-def participant(participant_id: uuid.UUID) -> str:
-    found = client("registry").get(f"/participants/{participant_id}")
-    # Consent per trial: the study numbers (only the practice may link them to the patient)
-    # and whether the consent page has locked the patient out.
-    try:
-        consent = client("consent").get(f"/participants/{participant_id}/consent")["trials"]
-    except ApiProblem as problem:
-        if problem.status != 404:
-            raise
-        consent = []  # consent has not heard of the patient yet: nobody invited them
-    for trial in consent:
-        trial["locked_until_uk"] = uk_time(trial["locked_until"]) if trial["locked_until"] else None
-    return render_template(
-        "console/staff/participant.html",
-        participant=found,
-        trial_names=_trial_names(),
-        consent=consent,
-    )
-
-
-@bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/lift-lock")
-@signed_in
-def lift_lock(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
-    done = client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/lock/lift", {})
-    flash(
-        "Lock lifted. The patient can confirm their details again with the same link."
-        if done["lifted"]
-        else "The link was not locked."
-    )
-    return redirect(url_for("staff.participant", participant_id=participant_id))
-
-
-@bp.post("/patients/<uuid:participant_id>/trials/<uuid:trial_id>/new-link")
-@signed_in
-def new_link(participant_id: uuid.UUID, trial_id: uuid.UUID) -> Response:
-    client("consent").post(f"/participants/{participant_id}/trials/{trial_id}/new-link", {})
-    flash("A new link is on its way by text. The old link no longer works.")
-    return redirect(url_for("staff.participant", participant_id=participant_id))
-
-
-def _trial_names() -> dict[str, str]:
+def trial_names() -> dict[str, str]:
     # Statuses are per trial: staff know a trial by its short name, not its id.
     return {t["id"]: t["short_name"] for t in client("registry").get("/trials")}
 
@@ -168,7 +128,7 @@ def import_progress(import_id: uuid.UUID) -> str:
     job = client("registry").get(f"/imports/{import_id}")
     problems: list[RowProblem] = []
     more = False
-    if job["status"] == "done" and (job["rejected"] or job["duplicates"]):
+    if job["status"] == "done" and (job["rejected"] or job["duplicates"] or job.get("noted")):
         problems, more = _first_problems(import_id)
     return render_template(
         "console/staff/import.html", job=job, problems=problems, more_problems=more
@@ -348,5 +308,5 @@ def batch_action(batch_id: uuid.UUID, action: str) -> Response | tuple[str, int]
     return redirect(url_for("staff.batch", batch_id=batch_id))
 
 
-# The review inbox lives in its own module, on this blueprint.
-from services.console.entrypoints import review_inbox  # noqa: E402, F401
+# The patient page, the review inbox and the letters live in their own modules, on this blueprint.
+from services.console.entrypoints import letters, patient, review_inbox  # noqa: E402, F401

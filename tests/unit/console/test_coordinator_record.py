@@ -28,6 +28,16 @@ RECORD = {
         {"at": "2026-12-06T10:00:00Z", "decision": "agreed", "form_version": 2,
          "form_hash": "ab" * 32, "language": "ur", "items": {}},
     ],
+    "understanding": [
+        {"form_version": 2, "question_key": "leave", "language": "ur",
+         "question": "کیا آپ تحقیق چھوڑ سکتے ہیں؟", "right_first_time": False, "understood": True,
+         "tries": [
+             {"answer": "never", "words": "نہیں، کبھی نہیں", "correct": False, "language": "ur",
+              "at": "2026-12-06T09:58:00Z"},
+             {"answer": "any_time", "words": "ہاں، کسی بھی وقت", "correct": True,
+              "language": "ur", "at": "2026-12-06T09:59:00Z"},
+         ]},
+    ],
 }  # fmt: skip
 
 
@@ -64,3 +74,15 @@ def test_the_record_page_names_the_language_and_version_of_the_form_read(
     assert page.status_code == 200, html[:500]
     table = html.split('data-testid="responses"', 1)[1].split("</table>", 1)[0]
     assert "Urdu (ur)" in table and ">2<" in table and "agreed" in table
+
+
+def test_the_record_page_shows_each_understanding_question_as_asked_and_the_first_answer(
+    client: FlaskClient,
+) -> None:
+    page = signed_in_as(client, "coordinator").get(f"/trials/{TRIAL}/participants/{STUDY_NUMBER}")
+
+    html = page.get_data(True)
+    table = html.split('data-testid="understanding"', 1)[1].split("</table>", 1)[0]
+    assert '<span lang="ur" dir="auto">کیا آپ تحقیق چھوڑ سکتے ہیں؟</span>' in table
+    assert "Wrong" in table and "Urdu" in table
+    assert table.index("نہیں، کبھی نہیں") < table.index("ہاں، کسی بھی وقت")

@@ -24,3 +24,15 @@ def test_a_long_report_shows_the_first_rows_and_says_there_are_more() -> None:
 
 def test_an_empty_report_shows_nothing() -> None:
     assert first_problems(["line,column,reason\n"]) == ([], False)
+
+
+def test_a_note_on_a_row_loaded_is_told_apart_from_a_problem() -> None:
+    report = [
+        "line,column,reason,kind\n",
+        "4,Main spoken language,language 'Patois' is not one we know: imported as an unknown "
+        "language,note\n",
+        "6,NHS Number,cannot be the same digit ten times,error\n",
+    ]
+    shown, _ = first_problems(report)
+    assert [(p.line, p.is_note) for p in shown] == [("4", True), ("6", False)]
+    assert not first_problems(REPORT)[0][0].is_note  # a report from before notes

@@ -49,6 +49,7 @@ def test_uk_mobiles_are_written_as_they_are_dialled() -> None:
 def test_languages_and_ethnic_categories_are_named_not_coded() -> None:
     assert formats.language_name("ur") == "Urdu"
     assert formats.language_name("xx") == "xx"
+    assert formats.language_name("und") == "Unknown language"  # the list did not say
     assert formats.ethnic_category("J") == "Asian or Asian British: Pakistani"
     assert formats.ethnic_category("Z") == "Not stated"
     assert formats.ethnic_category(None) == "Not recorded"

@@ -14,6 +14,9 @@ from services.console.domain.navigation import may_open, sections_for
         ("staff", "coordinator.trial", False),
         ("coordinator", "coordinator.record", True),
         ("coordinator", "staff.participant", False),
+        ("staff", "staff.set_language", True),
+        ("coordinator", "staff.set_language", False),
+        ("researcher", "staff.set_language", False),
         ("admin", "staff.participants", True),
         ("admin", "coordinator.trials", True),
         ("staff", "session.home", True),
@@ -26,6 +29,10 @@ from services.console.domain.navigation import may_open, sections_for
         ("staff", "admin.templates.segments", False),
         ("coordinator", "admin.consent.version", False),
         ("staff", "admin.trials.index", False),
+        ("staff", "callbacks.index", True),
+        ("coordinator", "callbacks.task", True),
+        ("admin", "callbacks.close", True),
+        ("nobody", "callbacks.index", False),
     ],
 )
 def test_a_role_opens_only_its_own_areas(role: str, endpoint: str, allowed: bool) -> None:
@@ -38,6 +45,8 @@ def test_an_unknown_role_has_no_sections() -> None:
     assert titles[0] == "Patients" and titles[-2:] == ["Practices", "Access tokens"]
     assert {s.endpoint.split(".")[0] for s in sections_for("admin")} == {
         "staff",
+        "callbacks",
         "coordinator",
         "admin",
     }
+    assert [s.title for s in sections_for("admin")].count("Callbacks") == 1

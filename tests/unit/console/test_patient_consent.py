@@ -46,6 +46,17 @@ CONSENT = {
 }
 
 
+ADDRESS = {
+    "participant_id": PATIENT_ID,
+    "address_line_1": "12 Villa Road",
+    "address_line_2": None,
+    "address_line_3": None,
+    "town": "Birmingham",
+    "postcode": "B19 1BH",
+    "large_print": True,
+}
+
+
 class FakeResponse:
     def __init__(self, status: int, body: Any) -> None:
         self.status_code, self.reason = status, "fake"
@@ -66,6 +77,8 @@ class FakeServices:
             return FakeResponse(200, {"lifted": True} if url.endswith("/lift") else {"sent": True})
         if url == f"http://r/participants/{PATIENT_ID}":
             return FakeResponse(200, PATIENT)
+        if url == f"http://r/participants/{PATIENT_ID}/address":
+            return FakeResponse(200, ADDRESS)
         if url == "http://r/trials":
             return FakeResponse(200, [{"id": TRIAL_ID, "short_name": "DEMO-AF"}])
         if url == f"http://c/participants/{PATIENT_ID}/consent" and self.consent:
@@ -94,6 +107,13 @@ def test_the_patient_page_shows_the_study_number_and_the_lock_in_uk_time(
     assert "DEMO-AF-000123" in page
     assert "Locked" in page and "2 Jul 2026, 12:05 (UK time)" in page
     assert "Lift the lock" in page and "Send a new link" in page
+
+
+def test_the_patient_page_shows_the_postal_address_and_large_print(client: FlaskClient) -> None:
+    page = signed_in_as(client, "staff").get(f"/practice/patients/{PATIENT_ID}").get_data(True)
+
+    assert "12 Villa Road<br>Birmingham<br>B19 1BH" in page
+    assert "Letters in large print" in page
 
 
 def test_lifting_the_lock_asks_consent_and_says_so(

@@ -19,6 +19,7 @@ from tests.support.console_fakes import console_settings, csrf_field, signed_in_
 
 OURS, THEIRS = "7d3c8a1e-0b7f-4a43-9c57-1d2f3e4a5b6c", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
 REPLY_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+TASK_ID = "c0ffee00-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 INBOX: list[dict[str, Any]] = [
     {
         "id": REPLY_ID,
@@ -30,9 +31,6 @@ INBOX: list[dict[str, Any]] = [
         "body": "please call me, I cannot read well",
         "received_at": "2026-07-01T12:05:00Z",
         "number_opted_out": True,
-        "callback_requested": False,
-        "callback_note": None,
-        "callback_by": None,
         "clarification_sent": False,
         "conversation": [
             {
@@ -61,9 +59,6 @@ INBOX: list[dict[str, Any]] = [
         "body": "who?",
         "received_at": "2026-12-01T12:05:00Z",
         "number_opted_out": False,
-        "callback_requested": True,
-        "callback_note": "Needs an interpreter",
-        "callback_by": "Sam",
         "clarification_sent": True,
         "conversation": [],
     },
@@ -103,7 +98,7 @@ class FakeServices:
     def request(self, method: str, url: str, **kwargs: Any) -> FakeResponse:
         if method == "POST":
             self.posts.append((url, kwargs.get("json")))
-            return FakeResponse(200, {"id": REPLY_ID, "intent": "x"})
+            return FakeResponse(200, {"id": REPLY_ID, "intent": "x", "callback_id": TASK_ID})
         if url == "http://m/replies/unclear":
             self.queries.append(kwargs.get("params"))
             return FakeResponse(200, INBOX)
@@ -135,31 +130,34 @@ def test_a_card_shows_the_patient_trial_conversation_and_flags(client: FlaskClie
     assert "AF-SCREEN" in page and "Urdu" in page
     assert "Your GP practice is inviting you..." in page and "(this reply)" in page
     assert "Opted out of texts" in page
-    assert "Call back" in page and "Needs an interpreter" in page
+    assert "Make this a callback" in page
     assert "1 Jul 2026, 13:05 (UK time)" in page  # summer time
     # The registry did not give the other patient to this caller: no name, nothing guessed.
     assert "Patient not known here" in page
 
 
-def test_call_back_flags_the_reply_with_the_note(
+def test_one_action_makes_the_reply_a_callback_with_the_note_and_opens_it(
     client: FlaskClient, services: FakeServices
 ) -> None:
     response = signed_in_as(client, "staff").post(
-        f"/practice/replies/{REPLY_ID}",
-        data={"intent": "callback", "note": "Mornings, in Urdu", csrf.FIELD: csrf_field(client)},
+        f"/practice/replies/{REPLY_ID}/callback",
+        data={"note": "Mornings, in Urdu", csrf.FIELD: csrf_field(client)},
     )
     assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/callbacks/{TASK_ID}")
     assert services.posts == [
         (f"http://m/replies/{REPLY_ID}/callback", {"note": "Mornings, in Urdu"})
     ]
 
 
-def test_the_filter_asks_messaging_for_call_backs_only(
+def test_saying_what_a_reply_meant_no_longer_offers_call_back_as_an_intent(
     client: FlaskClient, services: FakeServices
 ) -> None:
-    page = signed_in_as(client, "staff").get("/practice/replies?callback=true").get_data(True)
-    assert services.queries == [{"callback": "true"}]
-    assert "Call-back requests only" in page
+    response = signed_in_as(client, "staff").post(
+        f"/practice/replies/{REPLY_ID}",
+        data={"intent": "callback", csrf.FIELD: csrf_field(client)},
+    )
+    assert response.status_code == 302 and services.posts == []
 
 
 def test_times_are_uk_time_and_nhs_numbers_are_grouped() -> None:
