@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start PostgreSQL and RabbitMQ where they are installed but stopped, and install Chromium
-# (Debian's package) where it is missing and we may. The tests decide what to do when a
+# and other Debian packages where they are missing and we may. The tests decide what to do when a
 # server is still absent: skip with a reason, or fail under CI.
 set -uo pipefail
 
@@ -19,13 +19,7 @@ if ! port_open 5672 && command -v rabbitmq-server >/dev/null 2>&1; then
   for _ in $(seq 60); do port_open 5672 && break; sleep 1; done
 fi
 
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "installing Chromium (Debian package) for the browser tests"
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-# The consent page serves Noto fonts for each script from Debian's package (decision 0025).
-if [ ! -d /usr/share/fonts/truetype/noto ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "installing fonts-noto-core (Debian package) for the consent page's scripts"
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core >/dev/null
-fi
+# Chromium for the browser tests, the tools that read letters back, and what the services
+# need at run time.
+bash deploy/local/packages.sh --with-test-tools
 exit 0

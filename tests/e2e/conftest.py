@@ -23,6 +23,7 @@ from tests.support.processes import (
     free_port,
     processes,
     run_cli,
+    run_clis,
     wait_until_healthy,
 )
 from tests.support.settings import DOB_KEY, TWILIO_SID, TWILIO_TOKEN
@@ -88,6 +89,7 @@ def _env(tmp: Path, mode: str, stack: ExitStack, ports: dict[str, int]) -> dict[
         "LOG_FORMAT": "json",
         "LOG_LEVEL": "INFO",
         "DOB_HASH_KEY": DOB_KEY,
+        "LETTERS_SERVICE_TOKEN": "e2e-letters-service-credential",  # decision 0029
         "BUS_RETRY_DELAYS": "0.5,1,2",
         "BUS_NAMESPACE": f"e2e-{uuid.uuid4().hex[:8]}",
         "TWILIO_ACCOUNT_SID": TWILIO_SID,
@@ -142,8 +144,7 @@ def system(
     log_dir = ARTIFACTS / "e2e" / f"{request.module.__name__.rsplit('.', 1)[-1]}-{mode}"
     with ExitStack() as stack:
         env = _env(tmp_path_factory.mktemp(mode), mode, stack, ports)
-        for service in SERVICES:
-            run_cli([f"services.{service}", "migrate"], env)
+        run_clis([[f"services.{service}", "migrate"] for service in SERVICES], env)
         procs = stack.enter_context(processes(env, log_dir))
         python = sys.executable
         procs.start("twilio", [python, "-m", "services.fake_twilio"])

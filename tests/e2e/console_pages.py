@@ -75,6 +75,14 @@ TABLES = """() => Array.from(document.querySelectorAll('main table')).map(t => {
 })"""
 
 
+def channel_rows(page: Any, testid: str) -> dict[str, list[str]]:
+    """Reach by channel as shown: channel -> invited, delivered, replied, consented."""
+    rows = page.get_by_test_id(testid).locator("tbody tr")
+    return {
+        row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in rows.all()
+    }
+
+
 def page_becomes(page: Any, expression: str, timeout: float = 30) -> None:
     """Wait until `expression` is true in the page. Polled from here, because Playwright's
     wait_for_function compiles its predicate with eval, which the pages' CSP refuses."""
@@ -96,7 +104,7 @@ def fits_the_screen(page: Any) -> None:
         page_becomes(
             page,
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth",
-            timeout=3,
+            timeout=10,  # a loaded machine runs the header's script late
         )
     wide = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"

@@ -38,7 +38,9 @@ def reply(system: System, number: str, body: str) -> None:
 class Trial:
     """A trial with a published English and Urdu form, its staff and coordinator."""
 
-    def __init__(self, system: System, short_name: str, practice: str) -> None:
+    def __init__(
+        self, system: System, short_name: str, practice: str, form: dict[str, Any] = FORM
+    ) -> None:
         self.system = system
         self.admin_token = admin_token = system.token("--name", "admin", "--role", "admin")
         registry_admin = ApiClient(system.urls["registry"], admin_token)
@@ -59,7 +61,7 @@ class Trial:
             system.token("--name", "staff", "--role", "staff", "--practice", practice),
         )
         self.consent_admin = ApiClient(system.urls["consent"], admin_token)
-        system.publish_form(admin_token, self.id, FORM, "REC 26/WM/0001")
+        system.publish_form(admin_token, self.id, form, "REC 26/WM/0001")
         self.coordinator = ApiClient(
             system.urls["consent"],
             system.token("--name", "coord", "--role", "coordinator", "--trial", self.id),

@@ -125,6 +125,20 @@ def services() -> FakeServices:
         "revoked_at": None,
     }
     routes[("GET", "/tokens")] = lambda _: (200, [token] * 4)
+    recording = {
+        "id": "0b7c1a52-0000-4000-8000-00000000000a",
+        "scope": TRIAL,
+        "kind": "invitation",
+        "language": "syl",
+        "version": 1,
+        "reviewed": False,
+        "created_by": "Dr Author with a long name",
+        "reviewed_by": None,
+    }
+    routes[("GET", "/recordings")] = lambda _: (
+        200,
+        [recording, {**recording, "reviewed": True, "reviewed_by": "Ms Reviewer"}],
+    )
     counts = {status: 1234 for status in STATUSES}
     routes[("GET", f"/trials/{TRIAL}/summary")] = lambda _: (
         200,
@@ -159,6 +173,19 @@ def services() -> FakeServices:
             {**row, "dimension": dimension, "group": group}
             for dimension in ("ethnic_group", "ethnic_category", "language", "imd_quintile")
             for group in GROUPS
+        ],
+        # Reach by channel (issue 17): the funnel's and the equity report's own table.
+        "channels": [
+            {
+                "channel": channel,
+                "counts": {
+                    "invited": 1234567,
+                    "delivered": 1234321,
+                    "replied": 987654,
+                    "consented": "<5" if channel == "letter" else 321098,
+                },
+            }
+            for channel in ("sms", "whatsapp", "voice", "letter")
         ],
     }
     routes[("GET", f"/trials/{TRIAL}/equity")] = lambda _: (200, equity)
@@ -195,6 +222,34 @@ def services() -> FakeServices:
         {"items": [record] * 3, "next_cursor": None},
     )
     routes[("GET", f"/trials/{TRIAL}/consent-records/{STUDY_NUMBER}")] = lambda _: (200, record)
+    callback = {
+        "id": str(uuid.UUID(int=4)),
+        "participant_id": PATIENT,
+        "practice_ods": PRACTICE,
+        "trial_id": TRIAL,
+        "trial_short_name": "DARE2THINK-AF",
+        "language": "phr",
+        "interpreter_needed": True,
+        "sources": ["sms", "voice", "consent_page", "review_inbox"],
+        "requests": 4,
+        "request_note": "Mornings only; her grandson translates",
+        "state": "assigned",
+        "opened_at": WHEN,
+        "last_requested_at": WHEN,
+        "waited_seconds": 12 * 86400 + 23 * 3600,
+        "assigned_to": "Dr Aleksandra Wiśniewska-Kowalczyk",
+        "assigned_by": "Sam",
+        "assigned_at": WHEN,
+        "outcome": None,
+        "outcome_note": None,
+        "closed_by": None,
+        "closed_at": None,
+    }
+    routes[("GET", "/callbacks")] = lambda _: (200, [callback] * 3)
+    routes[("GET", "/callbacks/waiting")] = lambda q: (
+        200,
+        {**q, "closed": 120, "median_seconds": 3 * 86400, "longest_seconds": 40 * 86400},
+    )
     return fake
 
 
@@ -208,8 +263,10 @@ PAGES = [
     ("staff", f"/practice/imports/{JOB}"),
     ("staff", "/practice/patients"),
     ("staff", f"/practice/patients/{PATIENT}"),
+    ("staff", "/callbacks"),
     ("admin", "/admin/templates"),
     ("admin", "/admin/tokens"),
+    ("admin", f"/admin/recordings?trial={TRIAL}"),
     ("coordinator", f"/trials/{TRIAL}"),  # by practice
     ("coordinator", f"/trials/{TRIAL}/equity"),
     ("coordinator", f"/trials/{TRIAL}/participants/{STUDY_NUMBER}"),  # participant history

@@ -25,6 +25,7 @@ from services.messaging.adapters.orm import inbound_messages, messages, suppress
 from services.messaging.bootstrap import build_runtime
 from services.messaging.service_layer import batches, contacts, invitations
 from shared.auth.principal import Principal
+from shared.events.commands import InvitationsRequested, ParticipantShared, TrialCreated
 from tests.support import servers, settings
 from tests.support.private_postgres import PrivatePostgres, private_postgres
 from tests.support.processes import (
@@ -143,33 +144,33 @@ def invite(env: dict[str, str], bus_dir: Any, count: int) -> list[str]:
     trial_id, batch_id = uuid.uuid4(), uuid.uuid4()
     contacts.save_trial(
         runtime.uow_factory(),
-        {"trial_id": trial_id, "short_name": "HEART", "title": "A heart study"},
+        TrialCreated(trial_id=trial_id, short_name="HEART", title="A heart study"),
     )
     people, numbers = [], []
     for n in range(count):
         person, number = uuid.uuid4(), f"+4474{90000000 + n:08d}"
         contacts.save_contact(
             runtime.uow_factory(),
-            {
-                "participant_id": person,
-                "practice_ods": "M85001",
-                "mobile": number,
-                "textable": True,
-                "language": "en",
-            },
+            ParticipantShared(
+                participant_id=person,
+                practice_ods="M85001",
+                mobile=number,
+                textable=True,
+                language="en",
+            ),
         )
         people.append(person)
         numbers.append(number)
     invitations.queue_invitations(
         runtime.uow_factory(),
-        {
-            "trial_id": trial_id,
-            "batch_id": batch_id,
-            "practice_ods": "M85001",
-            "chunk": 0,
-            "chunks": 1,
-            "participant_ids": people,
-        },
+        InvitationsRequested(
+            batch_id=batch_id,
+            trial_id=trial_id,
+            practice_ods="M85001",
+            chunk=0,
+            chunks=1,
+            participant_ids=tuple(people),
+        ),
     )
     batches.approve(
         runtime.uow_factory(),

@@ -46,7 +46,8 @@ def test_a_sample_practice_list_becomes_a_cohort_whose_invitations_reach_messagi
         timeout=60,
         what="the import to finish",
     )
-    assert (job["created"], job["rejected"], job["duplicates"]) == (2491, 9, 1)
+    # "Patwari" (misspelt on purpose) imports as an unknown language, with a note.
+    assert (job["created"], job["rejected"], job["duplicates"], job["noted"]) == (2492, 8, 1, 1)
 
     report = requests.get(
         f"{system.urls['registry']}{job['error_report']}",
@@ -59,6 +60,7 @@ def test_a_sample_practice_list_becomes_a_cohort_whose_invitations_reach_messagi
         "line": "19",
         "column": "NHS Number",
         "reason": "cannot be the same digit ten times",
+        "kind": "error",
     } in rows
 
     cohort = staff.post(

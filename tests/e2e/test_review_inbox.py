@@ -1,6 +1,6 @@
 """The review inbox in Chromium, at phone (390 px) and desktop (1280 px) widths: each
 unclear reply with its patient, trial and conversation; the patient was texted once to reply
-YES, NO or CALL in their language; staff flag a call back with a note and filter on it; a
+YES, NO or CALL in their language; staff make it a callback with a note in one action; a
 reply from an opted-out number is flagged, and only its own practice sees it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import System
-from tests.e2e.console_pages import nav, seen, sign_in
+from tests.e2e.console_pages import fits_the_screen, nav, seen, sign_in
 from tests.e2e.test_multilingual_batch import nhs_number, reply
 from tests.support.api import ApiClient, eventually
 
@@ -88,13 +88,8 @@ def inbox_world(system: System) -> dict[str, str]:
     return {"staff_a": staff_a, "staff_b": staff_b, "george": george}
 
 
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width} px wide"
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
-def test_staff_read_a_reply_with_its_patient_and_conversation_and_flag_a_call_back(
+def test_staff_read_a_reply_with_its_patient_and_conversation(
     system: System,
     browser: Any,
     inbox_world: dict[str, str],
@@ -113,19 +108,32 @@ def test_staff_read_a_reply_with_its_patient_and_conversation_and_flag_a_call_ba
             assert expected in text, expected
         assert "We did not understand" in text, "the answer she was sent is in the thread"
         assert HEART not in page.content(), "another practice's patient's reply"
-        no_sideways_scroll(page)
+        fits_the_screen(page)
         seen(page, request, "inbox")
 
-        card.get_by_label("Call back", exact=True).check()
-        card.get_by_label("Note for the call back (optional)").fill("Urdu, mornings")
-        card.get_by_role("button", name="Save").click()
-        page.get_by_text("Reply flagged for a call back").wait_for()
-        page.get_by_role("link", name="Show call-back requests only").click()
-        flagged = page.locator(".nhsuk-card", has_text=UNCLEAR)
-        flagged.wait_for()
-        assert "Urdu, mornings" in flagged.inner_text()
-        no_sideways_scroll(page)
-        seen(page, request, "call-backs")
+    finally:
+        context.close()
+
+
+def test_staff_make_the_unclear_reply_a_callback_with_a_note_in_one_action(
+    system: System, browser: Any, inbox_world: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, system, inbox_world["staff_a"])
+        nav(page, "Replies to review")
+        card = page.locator(".nhsuk-card", has_text=UNCLEAR)
+        eventually(lambda: page.reload() and card.count() == 1, what="the reply in the inbox")
+        card.get_by_label("Note for the callback (optional)").fill("Urdu, mornings")
+        card.get_by_role("button", name="Make this a callback").click()
+        page.get_by_text("Reply made a callback").wait_for()
+        main = page.get_by_role("main").inner_text()
+        assert "Urdu, mornings" in main and UNCLEAR in main, "the note and the conversation"
+        fits_the_screen(page)
+        seen(page, request, "callback")
+        nav(page, "Replies to review")
+        assert UNCLEAR not in page.get_by_role("main").inner_text(), "it left the inbox"
     finally:
         context.close()
 
@@ -150,7 +158,7 @@ def test_a_reply_from_an_opted_out_number_is_flagged_for_its_own_practice(
         assert "Confirmation of STOP" in text
         assert UNCLEAR not in page.content()
         assert len(system.texts_to(inbox_world["george"])) == 2, "nothing more after STOP"
-        no_sideways_scroll(page)
+        fits_the_screen(page)
         seen(page, request, "opted-out")
     finally:
         context.close()

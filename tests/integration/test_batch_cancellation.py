@@ -60,14 +60,14 @@ class System:
         with self.uow(self.consent) as uow:
             found = {}
             for pid in self.registry_statuses(trial_id):
-                record = uow.consent.record(pid, trial_id)
+                record = uow.records.record(pid, trial_id)
                 if record is not None:
                     found[pid] = record.status
             return found
 
     def held(self, batch_id: uuid.UUID) -> int:
         with self.uow(self.messaging) as uow:
-            return len(uow.messaging.batch_message_ids(batch_id, "held"))
+            return len(uow.batches.batch_message_ids(batch_id, "held"))
 
     def dead(self, runtime: Runtime) -> list[dead_letters.DeadLetter]:
         with runtime.connect() as conn:
@@ -174,14 +174,14 @@ def test_a_cancelled_batch_returns_its_patients_who_can_then_be_invited_again(
     )
     with system.uow(system.consent) as uow:
         for pid in people:
-            record = uow.consent.record(pid, trial.id)
-            history = list(uow.consent.history(record.id))
+            record = uow.records.record(pid, trial.id)
+            history = list(uow.audit.history(record.id))
             # Appended, never deleted: the chain still verifies to the record's head.
             assert [e.to_status for e in history] == ["invited", "not_invited"]
             assert first_broken(history, (record.last_seq, record.last_hash)) is None
             assert history[-1].reason == "the batch was cancelled before the invitation was sent"
     with system.uow(system.consent) as uow:
-        assert uow.consent.status_counts(trial.id).get("invited", 0) == 0
+        assert uow.reporting.status_counts(trial.id).get("invited", 0) == 0
 
     again = invite_everyone(system, trial.id, expected=3)  # counted 0 before the fix
 
@@ -243,6 +243,6 @@ def test_handling_the_same_cancellation_twice_changes_nothing_the_second_time(
 
     assert system.registry_statuses(trial.id) == {person: "not_invited"}
     with system.uow(system.consent) as uow:
-        record = uow.consent.record(person, trial.id)
+        record = uow.records.record(person, trial.id)
         assert record.status == "not_invited"
-        assert [e.to_status for e in uow.consent.history(record.id)] == ["invited", "not_invited"]
+        assert [e.to_status for e in uow.audit.history(record.id)] == ["invited", "not_invited"]

@@ -33,7 +33,7 @@ def test_an_invited_cohort_gets_study_numbers_and_its_populations_reach_the_repo
 
     def numbers() -> set[str | None]:
         with system.uow(system.consent) as uow:
-            found = [uow.consent.record(p, trial.id) for p in people]
+            found = [uow.records.record(p, trial.id) for p in people]
             return {r.study_number for r in found if r is not None}
 
     eventually(
@@ -50,5 +50,5 @@ def test_an_invited_cohort_gets_study_numbers_and_its_populations_reach_the_repo
     )
     assert report.totals["invited"] == 3 and report.hidden_totals >= {"invited"}
     with system.uow(system.consent) as uow:
-        eligible = uow.consent.populations("eligible", trial.id, [ODS])[ODS]
+        eligible = uow.reporting.populations("eligible", trial.id, [ODS])[ODS]
     assert sum(eligible["language"].values()) == 3 and eligible["language"] == {"bn": 3}

@@ -11,6 +11,7 @@ from services.messaging.adapters.orm import contacts
 from services.messaging.service_layer import batches, invitations
 from services.messaging.service_layer import contacts as contact_use_cases
 from shared.auth.principal import Principal
+from shared.events.commands import InvitationsRequested, TrialCreated
 from shared.runtime import Runtime
 
 ADMIN = Principal(uuid.uuid4(), "test admin", "admin")
@@ -27,7 +28,7 @@ def approved_batch(runtime: Runtime, mobiles: list[str], language: str = "en") -
     trial_id, batch_id = uuid.uuid4(), uuid.uuid4()
     contact_use_cases.save_trial(
         runtime.uow_factory(),
-        {"trial_id": trial_id, "short_name": "LOAD", "title": "A heart study"},
+        TrialCreated(trial_id=trial_id, short_name="LOAD", title="A heart study"),
     )
     people = [uuid.uuid4() for _ in mobiles]
     now = datetime.now(UTC)
@@ -51,14 +52,14 @@ def approved_batch(runtime: Runtime, mobiles: list[str], language: str = "en") -
     for index, chunk in enumerate(chunks):
         invitations.queue_invitations(
             runtime.uow_factory(),
-            {
-                "trial_id": trial_id,
-                "batch_id": batch_id,
-                "practice_ods": "M85001",
-                "chunk": index,
-                "chunks": len(chunks),
-                "participant_ids": chunk,
-            },
+            InvitationsRequested(
+                batch_id=batch_id,
+                trial_id=trial_id,
+                practice_ods="M85001",
+                chunk=index,
+                chunks=len(chunks),
+                participant_ids=tuple(chunk),
+            ),
         )
     batches.approve(
         runtime.uow_factory(),

@@ -47,7 +47,7 @@ class FakeProvider:
                         "injected by the test",
                         outage=outcome == "unknown" or code in ("20500", "20503"),
                     )
-                sid = f"SM{uuid.uuid4().hex}"
+                sid = f"{'CA' if request.voice_url else 'SM'}{uuid.uuid4().hex}"
                 self.sent.append((sid, request, datetime.now(UTC)))
             return Accepted(sid)
         finally:
@@ -59,6 +59,14 @@ class FakeProvider:
             raise ProviderError("unknown", "lookup", "provider unreachable")
         for sid, request, at in self.sent:
             if request.to == to and request.body == body and at >= since:
+                return sid
+        return None
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        if self.lookup_fails or self.unreachable:
+            raise ProviderError("unknown", "lookup", "provider unreachable")
+        for sid, request, at in self.sent:
+            if request.voice_url and request.to == to and at >= since:
                 return sid
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -21,26 +22,63 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# Below Linux's ephemeral range (32768-60999), so that no outgoing connection of a process
+# already running can take a port between its choice here and the server binding it (a
+# web app then exited with "address in use"); never the same port twice in one run.
+_LISTEN_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    for _ in range(1000):
+        port = random.choice(_LISTEN_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port to listen on between 20000 and 32000")
 
 
 def run_cli(args: list[str], env: Mapping[str, str]) -> str:
     """Run `python -m ...` to completion; returns stdout, raises with stderr on failure."""
-    done = subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return run_clis([args], env)[0]
+
+
+def run_clis(commands: list[list[str]], env: Mapping[str, str]) -> list[str]:
+    """Run several `python -m ...` at once (each spends its first second importing), to
+    completion; their stdouts in order, or an error with the stderr of those that failed."""
+    started = [
+        (
+            args,
+            subprocess.Popen(
+                [sys.executable, "-m", *args],
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for args in commands
+    ]
+    outputs, failures = [], []
+    for args, process in started:
+        try:
+            stdout, stderr = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+        outputs.append(stdout)
+        if process.returncode != 0:
+            failures.append(f"{' '.join(args)} failed:\n{stdout}\n{stderr}")
+    if failures:
+        raise AssertionError("\n".join(failures))
+    return outputs
 
 
 @dataclass
@@ -75,6 +113,7 @@ class Processes:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=30)  # reaped: a live child's Popen warns when collected
         self.running.clear()
 
     def check_alive(self) -> None:

@@ -38,8 +38,15 @@ def common(service: str, database_url: str, bus: BusSettings) -> CommonSettings:
     )
 
 
+LETTERS_TOKEN = "letters-service-credential-for-tests"
+
+
 def registry(database_url: str, bus: BusSettings) -> RegistrySettings:
-    return RegistrySettings(common=common("registry", database_url, bus), dob_hash_key=DOB_KEY)
+    return RegistrySettings(
+        common=common("registry", database_url, bus),
+        dob_hash_key=DOB_KEY,
+        letters_service_token=LETTERS_TOKEN,
+    )
 
 
 def consent(database_url: str, bus: BusSettings) -> ConsentSettings:

@@ -3,6 +3,7 @@ built by the services' own migrations, and a caller of every kind for each servi
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,12 @@ from services.registry.service_layer.participants import ParticipantDetails, reg
 from shared.auth.principal import Principal, hash_token, new_token
 from shared.auth.store import revoke_token, save_token
 from shared.events import Event, decode
+from shared.events.commands import (
+    InvitationsRequested,
+    ParticipantShared,
+    TokenIssued,
+    TrialCreated,
+)
 from shared.runtime import Runtime
 from tests.support import servers, settings
 from tests.support.factories import consent_form, mobile, patient, serial
@@ -41,6 +48,8 @@ CALLER_ROLES = {
     "staff_b": "staff",
     "coordinator_x": "coordinator",
     "coordinator_y": "coordinator",
+    "researcher_x": "researcher",
+    "researcher_y": "researcher",
     "admin": "admin",
 }
 CALLERS = (*BAD_CALLERS, *CALLER_ROLES)
@@ -173,13 +182,15 @@ def store_token(
     if service.name == "registry":
         return _issue_in_registry(service, role, practices, trial_ids, expired, revoked)
     token = new_token()
-    data = {**_token_data(role, practices, trial_ids), "token_hash": hash_token(token)}
+    issued = TokenIssued.load(
+        {**_token_data(role, practices, trial_ids), "token_hash": hash_token(token)}
+    )
     if expired:
-        data["expires_at"] = datetime.now(UTC) - timedelta(minutes=1)
+        issued = dataclasses.replace(issued, expires_at=datetime.now(UTC) - timedelta(minutes=1))
     with service.uow() as uow:
-        save_token(uow, data)
+        save_token(uow, issued)
         if revoked:
-            revoke_token(uow, data["token_id"], datetime.now(UTC))
+            revoke_token(uow, issued.token_id, datetime.now(UTC))
         uow.commit()
     return token
 
@@ -192,20 +203,18 @@ def _issue_in_registry(
     expired: bool,
     revoked: bool,
 ) -> str:
-    token_id, token = tokens.issue_token(
-        service.uow(), f"{role} {serial()}", role, practices, trial_ids
-    )
+    issued = tokens.issue_token(service.uow(), f"{role} {serial()}", role, practices, trial_ids)
     if revoked:
-        tokens.revoke(service.uow(), token_id)
+        tokens.revoke(service.uow(), issued.id)
     if expired:
         table = service.runtime.tables.api_tokens
         with service.runtime.engine.begin() as conn:
             conn.execute(
                 update(table)
-                .where(table.c.id == token_id)
+                .where(table.c.id == issued.id)
                 .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
             )
-    return token
+    return issued.token
 
 
 def install_callers(world: World) -> None:
@@ -219,6 +228,8 @@ def install_callers(world: World) -> None:
         "staff_b": store_token(service, "staff", [ODS_B]),
         "coordinator_x": store_token(service, "coordinator", trial_ids=[x]),
         "coordinator_y": store_token(service, "coordinator", trial_ids=[y]),
+        "researcher_x": store_token(service, "researcher", trial_ids=[x]),
+        "researcher_y": store_token(service, "researcher", trial_ids=[y]),
         "admin": store_token(service, "admin"),
     }
 
@@ -255,19 +266,19 @@ def save_contact(
 ) -> None:
     contacts.save_contact(
         service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": practice,
-            "mobile": number,
-            "textable": True,
-            "language": language,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods=practice,
+            mobile=number,
+            textable=True,
+            language=language,
+        ),
     )
 
 
 def save_trial(service: Service, trial_id: uuid.UUID, short_name: str = "T1") -> None:
     contacts.save_trial(
-        service.uow(), {"trial_id": trial_id, "short_name": short_name, "title": "A heart study"}
+        service.uow(), TrialCreated(trial_id=trial_id, short_name=short_name, title="A heart study")
     )
 
 
@@ -278,14 +289,14 @@ def messaging_batch(
     batch_id = uuid.uuid4()
     invitations.queue_invitations(
         service.uow(),
-        {
-            "trial_id": trial_id,
-            "batch_id": batch_id,
-            "practice_ods": practice,
-            "chunk": 0,
-            "chunks": 1,
-            "participant_ids": list(participant_ids),
-        },
+        InvitationsRequested(
+            batch_id=batch_id,
+            trial_id=trial_id,
+            practice_ods=practice,
+            chunk=0,
+            chunks=1,
+            participant_ids=tuple(participant_ids),
+        ),
     )
     return batch_id
 
@@ -295,7 +306,7 @@ def queue_invitations(service: Service, trial_id: uuid.UUID, *participant_ids: u
     batch_id = messaging_batch(service, trial_id, *participant_ids)
     batches.approve(service.uow(), SEED, batch_id, send_at=None, allow_unreviewed=True)
     with service.uow() as uow:
-        return len(uow.messaging.batch_message_ids(batch_id, "queued"))
+        return len(uow.batches.batch_message_ids(batch_id, "queued"))
 
 
 @pytest.fixture(scope="module")
@@ -318,24 +329,24 @@ def consent_world(consent_service: Service) -> World:
     for trial_id, name in ((world.trial_x, "X"), (world.trial_y, "Y")):
         consent_participants.save_trial(
             service.uow(),
-            {"trial_id": trial_id, "short_name": name, "title": name, "response_deadline_days": 30},
+            TrialCreated(trial_id=trial_id, short_name=name, title=name, response_deadline_days=30),
         )
     for participant_id, ods in ((world.participant_a, ODS_A), (world.participant_b, ODS_B)):
         consent_participants.save_participant(
             service.uow(),
-            {
-                "participant_id": participant_id,
-                "practice_ods": ods,
-                "mobile": "+447400000000",
-                "textable": True,
-                "language": "pa",
-                "sex": "female",
-                "age_band": "50-59",
-                "ethnic_category": "H",
-                "imd_decile": 1,
-                "imd_edition": 2019,
-                "dob_hash": "d" * 64,
-            },
+            ParticipantShared(
+                participant_id=participant_id,
+                practice_ods=ods,
+                mobile="+447400000000",
+                textable=True,
+                language="pa",
+                sex="female",
+                age_band="50-59",
+                ethnic_category="H",
+                imd_decile=1,
+                imd_edition=2019,
+                dob_hash="d" * 64,
+            ),
         )
     consent_records.record_invitations(service.uow(), world.trial_x, [world.participant_a])
     consent_records.record_invitations(service.uow(), world.trial_y, [world.participant_b])

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.integration
 def claimable(world: World, ids: set[uuid.UUID]) -> set[uuid.UUID]:
     uow = world.service.uow()
     with uow:
-        return {m.id for m in uow.messaging.claim_queued(10_000, uow.row_locks)} & ids
+        return {
+            m.id for m in uow.messages.claim_queued(10_000, uow.row_locks, datetime.now(UTC))
+        } & ids
 
 
 def test_a_link_waits_while_the_acknowledgement_before_it_is_unsent(
@@ -55,7 +57,7 @@ def test_a_link_waits_while_the_acknowledgement_before_it_is_unsent(
     uow = messaging_world.service.uow()
     with uow:
         for message in (ack, link, reminder, other_link):
-            uow.messaging.add(message)
+            uow.messages.add(message)
         uow.commit()
     ids = {link.id, reminder.id, other_link.id}
 
@@ -63,7 +65,7 @@ def test_a_link_waits_while_the_acknowledgement_before_it_is_unsent(
 
     uow = messaging_world.service.uow()
     with uow:
-        held = uow.messaging.message(ack.id)
+        held = uow.messages.message(ack.id)
         assert held is not None and held.move_to("sent")
         uow.commit()
 

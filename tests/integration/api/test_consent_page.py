@@ -13,17 +13,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from services.consent.adapters.orm import consent_links
 from services.consent.domain.links import MAX_DOB_FAILURES
+from services.consent.entrypoints.handlers import HANDLERS
 from services.consent.service_layer import forms as consent_forms
 from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
-from services.consent.service_layer.unit_of_work import ConsentUnitOfWork
+from services.consent.service_layer.unit_of_work import SqlConsentUnitOfWork
 from shared.dob import keyed_dob_hash
 from shared.events import Event
+from shared.events.commands import ParticipantShared, TrialCreated
 from shared.web.csrf import COOKIE, FIELD
 from tests.integration.api.conftest import FORM_BODY, SEED, Service, store_token
 from tests.support.settings import DOB_KEY
@@ -41,7 +44,7 @@ class Patient:
 
     def record(self) -> Any:
         with self.service.uow() as uow:
-            return uow.consent.record(self.participant_id, self.trial_id)
+            return uow.records.record(self.participant_id, self.trial_id)
 
     def events(self, type_: str) -> list[Event]:
         return [
@@ -61,6 +64,13 @@ class Patient:
         return "/c/" + url.rsplit("/c/", 1)[1]
 
 
+def deliver_link_chunks(service: Service) -> None:
+    """Consent's own chunks of links after a publication, handled as its worker would."""
+    for event in service.outbox():
+        if event.type == consent_forms.LINKS_REQUESTED:
+            HANDLERS[event.type](event, service.uow())
+
+
 def without_nonces(html: str) -> str:
     """The page without its CSP nonces, which differ in every response by design."""
     return re.sub(r'nonce="[^"]+"', "", html)
@@ -70,7 +80,7 @@ def a_trial_with_a_form(service: Service, **form: Any) -> uuid.UUID:
     trial_id = uuid.uuid4()
     consent_participants.save_trial(
         service.uow(),
-        {"trial_id": trial_id, "short_name": "T", "title": "T", "response_deadline_days": 28},
+        TrialCreated(trial_id=trial_id, short_name="T", title="T", response_deadline_days=28),
     )
     draft = consent_forms.create_draft(service.uow(), SEED, trial_id, {**FORM_BODY, **form})
     consent_forms.publish(service.uow(), SEED, trial_id, draft.version, "REC 1")
@@ -81,19 +91,19 @@ def a_patient(service: Service, trial_id: uuid.UUID, language: str = "ur") -> Pa
     participant_id = uuid.uuid4()
     consent_participants.save_participant(
         service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": "M85001",
-            "mobile": None,
-            "textable": True,
-            "language": language,
-            "sex": "male",
-            "age_band": "60-69",
-            "ethnic_category": "J",
-            "imd_decile": 2,
-            "imd_edition": 2019,
-            "dob_hash": keyed_dob_hash(DOB_KEY, DOB),
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods="M85001",
+            mobile=None,
+            textable=True,
+            language=language,
+            sex="male",
+            age_band="60-69",
+            ethnic_category="J",
+            imd_decile=2,
+            imd_edition=2019,
+            dob_hash=keyed_dob_hash(DOB_KEY, DOB),
+        ),
     )
     consent_records.record_invitations(service.uow(), trial_id, [participant_id], "M85001")
     return Patient(participant_id, trial_id, service)
@@ -161,8 +171,11 @@ def test_a_yes_before_any_form_is_published_gets_its_link_when_one_is(
 
     draft = consent_forms.create_draft(consent_service.uow(), SEED, trial_id, FORM_BODY)
     _, texted = consent_forms.publish(consent_service.uow(), SEED, trial_id, draft.version, "REC 1")
-
     assert texted == 1
+    assert patient.record().status == "interested", "the link follows on the bus"
+
+    deliver_link_chunks(consent_service)
+
     assert patient.record().status == "link_sent"
 
 
@@ -247,8 +260,8 @@ def test_agreeing_records_consent_with_the_form_version_and_texts_a_confirmation
     assert 'data-testid="copy-version">1<' in copy
     assert "آپ متفق نہیں ہیں" in copy  # the optional item they left unticked
     with consent_service.uow() as uow:
-        [response] = uow.consent.responses(record.id)
-        form = uow.consent.form(patient.trial_id, 1)
+        [response] = uow.responses.responses(record.id)
+        form = uow.forms.form(patient.trial_id, 1)
     assert response.items == {"read_summary": True, "gp_records": True, "future_studies": False}
     assert response.form_hash == form.content_hash and form.verifies()
 
@@ -344,7 +357,7 @@ def test_a_new_link_revokes_the_older_one(consent_service: Service) -> None:
     patient = interested_patient(consent_service, language="en")
     first = patient.link()
     with consent_service.uow() as uow:
-        record = uow.consent.record(patient.participant_id, patient.trial_id)
+        record = uow.records.record(patient.participant_id, patient.trial_id)
         outreach.offer_link(uow, record)
         uow.commit()
 
@@ -379,6 +392,7 @@ def test_a_new_form_version_that_requires_it_asks_those_who_agreed_to_agree_agai
     _, texted = consent_forms.publish(
         consent_service.uow(), SEED, patient.trial_id, draft.version, "REC 1"
     )
+    deliver_link_chunks(consent_service)
     client = consent_service.client()
     confirm_dob(client, patient.link())
     page = client.get(f"{patient.link()}/form?lang=en").get_data(as_text=True)
@@ -399,7 +413,7 @@ def test_a_new_form_version_that_requires_it_asks_those_who_agreed_to_agree_agai
     record = patient.record()
     assert (record.status, record.form_version) == ("consented", draft.version)
     with consent_service.uow() as uow:
-        actions = [e.action for e in uow.consent.history(record.id)]
+        actions = [e.action for e in uow.audit.history(record.id)]
     assert actions[-1] == "reconsented"
 
 
@@ -427,8 +441,8 @@ def test_records_that_never_answered_expire_after_the_trials_deadline(
     answered = a_patient(consent_service, trial_id)
     consent_records.record_reply(consent_service.uow(), answered.participant_id, trial_id, "no")
 
-    def uow() -> ConsentUnitOfWork:
-        made: ConsentUnitOfWork = consent_service.uow()
+    def uow() -> SqlConsentUnitOfWork:
+        made: SqlConsentUnitOfWork = consent_service.uow()
         return made
 
     consent_records.expire_overdue(uow, now=datetime.now(UTC) + timedelta(days=27))
@@ -453,3 +467,42 @@ def test_a_twenty_digit_year_is_answered_as_any_wrong_date_in_the_patients_langu
 
     assert response.status_code == 200
     assert "ہم آپ کی معلومات کی تصدیق نہیں کر سکے" in response.get_data(as_text=True)
+
+
+def _fhir_consents(exported: str) -> list[Any]:
+    """The Consent resources of a FHIR export, validated by fhir.resources. (Any: it types
+    an entry's resource as its base class.)"""
+    resources: list[Any] = [
+        entry.resource for entry in Bundle.model_validate_json(exported).entry or []
+    ]
+    return [r for r in resources if r.get_resource_type() == "Consent"]
+
+
+def test_an_agreement_is_exported_as_fhir_with_a_provision_per_item_as_answered(
+    consent_service: Service,
+) -> None:
+    patient = interested_patient(consent_service)
+    client = consent_service.client()
+    confirm_dob(client, patient.link())
+    agree(client, patient.link(), ["read_summary", "gp_records"])  # not future_studies
+    coordinator = store_token(consent_service, "coordinator", trial_ids=[patient.trial_id])
+
+    exported = client.get(
+        f"/trials/{patient.trial_id}/fhir", headers={"Authorization": f"Bearer {coordinator}"}
+    )
+
+    [consent] = _fhir_consents(exported.get_data(as_text=True))
+    assert (consent.status, consent.provision.type) == ("active", "permit")
+    answered = {p.code[0].coding[0].code: p.type for p in consent.provision.provision or []}
+    assert answered == {"read_summary": "permit", "gp_records": "permit", "future_studies": "deny"}
+    assert {p.code[0].coding[0].system for p in consent.provision.provision or []} == {
+        f"urn:trialreach:consent-form:{patient.trial_id}:v1:item"
+    }
+
+    withdraw = csrf(client, f"{patient.link()}/withdraw")
+    client.post(f"{patient.link()}/withdraw", data={FIELD: withdraw})
+    exported = client.get(
+        f"/trials/{patient.trial_id}/fhir", headers={"Authorization": f"Bearer {coordinator}"}
+    )
+    [consent] = _fhir_consents(exported.get_data(as_text=True))
+    assert (consent.status, consent.provision.type) == ("inactive", "deny")

@@ -151,7 +151,7 @@ def test_in_arabic_the_form_is_shown_right_to_left_and_the_exports_say_it_was_re
     )
     assert done.status_code == 303 and patient.record().status == "consented"
     with consent_service.uow() as uow:
-        [response] = uow.consent.responses(patient.record().id)
+        [response] = uow.responses.responses(patient.record().id)
     assert (response.language, response.form_version) == ("ar", 1)
 
     coordinator = {"Authorization": f"Bearer {store_token(consent_service, 'admin')}"}

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
+from shared.events.commands import ParticipantShared, TrialCreated
 from tests.integration.api.conftest import Service, store_token
 from tests.support.processes import ROOT
 from tests.support.settings import DOB_KEY
@@ -40,26 +41,26 @@ def trial(consent_service: Service) -> tuple[uuid.UUID, list[uuid.UUID]]:
     trial_id = uuid.uuid4()
     consent_participants.save_trial(
         consent_service.uow(),
-        {"trial_id": trial_id, "short_name": "Q", "title": "Q", "response_deadline_days": None},
+        TrialCreated(trial_id=trial_id, short_name="Q", title="Q", response_deadline_days=None),
     )
     ids = []
     for ods, language, ethnic, imd, sex, age, reply in PEOPLE:
         participant_id = uuid.uuid4()
         consent_participants.save_participant(
             consent_service.uow(),
-            {
-                "participant_id": participant_id,
-                "practice_ods": ods,
-                "mobile": "+447400000001",
-                "textable": True,
-                "language": language,
-                "sex": sex,
-                "age_band": age,
-                "ethnic_category": ethnic,
-                "imd_decile": imd,
-                "imd_edition": 2019,
-                "dob_hash": "e" * 64,
-            },
+            ParticipantShared(
+                participant_id=participant_id,
+                practice_ods=ods,
+                mobile="+447400000001",
+                textable=True,
+                language=language,
+                sex=sex,
+                age_band=age,
+                ethnic_category=ethnic,
+                imd_decile=imd,
+                imd_edition=2019,
+                dob_hash="e" * 64,
+            ),
         )
         consent_records.record_invitations(consent_service.uow(), trial_id, [participant_id], ods)
         if reply:
@@ -215,7 +216,7 @@ def test_audit_verification_names_the_first_entry_altered_behind_the_services_ba
     client = consent_service.client()
     victim = trial[1][2]
     with consent_service.uow() as uow:
-        record_id = uow.consent.record(victim, trial[0]).id
+        record_id = uow.records.record(victim, trial[0]).id
     before = client.get(
         "/admin/audit/verify", query_string={"trial_id": str(trial[0])}, headers=admin
     ).get_json()

@@ -4,6 +4,8 @@ and the practice list."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from datetime import UTC, datetime
@@ -12,10 +14,11 @@ from typing import Any
 import pytest
 
 from services.consent.domain import lifecycle
-from services.consent.service_layer import outreach
+from services.consent.service_layer import outreach, reach
 from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
 from services.consent.service_layer.changes import change
+from shared.events.commands import MessageStatusChanged, ParticipantShared, PopulationCounted
 from shared.events.contracts import CONTRACTS
 from tests.integration.api.conftest import Service, store_token
 from tests.integration.api.test_consent_page import a_trial_with_a_form
@@ -28,26 +31,25 @@ def a_person(service: Service, trial_id: uuid.UUID, ethnic: str, consents: bool)
     participant_id = uuid.uuid4()
     consent_participants.save_participant(
         service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": PRACTICE,
-            "mobile": None,
-            "textable": True,
-            "language": "en",
-            "sex": "female",
-            "age_band": "60-69",
-            "ethnic_category": ethnic,
-            "imd_decile": 5,
-            "imd_edition": 2019,
-            "dob_hash": None,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods=PRACTICE,
+            mobile=None,
+            textable=True,
+            language="en",
+            sex="female",
+            age_band="60-69",
+            ethnic_category=ethnic,
+            imd_decile=5,
+            imd_edition=2019,
+        ),
     )
     consent_records.record_invitations(service.uow(), trial_id, [participant_id], PRACTICE)
     if consents:
         consent_records.record_reply(service.uow(), participant_id, trial_id, "yes")
         with service.uow() as uow:
-            record = uow.consent.record(participant_id, trial_id)
-            form = uow.consent.latest_published(trial_id)
+            record = uow.records.record(participant_id, trial_id)
+            form = uow.forms.latest_published(trial_id)
             change(uow, record, lifecycle.CONSENTED, actor="participant", channel="web", form=form)
             uow.commit()
     return participant_id
@@ -101,7 +103,7 @@ def test_a_group_of_three_is_suppressed_and_stays_so_after_a_withdrawal(
     trial_id, pakistani = trial
     before = report(consent_service, trial_id)
     with consent_service.uow() as uow:
-        record = uow.consent.record(pakistani[0], trial_id)
+        record = uow.records.record(pakistani[0], trial_id)
         outreach.withdraw_record(uow, record, channel="web")
         uow.commit()
     after = report(consent_service, trial_id)
@@ -147,7 +149,7 @@ def test_ratios_against_the_eligible_cohort_and_the_practice_list(
                 "counts": bands,
             }
         )
-        consent_participants.save_population(consent_service.uow(), data)
+        consent_participants.save_population(consent_service.uow(), PopulationCounted.load(data))
     found = report(consent_service, trial_id)
     irish = rows(found)[("ethnic_category", "White - Irish")]
     consented = found["totals"]["consented"]
@@ -160,3 +162,81 @@ def test_ratios_against_the_eligible_cohort_and_the_practice_list(
     pakistani = rows(found)[("ethnic_category", "Asian - Pakistani")]
     assert pakistani["ppr_eligible_cohort"] is None and pakistani["ppr_practice_list"] is None
     assert "ppr_eligible_cohort" in found["csv"]
+
+
+def a_status(
+    service: Service, participant: uuid.UUID, trial_id: uuid.UUID, channel: str, status: str
+) -> None:
+    """messaging.message.status_changed as the consent worker hands it on, contract-checked."""
+    data = CONTRACTS["messaging.message.status_changed"].load(
+        {
+            "message_id": str(uuid.uuid4()),
+            "participant_id": str(participant),
+            "trial_id": str(trial_id),
+            "batch_id": str(uuid.uuid4()),
+            "kind": "invitation",
+            "status": status,
+            "reason": None,
+            "channel": channel,
+        }
+    )
+    reach.note_message_status(service.uow(), MessageStatusChanged.load(data), datetime.now(UTC))
+
+
+def test_reach_by_channel_counts_each_channel_and_hides_small_numbers(
+    consent_service: Service,
+) -> None:
+    trial_id = a_trial_with_a_form(consent_service)
+    on_whatsapp = [a_person(consent_service, trial_id, "A", False) for _ in range(6)]
+    by_letter = [a_person(consent_service, trial_id, "A", False) for _ in range(2)]
+    for index, person in enumerate(on_whatsapp):
+        a_status(consent_service, person, trial_id, "whatsapp", "accepted")
+        a_status(consent_service, person, trial_id, "whatsapp", "delivered")
+        consent_records.record_reply(consent_service.uow(), person, trial_id, "yes", "whatsapp")
+        if index < 5:
+            with consent_service.uow() as uow:
+                record = uow.records.record(person, trial_id)
+                form = uow.forms.latest_published(trial_id)
+                change(
+                    uow, record, lifecycle.CONSENTED, actor="participant", channel="web", form=form
+                )
+                uow.commit()
+    for person in on_whatsapp[:2]:
+        a_status(consent_service, person, trial_id, "voice", "no-answer")  # a cascade's call
+    for person in by_letter:
+        a_status(consent_service, person, trial_id, "letter", "accepted")  # printed
+        a_status(consent_service, person, trial_id, "letter", "sent")  # posted
+    consent_records.record_reply(consent_service.uow(), by_letter[0], trial_id, "no", "letter")
+
+    found = report(consent_service, trial_id)
+
+    channels = {row["channel"]: row["counts"] for row in found["channels"]}
+    assert list(channels) == ["sms", "whatsapp", "voice", "letter"]
+    assert channels["sms"] == {"invited": 0, "delivered": 0, "replied": 0, "consented": 0}
+    # 6 invited on WhatsApp, 2 called (no answer), 2 letters posted: the 2s are hidden.
+    assert channels["whatsapp"] == {
+        "invited": 6,
+        "delivered": "<5",
+        "replied": "<5",
+        "consented": 5,
+    }
+    assert channels["voice"] == {"invited": "<5", "delivered": 0, "replied": 0, "consented": 0}
+    assert channels["letter"] == {
+        "invited": "<5",
+        "delivered": "<5",
+        "replied": "<5",
+        "consented": 0,
+    }
+    assert re.search(r"WhatsApp</th>\s*<td[^>]*>6</td>\s*<td[^>]*>&lt;5</td>", found["html"])
+    # The CSV has the same rows, hidden alike, read back by column name.
+    in_csv = {
+        line["group"]: {
+            stage: line[stage] for stage in ("invited", "delivered", "replied", "consented")
+        }
+        for line in csv.DictReader(io.StringIO(found["csv"]))
+        if line["dimension"] == "reach_by_channel"
+    }
+    assert in_csv == {
+        channel: {stage: str(count) for stage, count in counts.items()}
+        for channel, counts in channels.items()
+    }

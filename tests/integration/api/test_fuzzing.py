@@ -22,7 +22,7 @@ from tests.integration.api.conftest import World
 
 pytestmark = pytest.mark.integration
 
-ROLES = ("staff_a", "coordinator_x", "admin", "no_token")
+ROLES = ("staff_a", "coordinator_x", "researcher_x", "admin", "no_token")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))  # more for a deeper run by hand
 # Every check, as schemathesis configures it, with one addition: a request that fits the
 # schema may still break a rule JSON Schema cannot state (an NHS number's check digit, a

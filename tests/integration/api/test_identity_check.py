@@ -43,8 +43,8 @@ def auth(token: str) -> dict[str, str]:
 
 def chain(patient: Patient) -> list[Any]:
     with patient.service.uow() as uow:
-        record = uow.consent.record(patient.participant_id, patient.trial_id)
-        history = list(uow.consent.history(record.id))
+        record = uow.records.record(patient.participant_id, patient.trial_id)
+        history = list(uow.audit.history(record.id))
         assert first_broken(history, head=(record.last_seq, record.last_hash)) is None
         return history
 
@@ -153,6 +153,6 @@ def test_a_trial_with_a_one_time_code_texts_one_and_asks_for_it(consent_service:
     assert right.headers["Location"].endswith("/form?lang=en")
     assert client.get(f"{link}/form").status_code == 200
     with consent_service.uow() as uow:  # the code itself is not kept, only its keyed hash
-        [live] = uow.consent.live_links(patient.participant_id, patient.trial_id)
+        [live] = uow.consent_links.live_links(patient.participant_id, patient.trial_id)
         assert live.code_hash is None
     assert DOB_KEY not in str(texted.data)

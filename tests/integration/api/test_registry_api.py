@@ -373,6 +373,14 @@ def test_an_admin_issues_lists_and_revokes_a_token_whose_hash_never_leaves(
 
     revoked = client.delete(f"/tokens/{body['id']}", headers=admin)
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    again = client.delete(f"/tokens/{body['id']}", headers=admin)
+    assert again.status_code == 200 and again.get_json() == revoked.get_json()
+    said = [
+        e
+        for e in registry_world.service.outbox()
+        if e.type == "registry.token.revoked" and e.data["token_id"] == uuid.UUID(body["id"])
+    ]
+    assert len(said) == 1  # the second revoke publishes nothing
     assert (
         client.get("/whoami", headers={"Authorization": f"Bearer {body['token']}"}).status_code
         == 401

@@ -105,6 +105,7 @@ def test_a_preview_counts_and_breaks_down_whoever_meets_the_filter(
     assert preview == {
         "count": 2,
         "textable": 2,
+        "letters": 0,
         "by_ethnic_group": {
             "Asian or Asian British - Bangladeshi": 1,
             "Asian or Asian British - Pakistani": 1,
@@ -116,7 +117,7 @@ def test_a_preview_counts_and_breaks_down_whoever_meets_the_filter(
         "left_out": {
             "opted out of texts": 1,
             "declined, refused, withdrew or opted out in another trial": 1,
-            "no mobile number that can be texted": 1,
+            "no mobile number that can be texted, no postal address, and no call asked for": 1,
         },
     }
 

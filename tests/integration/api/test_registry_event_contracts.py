@@ -95,15 +95,15 @@ def test_invitation_events_are_accepted_by_messaging_and_consent(
     deliver(events, consent_service, CONSENT_HANDLERS)
 
     with messaging_service.uow() as uow:
-        contact = uow.messaging.contact(participant_id)
+        contact = uow.contacts.contact(participant_id)
         assert (contact.mobile, contact.language, contact.textable) == ("+447400555123", "ur", True)
-        [message] = uow.messaging.messages_for(participant_id)
+        [message] = uow.messages.messages_for(participant_id)
         assert (message.kind, message.trial_id) == ("invitation", trial_id)
     with consent_service.uow() as uow:
-        bands = uow.consent.participant(participant_id)
+        bands = uow.participants.participant(participant_id)
         assert (bands.age_band, bands.ethnic_category, bands.imd_decile) == ("60-69", "J", 2)
         assert bands.dob_hash and len(bands.dob_hash) == 64
-        assert [r.trial_id for r in uow.consent.records_of(participant_id)] == [trial_id]
+        assert [r.trial_id for r in uow.records.records_of(participant_id)] == [trial_id]
 
     for payload in registry_service.outbox_payloads():
         for secret in (number, "Zainab", "Qureshi", "1958-12-25"):
@@ -139,16 +139,16 @@ def test_a_correction_and_an_erasure_reach_both_consumers(
 
     deliver(events[:1], messaging_service, MESSAGING_HANDLERS)
     with messaging_service.uow() as uow:
-        contact = uow.messaging.contact(participant_id)
+        contact = uow.contacts.contact(participant_id)
         assert (contact.mobile, contact.language) == ("+447400555999", "pa-Arab")
     deliver(events[1:], messaging_service, MESSAGING_HANDLERS)
     deliver(events, consent_service, CONSENT_HANDLERS)
     with messaging_service.uow() as uow:
-        contact = uow.messaging.contact(participant_id)
+        contact = uow.contacts.contact(participant_id)
         assert (contact.erased, contact.mobile) == (True, None)
-        assert all(m.to == "" for m in uow.messaging.messages_for(participant_id))
+        assert all(m.to == "" for m in uow.messages.messages_for(participant_id))
     with consent_service.uow() as uow:
-        bands = uow.consent.participant(participant_id)
+        bands = uow.participants.participant(participant_id)
         assert (bands.erased, bands.dob_hash, bands.age_band) == (True, None, None)
 
 

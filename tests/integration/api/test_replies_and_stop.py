@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.consent.domain.links import LinkSigner
 from services.messaging.adapters.orm import messages, opt_in_requests, suppressions
 from services.messaging.service_layer import batches, contacts, notifications, sending
+from shared.events.commands import NotificationRequested
 from tests.integration.api.conftest import (
     ODS_A,
     ODS_B,
@@ -240,13 +241,9 @@ def test_a_consent_link_token_is_never_shown_and_is_masked_once_the_provider_has
     patient = a_patient(messaging_world, ODS_A, number)
     token = LinkSigner("a key for this test").token(uuid.uuid4())
     link = f"https://consent.example/c/{token}"
-    notification = {
-        "notification_id": uuid.uuid4(),
-        "participant_id": patient,
-        "trial_id": messaging_world.trial_x,
-        "kind": "consent_link",
-        "link": link,
-    }
+    notification = NotificationRequested(
+        uuid.uuid4(), patient, messaging_world.trial_x, "consent_link", link
+    )
     assert notifications.send_consent_notification(service.uow(), notification)
     path = f"/participants/{patient}/messages"
 
@@ -297,7 +294,7 @@ def test_an_unclear_reply_is_answered_once_per_conversation_in_the_patients_lang
     assert answers[0].language == "ur" and "CALL" in answers[0].body and "معذرت" in answers[0].body
 
 
-def test_call_back_is_a_flag_and_a_note_visible_and_filterable_in_the_inbox(
+def test_call_back_in_one_action_makes_a_callback_task_with_the_note(
     messaging_world: World,
 ) -> None:
     service = messaging_world.service
@@ -309,43 +306,44 @@ def test_call_back_is_a_flag_and_a_note_visible_and_filterable_in_the_inbox(
     text_from(service, number, "please call me, I cannot read well")
     text_from(service, other, "what is this about")
     [card] = [r for r in inbox(messaging_world, "staff_a") if r["participant_id"] == str(patient)]
-    assert card["callback_requested"] is False
 
     other_practice = call(
         messaging_world, "staff_b", "POST", f"/replies/{card['id']}/callback", {"note": "x"}
     )
     assert other_practice.status_code == 404
-    flagged = call(
+    made = call(
         messaging_world,
         "staff_a",
         "POST",
         f"/replies/{card['id']}/callback",
         {"note": "Needs an Urdu interpreter"},
     )
-    assert flagged.status_code == 200
+    assert made.status_code == 200, made.get_data(as_text=True)
 
-    only_callbacks = inbox(messaging_world, "staff_a", callback="true")
-    ids = {r["participant_id"] for r in only_callbacks}
+    assert card["id"] not in {r["id"] for r in inbox(messaging_world, "staff_a")}
+    tasks = call(messaging_world, "staff_a", "GET", "/callbacks").get_json()
+    ids = {t["participant_id"] for t in tasks}
     assert str(patient) in ids and str(bystander) not in ids
-    [card] = [r for r in only_callbacks if r["participant_id"] == str(patient)]
-    assert (card["callback_requested"], card["callback_note"]) == (
-        True,
-        "Needs an Urdu interpreter",
-    )
+    [task] = [t for t in tasks if t["participant_id"] == str(patient)]
+    assert task["id"] == made.get_json()["callback_id"]
+    assert task["sources"] == ["review_inbox"]
+    assert task["request_note"] == "Needs an Urdu interpreter"
+    again = call(messaging_world, "staff_a", "POST", f"/replies/{card['id']}/callback", {})
+    assert again.status_code == 409
 
 
-def test_a_patient_texting_call_is_flagged_for_a_call_back(messaging_world: World) -> None:
+def test_a_patient_texting_call_gets_a_callback_task_not_an_inbox_card(
+    messaging_world: World,
+) -> None:
     service = messaging_world.service
     number = mobile()
     patient = a_patient(messaging_world, ODS_A, number)
     invite(messaging_world, patient, ODS_A)
     text_from(service, number, "Call me")
-    [card] = [
-        r
-        for r in inbox(messaging_world, "staff_a", callback="true")
-        if r["participant_id"] == str(patient)
-    ]
-    assert card["callback_requested"] is True and card["callback_by"] is None
+    assert str(patient) not in {r["participant_id"] for r in inbox(messaging_world, "staff_a")}
+    tasks = call(messaging_world, "staff_a", "GET", "/callbacks").get_json()
+    [task] = [t for t in tasks if t["participant_id"] == str(patient)]
+    assert task["sources"] == ["sms"] and task["state"] == "unassigned"
 
 
 def test_the_conversation_never_shows_another_practices_texts_to_a_shared_number(

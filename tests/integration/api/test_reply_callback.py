@@ -9,6 +9,7 @@ import pytest
 
 from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
+from shared.events.commands import ParticipantShared, TrialCreated
 from shared.events.contracts import CONTRACTS
 from tests.integration.api.conftest import Service, World
 from tests.integration.api.test_messaging_batches import call, sent_batch, texts_to
@@ -30,9 +31,11 @@ def test_a_call_me_reply_is_recorded_shown_to_staff_and_not_acknowledged_as_a_ye
         if e.type == "messaging.reply.received" and e.data["participant_id"] == participant_id
     ]
     assert [e.data["intent"] for e in received] == ["callback"]
-    inbox = call(messaging_world, "staff_a", "GET", "/replies/unclear").get_json()
-    [item] = [i for i in inbox if i["participant_id"] == str(participant_id)]
-    assert (item["intent"], item["body"]) == ("callback", "mujhe call karo")
+    tasks = call(messaging_world, "staff_a", "GET", "/callbacks").get_json()
+    [task] = [t for t in tasks if t["participant_id"] == str(participant_id)]
+    assert (task["language"], task["sources"]) == ("ur", ["sms"])
+    shown = call(messaging_world, "staff_a", "GET", f"/callbacks/{task['id']}").get_json()
+    assert shown["conversation"][-1]["body"] == "mujhe call karo"
     assert len(texts_to(service, number)) == 1, "no acknowledgement promises a call"
 
 
@@ -65,23 +68,23 @@ def test_consent_takes_a_call_me_reply_without_changing_the_record(
     trial_id, participant_id = uuid.uuid4(), uuid.uuid4()
     consent_participants.save_trial(
         consent_service.uow(),
-        {"trial_id": trial_id, "short_name": "C", "title": "C", "response_deadline_days": None},
+        TrialCreated(trial_id=trial_id, short_name="C", title="C", response_deadline_days=None),
     )
     consent_participants.save_participant(
         consent_service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": "M85001",
-            "mobile": "+447400000002",
-            "textable": True,
-            "language": "ur",
-            "sex": "female",
-            "age_band": "60-69",
-            "ethnic_category": "J",
-            "imd_decile": 1,
-            "imd_edition": 2019,
-            "dob_hash": "e" * 64,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods="M85001",
+            mobile="+447400000002",
+            textable=True,
+            language="ur",
+            sex="female",
+            age_band="60-69",
+            ethnic_category="J",
+            imd_decile=1,
+            imd_edition=2019,
+            dob_hash="e" * 64,
+        ),
     )
     consent_records.record_invitations(consent_service.uow(), trial_id, [participant_id], "M85001")
     event = {
@@ -94,7 +97,7 @@ def test_consent_takes_a_call_me_reply_without_changing_the_record(
     assert CONTRACTS["messaging.reply.received"].validate(event) == {}
     uow = consent_service.uow()
     with uow:
-        before = uow.consent.record(participant_id, trial_id)
+        before = uow.records.record(participant_id, trial_id)
         assert before is not None
         status = before.status
 
@@ -102,5 +105,5 @@ def test_consent_takes_a_call_me_reply_without_changing_the_record(
 
     uow = consent_service.uow()
     with uow:
-        after = uow.consent.record(participant_id, trial_id)
+        after = uow.records.record(participant_id, trial_id)
         assert after is not None and after.status == status

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from services.messaging.service_layer import contacts, templates
+from shared.events.commands import ParticipantShared
 from tests.integration.api.conftest import (
     ODS_A,
     Service,
@@ -38,13 +39,13 @@ def invited_in(service: Service, language: str) -> tuple[uuid.UUID, str]:
     save_trial(service, trial_id)
     contacts.save_contact(
         service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": ODS_A,
-            "mobile": number,
-            "textable": True,
-            "language": language,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods=ODS_A,
+            mobile=number,
+            textable=True,
+            language=language,
+        ),
     )
     assert queue_invitations(service, trial_id, participant_id) == 1
     send_queued(service, a_provider())

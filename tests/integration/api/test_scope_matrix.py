@@ -20,17 +20,30 @@ from sqlalchemy import select
 
 from services.consent import create_app as create_consent_app
 from services.consent.service_layer import forms as consent_forms
+from services.consent.service_layer import page as consent_page
 from services.consent.service_layer import participants as consent_participants
 from services.consent.service_layer import records as consent_records
 from services.messaging import create_app as create_messaging_app
+from services.messaging.adapters.letter_ports import (
+    FakeRecipients,
+    FilePrintProvider,
+    WeasyPrintRenderer,
+)
 from services.messaging.adapters.orm import inbound_messages
+from services.messaging.domain.letters import Recipient
 from services.messaging.domain.model import Message
+from services.messaging.entrypoints.api import letters as letters_api
 from services.messaging.service_layer import batches as messaging_batches
+from services.messaging.service_layer import callbacks as messaging_callbacks
+from services.messaging.service_layer import contacts
+from services.messaging.service_layer import letters as messaging_letters
+from services.messaging.service_layer import recordings as messaging_recordings
 from services.messaging.service_layer import replies as messaging_replies
 from services.messaging.service_layer import templates as messaging_templates
 from services.registry import create_app as create_registry_app
 from services.registry.service_layer import cohorts, imports
 from shared.auth.principal import Principal
+from shared.events.commands import NotificationRequested, ParticipantShared
 from shared.http.problems import PROBLEM_JSON
 from tests.integration.api.conftest import (
     BAD_CALLERS,
@@ -45,6 +58,15 @@ from tests.integration.api.conftest import (
     register,
     save_contact,
     serial,
+)
+from tests.integration.api.research_team import (
+    COUNTERSIGNATURE,
+    DISCUSSION,
+    RECORD,
+    REPRESENTATIVE,
+    awaiting,
+    phone_consent_body,
+    witness_statement,
 )
 from tests.support import settings
 from tests.support.factories import patient
@@ -64,6 +86,11 @@ UNGUARDED = (
     "/static",
     "/webhooks/",
     "/c/",
+    "/voice/",  # the audio Twilio's <Play> fetches (no personal data; decision 27)
+    "/copy/",  # the signed copy's own short-lived link (see test_signed_copy.py)
+    "/l/",  # a letter's short link: on to its consent page (see test_letter_page.py)
+    # Messaging's service credential, never a person's token (test_registry_addresses.py).
+    "/internal/",
 )
 
 
@@ -92,6 +119,15 @@ def staff_of_a(ok: int, other_practice: int) -> dict[str, int]:
 
 def coordinator_of_x(ok: int, other_trial: int) -> dict[str, int]:
     return {"coordinator_x": ok, "coordinator_y": other_trial, "admin": ok}
+
+
+def team_of_x(ok: int, other_trial: int) -> dict[str, int]:
+    return {**coordinator_of_x(ok, other_trial), "researcher_x": ok, "researcher_y": other_trial}
+
+
+def researcher_of_x(ok: int, other_trial: int) -> dict[str, int]:
+    """Only the research team speaks for it: not coordinators, not admins."""
+    return {"researcher_x": ok, "researcher_y": other_trial}
 
 
 def new_participant_body(_: World) -> Call:
@@ -162,12 +198,57 @@ def batch_call(method: str, action: str, *then: str) -> Callable[[World], Call]:
     return call
 
 
+def a_letter_batch(world: World, *, printed: bool = False) -> uuid.UUID:
+    """A one-letter batch of practice A, approved, its link made; fakes for the registry's
+    addresses and the print provider (their real adapters are tested elsewhere)."""
+    participant_id = uuid.uuid4()
+    contacts.save_contact(
+        world.service.uow(),
+        ParticipantShared(participant_id, ODS_A, "en", mobile=None, textable=False, postal=True),
+    )
+    batch_id = messaging_batch(world.service, world.trial_x, participant_id)
+    messaging_batches.approve(
+        world.service.uow(), SEED, batch_id, send_at=None, allow_unreviewed=True
+    )
+    with world.service.uow() as uow:
+        [(letter, _)] = uow.letters.of_batch(batch_id, ["queued"])
+    messaging_letters.attach_link(
+        world.service.uow(),
+        NotificationRequested(
+            uuid.uuid4(),
+            participant_id,
+            world.trial_x,
+            "letter_link",
+            "http://consent.test/c/x",
+            code="123456",
+            message_id=letter.message_id,
+        ),
+    )
+    if printed:
+        messaging_letters.mark_printed(world.service.uow(), SEED, batch_id)
+    recipient = Recipient("A Patient", ["1 High St", "Walsall", "WS1 1AA"], False, "Practice A")
+    world.service.app.extensions[letters_api.PORTS] = (
+        FakeRecipients({participant_id: recipient}),
+        WeasyPrintRenderer(),
+        FilePrintProvider(world.service.settings.letters.print_dir),
+    )
+    return batch_id
+
+
+def letter_call(method: str, action: str, *, printed: bool = False) -> Callable[[World], Call]:
+    def call(world: World) -> Call:
+        batch_id = a_letter_batch(world, printed=printed)
+        return Call(method, f"/batches/{batch_id}/{action}", json={} if method == "POST" else None)
+
+    return call
+
+
 def an_unclear_reply(world: World) -> Call:
     participant_id, number = uuid.uuid4(), mobile()
     save_contact(world.service, participant_id, ODS_A, number)
     # A reply belongs to the conversation whose invitation reached the number.
     with world.service.uow() as uow:
-        uow.messaging.add(
+        uow.messages.add(
             Message(participant_id, number, "Hello", "invitation", 2, world.trial_x, status="sent")
         )
         uow.commit()
@@ -185,6 +266,45 @@ def an_unclear_reply(world: World) -> Call:
 def a_reply_to_call_back(world: World) -> Call:
     reply = an_unclear_reply(world)
     return Call("POST", reply.path.replace("/intent", "/callback"), json={"note": "Urdu"})
+
+
+BOUNDARY = "recording-boundary"
+
+
+def _recording_form(trial_id: uuid.UUID) -> bytes:
+    """A multipart upload of a tiny WAV recording for the trial."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in (("trial_id", trial_id), ("kind", "invitation"), ("language", "ur"))
+    ]
+    audio = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\n'
+        "Content-Type: audio/wav\r\n\r\n"
+    )
+    return ("".join(parts) + audio).encode() + b"RIFF0000WAVE" + f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def a_new_recording(world: World) -> uuid.UUID:
+    return messaging_recordings.upload(
+        world.service.uow(), "seed", world.trial_x, "invitation", "pl", "audio/wav", b"RIFF"
+    ).id
+
+
+def a_callback(world: World) -> uuid.UUID:
+    """A new open callback task of a patient of practice A in trial X."""
+    participant_id = uuid.uuid4()
+    save_contact(world.service, participant_id, ODS_A, mobile())
+    with world.service.uow() as uow:
+        contact = uow.contacts.contact(participant_id)
+        assert contact is not None
+        task = messaging_callbacks.request_call(uow, contact, world.trial_x, "sms")
+        uow.commit()
+    return task.id
+
+
+def a_period(world: World) -> Call:
+    query = {"since": "2026-01-01T00:00:00Z", "until": "2027-01-01T00:00:00Z"}
+    return Call("GET", "/callbacks/waiting", query={**query, "trial_id": str(world.trial_x)})
 
 
 def a_new_template(world: World) -> uuid.UUID:
@@ -212,6 +332,36 @@ def revise_a_new_draft(world: World) -> Call:
     return Call("PUT", f"/trials/{world.trial_x}/forms/{version}", json=FORM_BODY)
 
 
+QUESTION_WORDS = {
+    "text": "Can you leave the study?",
+    "options": {"any_time": "Yes, at any time", "never": "No, never"},
+    "explanation": "You can leave at any time.",
+}
+
+
+def a_question_of_a_new_draft(world: World) -> Call:
+    version = a_consent_form(world, published=False)
+    body = {
+        "options": ["any_time", "never"],
+        "correct": "any_time",
+        "words": dict.fromkeys(FORM_BODY["translations"], QUESTION_WORDS),
+    }
+    return Call("PUT", f"/trials/{world.trial_x}/forms/{version}/questions/leave", json=body)
+
+
+def remove_a_question_of_a_new_draft(world: World) -> Call:
+    with_question = {
+        **FORM_BODY,
+        "questions": [{"key": "leave", "options": ["any_time", "never"], "correct": "any_time"}],
+        "translations": {
+            code: {**words, "questions": {"leave": QUESTION_WORDS}}
+            for code, words in FORM_BODY["translations"].items()
+        },
+    }
+    form = consent_forms.create_draft(world.service.uow(), SEED, world.trial_x, with_question)
+    return Call("DELETE", f"/trials/{world.trial_x}/forms/{form.version}/questions/leave")
+
+
 def read_a_published_form(world: World) -> Call:
     return Call("GET", f"/trials/{world.trial_x}/forms/{a_consent_form(world, published=True)}")
 
@@ -220,7 +370,7 @@ def a_record_to_correct(world: World) -> Call:
     participant_id = uuid.uuid4()
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
     with world.service.uow() as uow:
-        record = uow.consent.record(participant_id, world.trial_x)
+        record = uow.records.record(participant_id, world.trial_x)
         assert record is not None and record.study_number
         number = record.study_number
     path = f"/trials/{world.trial_x}/consent-records/{number}/entered-in-error"
@@ -233,23 +383,32 @@ def a_new_link_for_a_patient_of_a(world: World) -> Call:
     participant_id = uuid.uuid4()
     consent_participants.save_participant(
         world.service.uow(),
-        {
-            "participant_id": participant_id,
-            "practice_ods": ODS_A,
-            "mobile": None,
-            "textable": True,
-            "language": "en",
-            "sex": None,
-            "age_band": None,
-            "ethnic_category": None,
-            "imd_decile": None,
-            "imd_edition": None,
-            "dob_hash": None,
-        },
+        ParticipantShared(
+            participant_id=participant_id,
+            practice_ods=ODS_A,
+            mobile=None,
+            textable=True,
+            language="en",
+        ),
     )
     consent_records.record_invitations(world.service.uow(), world.trial_x, [participant_id])
     consent_records.record_reply(world.service.uow(), participant_id, world.trial_x, "yes")
     return Call("POST", f"/participants/{participant_id}/trials/{world.trial_x}/new-link", json={})
+
+
+def a_signed_copy_in_x(world: World) -> Call:
+    """A patient of practice A who agreed on their page in trial X: their copy, by number."""
+    participant_id = uuid.UUID(
+        a_new_link_for_a_patient_of_a(world).path.split("/")[2]  # /participants/<id>/...
+    )
+    with world.service.uow() as uow:
+        record = uow.records.record(participant_id, world.trial_x)
+        [link] = uow.consent_links.live_links(participant_id, world.trial_x)
+        token, number = uow.links.signer.token(link.id), record.study_number
+        version = uow.forms.latest_published_version(world.trial_x)
+    items = {item["key"] for item in FORM_BODY["items"]}
+    consent_page.respond(world.service.uow(), token, "agreed", items, "en", version)
+    return Call("GET", f"/trials/{world.trial_x}/consent-records/{number}/signed-copy")
 
 
 def issued_token(world: World) -> str:
@@ -264,7 +423,10 @@ STAFF_AND_ADMIN = frozenset({"staff", "admin"})
 COORDINATOR_AND_ADMIN = frozenset({"coordinator", "admin"})
 ADMIN = frozenset({"admin"})
 
-EVERY_ROLE = frozenset({"staff", "coordinator", "admin"})
+EVERY_ROLE = frozenset({"staff", "coordinator", "researcher", "admin"})
+# Coordinators and researchers read consent records and forms of their own trials.
+TRIAL_TEAM = frozenset({"coordinator", "researcher", "admin"})
+RESEARCHER = frozenset({"researcher"})
 EVERY_CALLER_OK = dict.fromkeys(CALLER_ROLES, 200)
 
 MATRIX: dict[tuple[str, str, str], Case] = {
@@ -334,9 +496,31 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         lambda w: Call("DELETE", f"/participants/{register(w.service, ODS_A)}"),
         mimetype=None,
     ),
+    ("registry", "GET", "/participants/<uuid:participant_id>/address"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("GET", f"/participants/{w.participant_a}/address"),
+    ),
+    ("registry", "PUT", "/participants/<uuid:participant_id>/address"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call(
+            "PUT",
+            f"/participants/{register(w.service, ODS_A)}/address",
+            json={"address_line_1": "1 High St", "town": "Walsall", "postcode": "WS1 1AA"},
+        ),
+    ),
     ("registry", "GET", "/trials/<uuid:trial_id>"): Case(
-        frozenset({"staff", "coordinator", "admin"}),
-        {"staff_a": 200, "staff_b": 200, "coordinator_x": 200, "coordinator_y": 404, "admin": 200},
+        frozenset({"staff", "coordinator", "researcher", "admin"}),
+        {
+            "staff_a": 200,
+            "staff_b": 200,
+            "coordinator_x": 200,
+            "coordinator_y": 404,
+            "researcher_x": 200,
+            "researcher_y": 404,
+            "admin": 200,
+        },
         lambda w: Call("GET", f"/trials/{w.trial_x}"),
     ),
     ("registry", "PUT", "/trials/<uuid:trial_id>/minimum-age"): Case(
@@ -396,8 +580,8 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         ),
     ),
     ("registry", "GET", "/trials"): Case(
-        frozenset({"staff", "coordinator", "admin"}),
-        {"staff_a": 200, "staff_b": 200, "coordinator_x": 200, "coordinator_y": 200, "admin": 200},
+        frozenset({"staff", "coordinator", "researcher", "admin"}),
+        EVERY_CALLER_OK,
         lambda w: Call("GET", "/trials"),
     ),
     ("registry", "POST", "/trials/<uuid:trial_id>/invitations"): Case(
@@ -438,6 +622,24 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ("messaging", "POST", "/batches/<uuid:batch_id>/cancel"): Case(
         STAFF_AND_ADMIN, staff_of_a(200, 404), batch_call("POST", "cancel")
     ),
+    ("messaging", "GET", "/batches/<uuid:batch_id>/letters"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), letter_call("GET", "letters")
+    ),
+    ("messaging", "GET", "/batches/<uuid:batch_id>/letters.pdf"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        letter_call("GET", "letters.pdf"),
+        mimetype="application/pdf",
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/letters/print"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), letter_call("POST", "letters/print")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/letters/printed"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), letter_call("POST", "letters/printed")
+    ),
+    ("messaging", "POST", "/batches/<uuid:batch_id>/letters/posted"): Case(
+        STAFF_AND_ADMIN, staff_of_a(200, 404), letter_call("POST", "letters/posted", printed=True)
+    ),
     ("messaging", "GET", "/templates"): Case(
         ADMIN, {"admin": 200}, lambda w: Call("GET", "/templates", query={"shipped": "true"})
     ),
@@ -460,6 +662,24 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         {"admin": 200},
         lambda w: Call("POST", f"/templates/{a_new_template(w)}/review", json={}),
     ),
+    ("messaging", "GET", "/recordings"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", "/recordings")
+    ),
+    ("messaging", "POST", "/recordings"): Case(
+        ADMIN,
+        {"admin": 201},
+        lambda w: Call(
+            "POST",
+            "/recordings",
+            data=_recording_form(w.trial_x),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        ),
+    ),
+    ("messaging", "POST", "/recordings/<uuid:recording_id>/review"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call("POST", f"/recordings/{a_new_recording(w)}/review", json={}),
+    ),
     ("messaging", "POST", "/segments"): Case(
         ADMIN, {"admin": 200}, lambda w: Call("POST", "/segments", json={"text": "ہاں"})
     ),
@@ -471,6 +691,44 @@ MATRIX: dict[tuple[str, str, str], Case] = {
     ),
     ("messaging", "POST", "/replies/<uuid:reply_id>/callback"): Case(
         STAFF_AND_ADMIN, staff_of_a(200, 404), a_reply_to_call_back
+    ),
+    ("messaging", "GET", "/callbacks"): Case(
+        EVERY_ROLE,
+        {
+            "staff_a": 200,
+            "staff_b": 403,
+            "coordinator_x": 200,
+            "coordinator_y": 200,
+            "researcher_x": 200,
+            "researcher_y": 200,
+            "admin": 200,
+        },
+        lambda w: Call("GET", "/callbacks", query={"practice_ods": ODS_A}),
+    ),
+    ("messaging", "GET", "/callbacks/waiting"): Case(
+        EVERY_ROLE,
+        {
+            "staff_a": 200,
+            "staff_b": 200,
+            **team_of_x(200, 403),
+        },
+        a_period,
+    ),
+    ("messaging", "GET", "/callbacks/<uuid:task_id>"): Case(
+        EVERY_ROLE,
+        {"staff_a": 200, "staff_b": 404, **team_of_x(200, 404)},
+        lambda w: Call("GET", f"/callbacks/{a_callback(w)}"),
+    ),
+    ("messaging", "POST", "/callbacks/<uuid:task_id>/assign"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call("POST", f"/callbacks/{a_callback(w)}/assign", json={}),
+    ),
+    # The research team closes only a call assigned to them: this one is nobody's yet.
+    ("messaging", "POST", "/callbacks/<uuid:task_id>/close"): Case(
+        EVERY_ROLE,
+        {"staff_a": 200, "staff_b": 404, **team_of_x(403, 404), "admin": 200},
+        lambda w: Call("POST", f"/callbacks/{a_callback(w)}/close", json={"outcome": "no_answer"}),
     ),
     ("messaging", "POST", "/participants/<uuid:participant_id>/resubscribe"): Case(
         STAFF_AND_ADMIN,
@@ -487,19 +745,55 @@ MATRIX: dict[tuple[str, str, str], Case] = {
             "PATCH", f"/trials/{w.trial_x}/messaging-settings", json={"reminder_days": 5}
         ),
     ),
+    ("messaging", "GET", "/whatsapp/templates"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", "/whatsapp/templates")
+    ),
+    ("messaging", "PUT", "/whatsapp/templates/<kind>/<language>"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "PUT",
+            "/whatsapp/templates/invitation/ur",
+            json={
+                "content_sid": "HX" + "e" * 32,
+                "body": "{{1}}",
+                "variables": ["short_name"],
+                "approval": "approved",
+            },
+        ),
+    ),
+    ("messaging", "POST", "/participants/<uuid:participant_id>/whatsapp-opt-in"): Case(
+        STAFF_AND_ADMIN,
+        staff_of_a(200, 404),
+        lambda w: Call(
+            "POST", f"/participants/{w.participant_a}/whatsapp-opt-in", json={"how": "in_person"}
+        ),
+    ),
+    ("messaging", "GET", "/trials/<uuid:trial_id>/cascade"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", f"/trials/{w.trial_x}/cascade")
+    ),
+    ("messaging", "PUT", "/trials/<uuid:trial_id>/cascade"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call(
+            "PUT",
+            f"/trials/{w.trial_x}/cascade",
+            json={"steps": [{"channel": "sms", "wait_hours": 168}, {"channel": "letter"}]},
+        ),
+    ),
     ("consent", "GET", "/trials/<uuid:trial_id>/summary"): Case(
         COORDINATOR_AND_ADMIN,
         coordinator_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/summary"),
     ),
     ("consent", "GET", "/trials/<uuid:trial_id>/consent-records"): Case(
-        COORDINATOR_AND_ADMIN,
-        coordinator_of_x(200, 403),
+        TRIAL_TEAM,
+        team_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records"),
     ),
     ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<study_number>"): Case(
-        COORDINATOR_AND_ADMIN,
-        coordinator_of_x(200, 403),
+        TRIAL_TEAM,
+        team_of_x(200, 403),
         # participant_a was the first in trial X: coordinators know them as X-000001.
         lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/X-000001"),
     ),
@@ -546,15 +840,21 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         ADMIN, {"admin": 201}, lambda w: Call("POST", f"/trials/{w.trial_x}/forms", json=FORM_BODY)
     ),
     ("consent", "GET", "/trials/<uuid:trial_id>/forms"): Case(
-        COORDINATOR_AND_ADMIN,
-        coordinator_of_x(200, 403),
+        TRIAL_TEAM,
+        team_of_x(200, 403),
         lambda w: Call("GET", f"/trials/{w.trial_x}/forms"),
     ),
     ("consent", "GET", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
-        COORDINATOR_AND_ADMIN, coordinator_of_x(200, 403), read_a_published_form
+        TRIAL_TEAM, team_of_x(200, 403), read_a_published_form
     ),
     ("consent", "PUT", "/trials/<uuid:trial_id>/forms/<int:version>"): Case(
         ADMIN, {"admin": 200}, revise_a_new_draft
+    ),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/forms/<int:version>/questions/<key>"): Case(
+        ADMIN, {"admin": 200}, a_question_of_a_new_draft
+    ),
+    ("consent", "DELETE", "/trials/<uuid:trial_id>/forms/<int:version>/questions/<key>"): Case(
+        ADMIN, {"admin": 200}, remove_a_question_of_a_new_draft
     ),
     ("consent", "POST", "/trials/<uuid:trial_id>/forms/<int:version>/publish"): Case(
         ADMIN, {"admin": 200}, publish_a_new_draft
@@ -596,6 +896,58 @@ MATRIX: dict[tuple[str, str, str], Case] = {
         "POST",
         "/participants/<uuid:participant_id>/trials/<uuid:trial_id>/new-link",
     ): Case(STAFF_AND_ADMIN, staff_of_a(200, 404), a_new_link_for_a_patient_of_a),
+    ("consent", "GET", "/trials/<uuid:trial_id>/consent-records/<study_number>/signed-copy"): Case(
+        TRIAL_TEAM,
+        team_of_x(200, 403),
+        a_signed_copy_in_x,
+        mimetype="application/pdf",
+    ),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/signature"): Case(
+        ADMIN,
+        {"admin": 200},
+        lambda w: Call("PUT", f"/trials/{w.trial_x}/signature", json={"signature": "none"}),
+    ),
+    ("consent", "GET", "/trials/<uuid:trial_id>/confirmation"): Case(
+        ADMIN, {"admin": 200}, lambda w: Call("GET", f"/trials/{w.trial_x}/confirmation")
+    ),
+    ("consent", "PUT", "/trials/<uuid:trial_id>/confirmation"): Case(
+        ADMIN,
+        {"admin": 200},
+        # The value it has already: the shared world's trial X asks for no confirmation.
+        lambda w: Call("PUT", f"/trials/{w.trial_x}/confirmation", json={"required": False}),
+    ),
+    ("consent", "GET", f"{RECORD}/attestations"): Case(
+        TRIAL_TEAM,
+        team_of_x(200, 403),
+        lambda w: Call("GET", f"/trials/{w.trial_x}/consent-records/X-000001/attestations"),
+    ),
+    ("consent", "POST", f"{RECORD}/discussion"): Case(
+        RESEARCHER,
+        researcher_of_x(201, 403),
+        lambda w: Call("POST", f"{awaiting(w)}/discussion", json=DISCUSSION),
+    ),
+    ("consent", "POST", f"{RECORD}/witness"): Case(
+        RESEARCHER,
+        researcher_of_x(201, 403),
+        lambda w: Call("POST", f"{awaiting(w)}/witness", json=witness_statement(w)),
+    ),
+    ("consent", "POST", f"{RECORD}/representative"): Case(
+        RESEARCHER,
+        researcher_of_x(201, 403),
+        lambda w: Call("POST", f"{awaiting(w)}/representative", json=REPRESENTATIVE),
+    ),
+    ("consent", "POST", f"{RECORD}/countersignature"): Case(
+        RESEARCHER,
+        researcher_of_x(200, 403),
+        lambda w: Call(
+            "POST", f"{awaiting(w, discussed=True)}/countersignature", json=COUNTERSIGNATURE
+        ),
+    ),
+    ("consent", "POST", "/trials/<uuid:trial_id>/phone-consent"): Case(
+        RESEARCHER,
+        researcher_of_x(200, 403),
+        lambda w: Call("POST", f"/trials/{w.trial_x}/phone-consent", json=phone_consent_body(w)),
+    ),
     ("consent", "PUT", "/trials/<uuid:trial_id>/identity-check"): Case(
         ADMIN,
         {"admin": 200},
@@ -787,3 +1139,16 @@ def test_whoami_tells_each_caller_its_own_role_and_scopes(registry_world: World)
         "coordinator",
         [str(registry_world.trial_y)],
     )
+
+
+def test_researchers_see_only_their_own_trials_and_need_one(registry_world: World) -> None:
+    client = registry_world.service.client()
+    listed = client.get("/trials", headers=registry_world.headers("researcher_y")).get_json()
+    assert [t["id"] for t in listed] == [str(registry_world.trial_y)]
+    refused = client.post(
+        "/tokens",
+        json={"name": "Dr R Patel", "role": "researcher"},
+        headers=registry_world.headers("admin"),
+    )
+    assert refused.status_code == 422
+    assert "a researcher token needs at least one trial" in refused.get_data(as_text=True)

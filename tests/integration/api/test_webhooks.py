@@ -360,6 +360,7 @@ def test_a_signed_reply_is_stored_understood_and_answered_with_empty_twiml(
         "trial_id": patient.trial_id,
         "intent": "yes",
         "language": "en",
+        "channel": "sms",
     }
     assert [m.kind for m in messages_to(service, patient.mobile)] == ["invitation", "yes_ack"]
 
@@ -397,7 +398,12 @@ def test_stop_suppresses_the_number_acknowledges_once_and_tells_the_others(
     acks = [m for m in messages_to(service, patient.mobile) if m.kind == "stop_ack"]
     assert len(acks) == 1 and acks[0].status == "queued"
     [opted_out] = events(service, "messaging.participant.opted_out", patient.participant_id)
-    assert opted_out.data == {"participant_id": patient.participant_id, "source": "sms"}
+    assert opted_out.data == {
+        "participant_id": patient.participant_id,
+        "source": "sms",
+        "channel": "sms",
+        "trial_id": patient.trial_id,  # the trial the STOP answered, for its reach report
+    }
     [reply] = events(service, "messaging.reply.received", patient.participant_id)
     assert reply.data["intent"] == "stop"
 

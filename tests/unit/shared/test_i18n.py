@@ -107,6 +107,7 @@ def test_the_words_language_is_the_nearest_one_with_a_catalog() -> None:
     assert page_language(None, "pa-Arab") == "pa-Arab"
     assert page_language("ne", "ur") == "en"  # no Nepali words yet: English, said as English
     assert page_language("xx", "pl") == "pl"
+    assert page_language(None, "und") == "en"  # a patient whose list did not say
 
 
 def test_the_switch_offers_every_language_with_words_but_the_current_one() -> None:

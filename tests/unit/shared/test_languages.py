@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
+import shared.languages
 from shared.languages import (
     LANGUAGES,
+    READ2_LANGUAGES,
+    UNKNOWN,
     best_text,
     fallbacks,
     interpreter_may_be_needed,
     is_rtl,
+    is_text_language,
     parse_language,
+    says_not_recorded,
     written,
 )
 
@@ -95,6 +103,16 @@ def test_mirpuri_and_its_other_names_are_read_and_texted_in_urdu(written: str) -
         ("Farsi", "fa"),
         ("Mandarin", "zh"),
         ("Cantonese", "yue"),
+        # CLDR's English name for a code we read as one of ours
+        ("Western Panjabi", "pa-Arab"),
+        ("Hakka Chinese", "hak"),
+        ("Mandarin Chinese", "zh"),
+        ("Northern Kurdish", "ku"),
+        # two letters are an ISO 639-1 code before a name ("Ga" is also a language)
+        ("ga", "ga"),
+        ("GA", "ga"),
+        ("Irish", "ga"),
+        ("gaa", "gaa"),
         # ISO 639-1, 639-2/T, 639-2/B and 639-3 codes CLDR knows
         ("cs", "cs"),
         ("ces", "cs"),
@@ -123,12 +141,119 @@ def test_an_unchecked_snomed_id_is_read_by_its_term_and_never_guessed_alone() ->
     assert parse_language("123456789") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Read v2 "main spoken language", as EMIS and Vision export it: five characters
+        # padded with dots, which some exports drop, alone or before its term
+        ("13lL.", "ur"),
+        ("13lL", "ur"),
+        ("13lL. Main spoken language Urdu", "ur"),
+        ("13lL.|Main spoken language Urdu", "ur"),
+        (" 13lL. |Main spoken language Urdu| ", "ur"),
+        ("13lE.", "pa"),
+        ("13l1.", "bn"),
+        ("13lJ.", "syl"),
+        ("13lC.", "pl"),
+        ("13l3.", "cs"),
+        ("13uL.", "sk"),
+        ("13u1.", "ro"),
+        ("13ly.", "ti"),
+        ("13lB.", "zh"),
+        ("13l2.", "yue"),
+        ("13wA.|Main spoken language Dari", "fa"),
+        # the older language codes: Sylhety, Mirpuri, Cantonese, "Language Urdu"
+        ("13b2.", "syl"),
+        ("13b4.|Mirpuri language", "phr"),
+        ("13b1.", "yue"),
+        ("13Z66", "ur"),
+        ("13Z62 Language Gujurati", "gu"),
+        ("13lA.", "kfr"),  # Kutchi: a code CLDR knows, with our name for staff
+        # case matters in Read codes
+        ("13lT.", "hr"),
+        ("13lt.", "sr"),
+        # the code says the language, as a SNOMED CT id does, whatever term follows it
+        ("13lL.|Main spoken language Polish", "ur"),
+    ],
+)
+def test_read_v2_main_spoken_language_codes_with_or_without_dots_and_term(
+    text: str, code: str
+) -> None:
+    found = parse_language(text)
+    assert found is not None
+    assert found.code == code
+
+
+def test_an_unknown_read_code_is_read_by_its_term_and_never_guessed_alone() -> None:
+    found = parse_language("13lU.|Main spoken language Czech")
+    assert found is not None and found.code == "cs"
+    assert parse_language("13lU.") is None
+    assert parse_language("13lU") is None
+    # A listed language shared.languages does not know stays unknown.
+    assert parse_language("13wd. Main spoken language Romany") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13Z67",
+        "13Z67 Speaks English well",
+        "13Z68|Speaks English poorly",
+        "13Z60 English as a second language",
+        "13Z69 First language not English",
+        "13Z6Z|Language NOS",
+        "13Z6.",
+        "13ZM.|Using British sign language",
+        "13ZP. Using Makaton sign language",
+        "13l..",
+        "13l",
+        "13lg.|Main spoken language Ethiopian",
+        "13lj. Main spoken language Gaelic",  # Scottish or Irish
+        "13wE. Main spoken language Ndebele",  # Northern or Southern
+        "13Z67|English",  # never read by a term that follows it either
+    ],
+)
+def test_read_codes_that_name_no_one_language_are_not_a_language(text: str) -> None:
+    assert parse_language(text) is None
+
+
+def _read2_rows() -> list[list[str]]:
+    path = Path(shared.languages.__file__).with_name("read2_languages.tsv")
+    with path.open(encoding="utf-8") as file:
+        return [
+            row
+            for row in csv.reader(
+                (line for line in file if not line.startswith("#")), delimiter="\t"
+            )
+            if row
+        ]
+
+
+def test_each_read_code_row_is_a_code_and_a_language_its_term_does_not_contradict() -> None:
+    rows = _read2_rows()
+    assert len(rows) == len({code for code, _, _ in rows}) > 150
+    contradicted = []
+    for code, ours, term in rows:
+        assert len(code) == 5 and code.startswith("13"), code
+        if ours == "-":
+            continue
+        assert READ2_LANGUAGES[code.rstrip(".")] == ours
+        assert ours in LANGUAGES, code
+        # Where parse_language reads the term, it reads the same language (the rest
+        # were mapped by eye and are named in the file's header).
+        read = parse_language(term)
+        if read is not None and read.code != ours:
+            contradicted.append((code, term, ours, read.code))
+    assert contradicted == []
+
+
 def test_names_scripts_and_direction_come_from_cldr() -> None:
     assert LANGUAGES["cs"].native == "Čeština"
     assert LANGUAGES["ti"].script == "Ethi"
     assert LANGUAGES["ckb"].rtl and LANGUAGES["pa-Arab"].rtl and not LANGUAGES["pa"].rtl
     # Not listed, but looked up like any other: console pages read .name and .rtl.
     assert "kri" in LANGUAGES and LANGUAGES["kri"].name == "Krio"
+    assert LANGUAGES["kfr"].name == "Kutchi"  # CLDR has no name for it
     assert "xx" not in LANGUAGES and "kri" not in list(LANGUAGES)
 
 
@@ -149,3 +274,49 @@ def test_the_best_text_and_whether_an_interpreter_may_be_needed() -> None:
     assert interpreter_may_be_needed("syl", shipped)
     assert not interpreter_may_be_needed("ur", shipped)
     assert not interpreter_may_be_needed("en", shipped)
+
+
+def test_the_unknown_language_is_kept_shown_and_texted_in_english_but_never_offered() -> None:
+    unknown = LANGUAGES[UNKNOWN]
+    assert (unknown.code, unknown.name, unknown.rtl, unknown.fallback) == (
+        "und",
+        "Unknown language",
+        False,
+        None,
+    )
+    assert UNKNOWN in LANGUAGES and UNKNOWN not in list(LANGUAGES)  # looked up, not listed
+    assert (best_text(UNKNOWN), written(UNKNOWN), is_rtl(UNKNOWN)) == ("en", UNKNOWN, False)
+    assert interpreter_may_be_needed(UNKNOWN)
+    assert not is_text_language(UNKNOWN)
+    assert is_text_language("ti") and not is_text_language("xx")
+
+
+@pytest.mark.parametrize("text", ["und", "Unknown language", "Unknown", "Not known", "zxx"])
+def test_no_input_is_read_as_the_unknown_language(text: str) -> None:
+    assert parse_language(text) is None
+
+
+def test_placeholders_say_no_language_is_recorded_and_names_do_not() -> None:
+    assert all(says_not_recorded(t) for t in ("Unknown", "NOT KNOWN", "N/A", "nk", "None"))
+    assert not any(says_not_recorded(t) for t in ("Patois", "Creole", "Polsih", "Norwegian"))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Patois", "jam"),
+        ("Jamaican Patois", "jam"),
+        ("Jamaican Creole", "jam"),
+        ("jam", "jam"),
+        ("Irish Gaelic", "ga"),
+        ("Scottish Gaelic", "gd"),
+    ],
+)
+def test_unambiguous_gp_names_of_unlisted_languages_are_read(text: str, code: str) -> None:
+    found = parse_language(text)
+    assert found is not None and found.code == code
+
+
+@pytest.mark.parametrize("text", ["Creole", "Gaelic", "Romany", "Polsih"])
+def test_ambiguous_names_and_misspellings_are_never_guessed(text: str) -> None:
+    assert parse_language(text) is None

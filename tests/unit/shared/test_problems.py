@@ -193,6 +193,17 @@ def test_a_body_that_is_not_json_is_a_problem(client: FlaskClient) -> None:
             [{"field": "items.id", "reason": "bad"}, {"field": "items.name", "reason": "missing"}],
         ),
         ({"_schema": ["Invalid"]}, [{"field": "_schema", "reason": "Invalid"}]),
+        (  # a marshmallow Dict: the entry's key names the input, not its "value"
+            {"words": {"ur": {"value": {"text": ["missing"]}}, "xx": {"key": ["unknown"]}}},
+            [
+                {"field": "words.ur.text", "reason": "missing"},
+                {"field": "words.xx.key", "reason": "unknown"},
+            ],
+        ),
+        (  # a schema's own field called "key" keeps its name
+            {"items": {"0": {"key": ["bad"]}}},
+            [{"field": "items.0.key", "reason": "bad"}],
+        ),
         ({}, []),
     ],
 )
