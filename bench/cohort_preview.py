@@ -30,7 +30,7 @@ from bench.common import percentile, print_table, scratch_database, summary_ms
 from bench.registry_import import settings
 from services.registry.bootstrap import build_runtime
 from services.registry.service_layer import cohorts, practices, trials
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from services.registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
 from shared.auth.principal import Principal
 from shared.logs import configure
 
@@ -113,9 +113,9 @@ def main() -> None:
         runtime = build_runtime(settings(url, Path(tmp)))
         runtime.migrate()
 
-        def uow() -> RegistryUnitOfWork:
+        def uow() -> SqlRegistryUnitOfWork:
             made = runtime.uow_factory()
-            assert isinstance(made, RegistryUnitOfWork)
+            assert isinstance(made, SqlRegistryUnitOfWork)
             return made
 
         codes = [f"M{85000 + i:05d}" for i in range(args.practices)]

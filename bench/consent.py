@@ -34,6 +34,7 @@ from services.consent.domain.links import ConsentLink
 from shared.auth.principal import hash_token, new_token
 from shared.auth.store import save_token
 from shared.config import BusSettings, CommonSettings
+from shared.events.commands import TokenIssued
 
 DOB_KEY = "bench-dob-hash-key-0123456789"
 BIG_TRIAL = uuid.UUID("00000000-0000-4000-8000-000000000001")
@@ -119,8 +120,8 @@ def seed_page(runtime: Any) -> tuple[str, str, str]:
         form = ConsentForm(
             BIG_TRIAL, 1, [Item("read", True), Item("future", False)], {"en": translation}
         )
-        form.publish("REC 1")
-        uow.consent.insert_form(form)
+        form.publish("REC 1", datetime.now(UTC))
+        uow.forms.insert_form(form)
         participant_id = uow.session.execute(
             text(
                 "SELECT participant_id FROM consent_records WHERE trial_id = :t "
@@ -129,21 +130,21 @@ def seed_page(runtime: Any) -> tuple[str, str, str]:
             {"t": BIG_TRIAL},
         ).scalar_one()
         link = ConsentLink(participant_id, BIG_TRIAL)
-        uow.consent.add(link)
+        uow.consent_links.add(link)
         token = new_token()
         now = datetime.now(UTC)
         save_token(
             uow,
-            {
-                "token_id": uuid.uuid4(),
-                "token_hash": hash_token(token),
-                "name": "bench admin",
-                "role": "admin",
-                "practices": [],
-                "trials": [],
-                "created_at": now,
-                "expires_at": now + timedelta(days=1),
-            },
+            TokenIssued(
+                token_id=uuid.uuid4(),
+                token_hash=hash_token(token),
+                name="bench admin",
+                role="admin",
+                practices=(),
+                trials=(),
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+            ),
         )
         uow.commit()
         path = f"/c/{uow.links.signer.token(link.id)}/form"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,11 @@ from typing import Any
 
 import requests
 
+from tests.support.processes import free_port
+
 SID = "AC" + "0" * 32
 TOKEN = "bench-auth-token"
 SENDER = "+447700900000"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -20,13 +20,7 @@ from pathlib import Path
 import requests
 
 from bench.common import gunicorn, print_table, summary_ms
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from tests.support.processes import free_port
 
 PAGE_FILES = ("/sign-in", "/static/nhsuk/nhsuk-frontend.min.css", "/static/console/live.js")
 

@@ -27,6 +27,7 @@ from services.messaging.bootstrap import build_runtime
 from services.messaging.service_layer import contacts as contact_use_cases
 from services.messaging.service_layer import invitations
 from services.registry.service_layer.invitations import CHUNK_SIZE
+from shared.events.commands import InvitationsRequested, TrialCreated
 from shared.runtime import Runtime
 from tests.support.cohort import numbers
 
@@ -38,7 +39,7 @@ def a_cohort(runtime: Runtime, count: int, prefix: str) -> tuple[uuid.UUID, list
     trial_id = uuid.uuid4()
     contact_use_cases.save_trial(
         runtime.uow_factory(),
-        {"trial_id": trial_id, "short_name": "BENCH", "title": "A heart study"},
+        TrialCreated(trial_id=trial_id, short_name="BENCH", title="A heart study"),
     )
     people = [uuid.uuid4() for _ in range(count)]
     mobiles = numbers(count, prefix=prefix)
@@ -82,14 +83,14 @@ def ours(runtime: Runtime, count: int, prefix: str) -> tuple[float, int, int]:
     for index, chunk in enumerate(chunks):
         stored += invitations.queue_invitations(
             runtime.uow_factory(),
-            {
-                "trial_id": trial_id,
-                "batch_id": batch_id,
-                "practice_ods": "M85001",
-                "chunk": index,
-                "chunks": len(chunks),
-                "participant_ids": chunk,
-            },
+            InvitationsRequested(
+                batch_id=batch_id,
+                trial_id=trial_id,
+                practice_ods="M85001",
+                chunk=index,
+                chunks=len(chunks),
+                participant_ids=tuple(chunk),
+            ),
         )
     elapsed = time.perf_counter() - started
     event.remove(runtime.engine, "before_cursor_execute", counted)

@@ -41,7 +41,7 @@ from services.registry.bootstrap import build_runtime
 from services.registry.config import RegistrySettings
 from services.registry.domain.patient_list import _json_record, json_records
 from services.registry.service_layer import imports, practices
-from services.registry.service_layer.unit_of_work import RegistryUnitOfWork
+from services.registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
 from shared.auth.principal import Principal
 from shared.config import BusSettings, CommonSettings
 from shared.logs import configure
@@ -82,9 +82,9 @@ def our_import(url: str, folder: Path, path: Path, batch: int) -> tuple[float, f
     runtime = build_runtime(settings(url, folder))
     runtime.migrate()
 
-    def uow() -> RegistryUnitOfWork:
+    def uow() -> SqlRegistryUnitOfWork:
         made = runtime.uow_factory()
-        assert isinstance(made, RegistryUnitOfWork)
+        assert isinstance(made, SqlRegistryUnitOfWork)
         return made
 
     practices.create_practice(uow(), "M85001", "Bench practice")

@@ -53,6 +53,9 @@ class Counting:
     def find_sent(self, to: str, body: str, since: datetime) -> str | None:
         return self.inner.find_sent(to, body, since)
 
+    def find_call(self, to: str, since: datetime) -> str | None:
+        return self.inner.find_call(to, since)
+
 
 @contextmanager
 def running_sender(

@@ -161,7 +161,7 @@ def _spoil(rng: random.Random, rows: list[list[str]]) -> None:
     rows[301][2] = ""  # no surname
     rows[377][8] = "Arab"  # a 2011 census group, not a Data Dictionary code
     rows[512][9] = "11"  # no such decile
-    rows[640][6] = "Patwari"  # misspelt Potwari
+    rows[640][6] = "Patwari"  # misspelt Potwari: imported as an unknown language, noted
     rows.insert(800, list(rows[799]))  # the same patient twice
 
 
