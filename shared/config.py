@@ -67,13 +67,16 @@ def read_common(service: str, env: Env) -> CommonSettings:
     with env.prefixed(prefix):
         database_url = env.str("DATABASE_URL", default_sqlite_url(service))
     delays: list[float] = env.list(
-        "BUS_RETRY_DELAYS", default=[1.0, 5.0, 30.0, 120.0, 600.0], subcast=float
+        "BUS_RETRY_DELAYS",
+        default=[1.0, 5.0, 30.0, 120.0, 600.0],
+        subcast=float,
+        validate=held_retry_delays,
     )
     bus = BusSettings(
         broker_url=env.str("BROKER_URL", "filesystem://"),
         namespace=env.str("BUS_NAMESPACE", "trialreach"),
         data_dir=env.path("BUS_DATA_DIR", VAR_DIR / "bus"),
-        retry_delays=tuple(delays),
+        retry_delays=tuple(delays or ()),  # None when invalid: sealed() then names it
         outbox_batch_size=env.int("OUTBOX_BATCH_SIZE", 500, validate=Range(min=1)),
         outbox_poll_interval=env.float("OUTBOX_POLL_INTERVAL", 0.05),
         prefetch=env.int("BUS_PREFETCH", 50, validate=Range(min=1)),
@@ -88,6 +91,17 @@ def read_common(service: str, env: Env) -> CommonSettings:
         metrics_token=env.str("METRICS_TOKEN", None, validate=optional_secret) or None,
         token_cache_seconds=env.float("TOKEN_CACHE_SECONDS", 5.0, validate=Range(min=0, max=60)),
     )
+
+
+# RabbitMQ closes a channel that holds a delivery longer than its consumer_timeout (30 min by
+# default); the worker holds a retry's message until it is due (decision 0003).
+LONGEST_RETRY_DELAY = 1500.0
+
+
+def held_retry_delays(delays: list[float]) -> bool:
+    if any(not 0 < delay <= LONGEST_RETRY_DELAY for delay in delays):
+        raise ValidationError(f"each delay must be over 0 and at most {LONGEST_RETRY_DELAY:.0f} s")
+    return True
 
 
 def optional_secret(value: str | None) -> bool:

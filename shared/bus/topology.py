@@ -94,15 +94,14 @@ class Topology:
             queue_arguments=self._quorum(dead_letter_to=dead_name),
         )
         if self.rabbitmq:
-            # The broker holds each retry for its delay, then dead-letters it back to main.
+            # One queue per delay, filled in time order; the worker moves each retry back to
+            # main when its x-retry-at has passed (decision 0003). No TTL and no broker
+            # dead-lettering: RabbitMQ 3.10 stranded retries in that move when a node was lost.
             retries = tuple(
                 Queue(
                     f"{main_name}.retry.{int(delay * 1000)}ms",
                     durable=True,
-                    queue_arguments={
-                        **self._quorum(dead_letter_to=main_name),
-                        "x-message-ttl": int(delay * 1000),
-                    },
+                    queue_arguments=self._parked(),
                 )
                 for delay in self.retry_delays
             )
@@ -110,19 +109,18 @@ class Topology:
             retries = (Queue(f"{main_name}.retry", durable=True),)
         # Quorum like the others, so the dead letters survive the loss of a node (a
         # classic queue lives on one node: with it down, every declare of the topology
-        # fails and the whole bus stops). Nothing dead-letters out of it; listing returns
-        # each letter to the queue, so its delivery limit is set out of reach (RabbitMQ 4
-        # has a default of 20; -1 means "drop at once" on 3.x, hence a large number).
-        dead = Queue(
-            dead_name,
-            durable=True,
-            queue_arguments=(
-                {"x-queue-type": "quorum", "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT}
-                if self.rabbitmq
-                else {}
-            ),
-        )
+        # fails and the whole bus stops). Nothing dead-letters out of it.
+        dead = Queue(dead_name, durable=True, queue_arguments=self._parked())
         return ConsumerQueues(main=main, retries=retries, dead=dead)
+
+    def _parked(self) -> dict[str, object]:
+        """Where messages wait for the worker or for a person. Both take a message without
+        acknowledging it and may return it (a retry held until due, a letter listed), so the
+        delivery limit is out of reach (RabbitMQ 4 has a default of 20; -1 means "drop at
+        once" on 3.x, hence a large number)."""
+        if not self.rabbitmq:
+            return {}
+        return {"x-queue-type": "quorum", "x-delivery-limit": DEAD_LETTER_DELIVERY_LIMIT}
 
     def _quorum(self, dead_letter_to: str) -> dict[str, object]:
         if not self.rabbitmq:

@@ -8,6 +8,9 @@
 - A failing handler is retried after growing delays; after the last retry, and at once
   for a malformed event, the message goes to the consumer's dead-letter queue. The
   copy is published before the original is acknowledged, so nothing is lost.
+- A retry waits in a queue until its `x-retry-at`; the worker moves it back to the main
+  queue when due (decision 0003). The broker's TTL and dead-lettering did this before:
+  RabbitMQ 3.10 left retries in that move, unseen, when a node was lost.
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ class BusWorker(ConsumerMixin):
         self._publishing: Connection | None = None
         self._keep_alive: KeepAlive | None = None
         self._next_pump = 0.0
+        # RabbitMQ: per retry queue, its head taken and held until due. Each queue holds one
+        # delay, filled in time order, so nothing behind the head is due before it.
+        self.held: dict[str, Message] = {}
         self._fed_at = time.monotonic()  # the last delivery or batch handled
         self._on_probation = False  # connected, and not fed yet
         self._consuming_again = False
@@ -100,6 +106,7 @@ class BusWorker(ConsumerMixin):
         ]
 
     def _open_publishing(self, replace: bool = False) -> None:
+        self.held.clear()  # the broker returns them when their connection closes
         if replace and self._publishing is not None:
             self._publishing.collect()  # no goodbye on a dead socket
         self._publishing = self.connection.clone()
@@ -115,8 +122,12 @@ class BusWorker(ConsumerMixin):
             except Exception as exc:  # dead: start again on a new one
                 log.warning("bus_publishing_connection_lost", error=str(exc))
                 self._open_publishing(replace=True)
-        if not self.topology.rabbitmq and time.monotonic() >= self._next_pump:
-            self.pump_due_retries()
+        if time.monotonic() >= self._next_pump:
+            try:
+                self.pump_due_retries()
+            except Exception as exc:  # what it held goes back to the queue with the connection
+                log.warning("bus_retry_move_failed", error=str(exc) or type(exc).__name__)
+                self._open_publishing(replace=True)
             self._next_pump = time.monotonic() + 0.25
         self._check_fed()
 
@@ -126,12 +137,12 @@ class BusWorker(ConsumerMixin):
         self._fed_at = time.monotonic()
 
     def _check_fed(self) -> None:
-        """A consumer registered while a quorum queue had no leader (a node just lost) can
-        stay registered and never be fed, holding the messages sent to it (RabbitMQ 3.10, in
-        the node-loss test: 44 events neither handled nor waiting in any queue). So a worker not
-        fed within STALL_AFTER of connecting consumes again once, on a new connection, which
-        gives what it held back to the queue; and an idle worker asks the queue, at most
-        every STALL_AFTER seconds, whether messages wait, and if so consumes again too."""
+        """A guard (decision 0017): a consumer registered while a quorum queue has no leader
+        (a node just lost) could stay registered and never be fed, holding what is sent to
+        it. A worker not fed within STALL_AFTER of connecting consumes again once, on a new
+        connection, which gives what it held back to the queue; and an idle worker asks the
+        queue, at most every STALL_AFTER seconds, whether messages wait, and if so consumes
+        again too."""
         now = time.monotonic()
         if not self.topology.rabbitmq or self._batch or now - self._fed_at < STALL_AFTER:
             return
@@ -277,15 +288,9 @@ class BusWorker(ConsumerMixin):
         )
 
     def _schedule_retry(self, message: Message, attempt: int, delay: float, reason: str) -> None:
-        if self.topology.rabbitmq:
-            queue = self.queues.retries[attempt - 1]
-            self._republish(message, queue.name, {ATTEMPTS: attempt, ERROR: reason})
-        else:
-            self._republish(
-                message,
-                self.queues.retries[0].name,
-                {ATTEMPTS: attempt, ERROR: reason, RETRY_AT: time.time() + delay},
-            )
+        queue = self.queues.retries[attempt - 1 if self.topology.rabbitmq else 0]
+        headers = {ATTEMPTS: attempt, ERROR: reason, RETRY_AT: time.time() + delay}
+        self._republish(message, queue.name, headers)
 
     def _dead_letter(self, message: Message, reason: str, attempts: int) -> None:
         self._republish(
@@ -295,11 +300,41 @@ class BusWorker(ConsumerMixin):
         )
 
     def pump_due_retries(self, limit: int = 500) -> int:
-        """Filesystem transport only: move retries that are due back to the main queue.
+        """Move retries that are due back to the main queue; returns how many moved.
 
-        The broker does this on RabbitMQ (per-delay queues with a TTL). Here each pass
-        takes what is due and puts the rest back at the tail.
+        Each is confirmed by the broker in the main queue before it leaves its retry queue,
+        so a crash between the two leaves a copy in both, which the inbox absorbs.
         """
+        if self.topology.rabbitmq:
+            return self._move_due_heads(limit)
+        return self._pump_filesystem(limit)
+
+    def _due(self, message: Message) -> bool:
+        return float((message.headers or {}).get(RETRY_AT, 0)) <= time.time()
+
+    def _move_due_heads(self, limit: int) -> int:
+        """RabbitMQ: one queue per delay. A head not yet due is held unacknowledged (it goes
+        back to the queue if this worker dies); what waits behind it is due later still."""
+        assert self.producer is not None
+        moved = 0
+        for queue in self.queues.retries:
+            while moved < limit:
+                message = self.held.pop(queue.name, None) or queue(self.producer.channel).get(
+                    no_ack=False, accept=["application/json"]
+                )
+                if message is None:
+                    break
+                if not self._due(message):
+                    self.held[queue.name] = message
+                    break
+                self._republish(message, self.queues.main.name, {})
+                message.ack()
+                moved += 1
+        return moved
+
+    def _pump_filesystem(self, limit: int) -> int:
+        """Filesystem transport: one retry queue, with no way to hold a message back; each
+        pass takes what is due and puts the rest back at the tail."""
         assert self.producer is not None
         retry_queue = self.queues.retries[0](self.producer.channel)
         seen: set[str] = set()
@@ -314,7 +349,7 @@ class BusWorker(ConsumerMixin):
                 self._republish(message, self.queues.retries[0].name, {})
                 message.ack()
                 break
-            if float(headers.get(RETRY_AT, 0)) <= time.time():
+            if self._due(message):
                 self._republish(message, self.queues.main.name, {})
                 moved += 1
             else:

@@ -84,7 +84,21 @@ def test_killing_a_node_mid_batch_pauses_the_bus_for_seconds_and_loses_nothing(
             )
         except AssertionError as exc:
             waiting = service.whereabouts()
-            raise AssertionError(f"{exc}; {len(service.inbox())} handled; {waiting}") from None
+            # The broker's own count: ready, held by a consumer, and in total (which also
+            # holds messages stuck inside the broker, as dead-lettering once left retries).
+            survivor = rabbitmq_cluster.nodes[1]
+            listed = rabbitmq_cluster.ctl(
+                survivor,
+                "list_queues",
+                "name",
+                "messages_ready",
+                "messages_unacknowledged",
+                "messages",
+                "consumers",
+            )
+            raise AssertionError(
+                f"{exc}; {len(service.inbox())} handled; {waiting}; broker:\n{listed}"
+            ) from None
         finished_at = time.monotonic()
         service.wait_for(lambda: service.unpublished() == 0, what="the outbox drained")
         service.wait_for(lambda: service.queue_size() == 0, what="the queue drained")

@@ -1,7 +1,7 @@
 """Failing handlers retry after growing delays, then wait in the dead letters to be replayed.
 
-Every test runs on RabbitMQ (per-delay TTL queues) and on the filesystem transport (one
-retry queue pumped by the worker).
+Every test runs on RabbitMQ (one retry queue per delay, whose head the worker holds until
+due) and on the filesystem transport (one retry queue pumped by the worker).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 import time
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import structlog
@@ -18,6 +19,7 @@ from shared.bus import dead_letters
 from shared.bus.worker import ATTEMPTS, ERROR
 from shared.config import BusSettings
 from tests.integration.bus.conftest import CONSUMER, EVENT, HandlerFailed, TinyService
+from tests.support import settings
 
 pytestmark = pytest.mark.integration
 
@@ -50,6 +52,37 @@ def test_a_handler_that_fails_twice_takes_effect_once_after_two_retries(
     assert service.effect_counts() == {event_id: 1}, "the failed attempts left no effect"
     assert service.inbox() == [(CONSUMER, event_id)]
     assert _dead(service) == []
+
+
+def test_a_retry_held_by_a_worker_that_stops_goes_back_and_the_next_worker_handles_it(
+    rabbitmq_url: str, bus_dir: Path, fresh_database: str
+) -> None:
+    """RabbitMQ only: the filesystem transport holds no retry, it puts back what is not due."""
+    bus = replace(settings.bus_settings(rabbitmq_url, bus_dir), retry_delays=(3.0,))
+    service = TinyService(bus, fresh_database)
+    try:
+        service.declare()
+        [event_id] = service.emit()
+        service.failures[event_id] = 1
+        service.relay().run_once()
+        retry_queue = service.topology.consumers[CONSUMER].retries[0].name
+
+        first = service.start_worker()
+        service.wait_for(lambda: retry_queue in first.held, what="the retry held until due")
+        assert event_id not in service.effect_counts()
+        service.stop_workers()  # its connection closes before the retry is due
+
+        with service.connect() as conn:
+            channel = conn.channel()
+            _, ready, _ = channel.queue_declare(queue=retry_queue, passive=True)
+            channel.close()
+        assert ready == 1, "the broker took the held retry back"
+        service.start_worker()
+        service.wait_for(lambda: event_id in service.effect_counts(), what="the retry handled")
+        assert service.calls[event_id] == 2
+        assert service.effect_counts() == {event_id: 1}
+    finally:
+        service.close()
 
 
 def test_an_event_that_keeps_failing_holds_up_none_of_the_events_around_it(

@@ -25,6 +25,7 @@ from shared.bus.worker import BusWorker
 from shared.events import encode, new_event
 from shared.runtime import Runtime
 from tests.support import servers, settings
+from tests.support.retries import retries_waiting
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -55,14 +56,6 @@ def _publish(runtime: Runtime, producer: str, type_: str, data: dict[str, Any]) 
         BatchPublisher(conn, runtime.topology).publish(
             [(type_, encode(new_event(type_, data, producer)))]
         )
-
-
-def _waiting_in(runtime: Runtime, queue: str) -> int:
-    with runtime.connect() as conn:
-        channel = conn.channel()
-        _, count, _ = channel.queue_declare(queue=queue, passive=True)
-        channel.close()
-    return int(count)
 
 
 def _status(runtime: Runtime, participant_id: uuid.UUID, trial_id: uuid.UUID) -> str | None:
@@ -105,7 +98,9 @@ def test_replies_and_an_opt_out_before_their_invitation_are_applied_once_it_arri
         )
         # Both tried, and retried once, with no record to apply to: each waits its second retry.
         second_retry = worker.queues.retries[1].name
-        eventually(lambda: _waiting_in(consent, second_retry) == 2, 10, "two second retries")
+        eventually(
+            lambda: retries_waiting(consent, worker, second_retry) == 2, 10, "two second retries"
+        )
         assert _status(consent, declines, trial_id) is None
 
         _publish(

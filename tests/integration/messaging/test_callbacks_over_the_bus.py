@@ -27,6 +27,7 @@ from shared.bus.worker import BusWorker
 from shared.events import Event, encode, new_event
 from shared.runtime import Runtime
 from tests.support import servers, settings
+from tests.support.retries import retries_waiting
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -51,14 +52,6 @@ def messaging(rabbitmq_url: str, tmp_path: Path) -> Iterator[Runtime]:
 def _publish(runtime: Runtime, *events: Event) -> None:
     with runtime.connect() as conn:
         BatchPublisher(conn, runtime.topology).publish([(e.type, encode(e)) for e in events])
-
-
-def _waiting_in(runtime: Runtime, queue: str) -> int:
-    with runtime.connect() as conn:
-        channel = conn.channel()
-        _, count, _ = channel.queue_declare(queue=queue, passive=True)
-        channel.close()
-    return int(count)
 
 
 def _tasks(runtime: Runtime, participant_id: uuid.UUID) -> list[CallbackTask]:
@@ -121,7 +114,9 @@ def test_a_call_me_before_the_patient_is_known_is_retried_then_opens_one_task(
     try:
         _publish(messaging, request)
         second_retry = worker.queues.retries[1].name
-        eventually(lambda: _waiting_in(messaging, second_retry) == 1, 10, "a second retry")
+        eventually(
+            lambda: retries_waiting(messaging, worker, second_retry) == 1, 10, "a second retry"
+        )
         assert _tasks(messaging, participant_id) == []
 
         _publish(messaging, _registered(participant_id, "syl"))

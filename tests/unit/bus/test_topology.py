@@ -65,10 +65,15 @@ def test_each_service_gets_a_main_queue_its_retries_and_a_dead_letter_queue(
         if rabbitmq:
             main: Any = queues.main  # kombu's stubs do not declare queue_arguments
             retries: list[Any] = list(queues.retries)
-            ttls = [q.queue_arguments["x-message-ttl"] for q in retries]
-            assert ttls == [1000, 5000, 30000]
-            back = {q.queue_arguments["x-dead-letter-routing-key"] for q in retries}
-            assert back == {main.name}, "a retry goes back to the main queue when due"
+            assert [q.name for q in retries] == [
+                f"ns.{service}.retry.{ms}ms" for ms in (1000, 5000, 30000)
+            ]
+            # the worker moves a retry back when due: no broker TTL or dead-lettering to
+            # strand it when a node is lost
+            for retry in retries:
+                assert "x-message-ttl" not in retry.queue_arguments, retry.name
+                assert "x-dead-letter-routing-key" not in retry.queue_arguments, retry.name
+                assert retry.queue_arguments["x-delivery-limit"] >= 1_000_000, retry.name
             assert main.queue_arguments["x-queue-type"] == "quorum"
             assert main.queue_arguments["x-dead-letter-routing-key"] == queues.dead.name
             # every queue survives the loss of a node (decision 0017): none is classic
