@@ -148,6 +148,7 @@ class NotificationRequested(Command):
     kind: str
     link: str | None
     code: str | None = None  # only with "identity_code" and "letter_link"
+    spoken: bool = False  # only with "identity_code": say it in a call, not a text
     message_id: uuid.UUID | None = None  # only with "letter_link": the letter it is for
     short_link: str | None = None
 

@@ -193,6 +193,9 @@ class NotificationRequested(Contract):
     # Only with "identity_code": the one-time code to text. Messaging texts it and keeps it
     # in that message alone; optional so that events written before it existed still load.
     code = fields.String(validate=validate.Regexp(r"^\d{4,10}$"))
+    # Only with "identity_code": say the code in a call to the invited number (a patient
+    # invited by call alone); optional, false when absent.
+    spoken = fields.Boolean()
     # Only with "letter_link" (the answer to messaging.letter.requested): the letter it is for
     # and the short link printed under the QR code. A null `link` says no letter should go
     # (the record has moved on: the patient answered another way or opted out).

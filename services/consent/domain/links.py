@@ -35,6 +35,20 @@ DOB_ONLY, DOB_AND_CODE = "dob", "dob_and_code"
 IDENTITY_CHECKS = (DOB_ONLY, DOB_AND_CODE)
 
 
+# How the one-time code reaches the patient (issue 18 item 1).
+BY_LETTER, BY_CALL, BY_TEXT = "letter", "call", "text"
+
+
+def code_route(printed: bool, invited_on: set[str]) -> str:
+    """Printed on their letter; said in a call to a patient whose invitation came by call
+    and by no text (they may not read); else texted to the invited number."""
+    if printed:
+        return BY_LETTER
+    if "voice" in invited_on and not invited_on & {"sms", "whatsapp"}:
+        return BY_CALL
+    return BY_TEXT
+
+
 def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 

@@ -66,8 +66,10 @@ def notify(
     kind: str,
     link: str | None = None,
     code: str | None = None,
+    spoken: bool = False,
 ) -> None:
-    """Ask messaging to text the participant (in their language, by messaging's texts)."""
+    """Ask messaging to text the participant (in their language, by messaging's texts); a
+    `spoken` one-time code is said in a call instead."""
     data: dict[str, object] = {
         "notification_id": uuid.uuid4(),
         "participant_id": record.participant_id,
@@ -77,4 +79,6 @@ def notify(
     }
     if code is not None:
         data["code"] = code  # a one-time code: only messaging reads it, to text it
+    if spoken:
+        data["spoken"] = True
     uow.publish("consent.notification.requested", data)

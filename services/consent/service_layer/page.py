@@ -45,7 +45,7 @@ class Locked(DomainError):
 @dataclass(frozen=True)
 class IdentityStep:
     link_id: uuid.UUID
-    needs_code: bool  # the trial asks for a one-time code too: one has just been texted
+    needs_code: bool  # the trial asks for a one-time code too: one has just been sent
 
 
 ASKING = "asking"  # show the form
@@ -83,7 +83,8 @@ def _live_link(uow: ConsentUnitOfWork, token: str, *, lock: bool = False) -> Con
 def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) -> IdentityStep:
     """The next step when the date of birth matches; NotConfirmed or Locked when not.
 
-    Where the trial asks for a one-time code, a new one is texted to the invited number.
+    Where the trial asks for a one-time code, a new one goes to the invited number: texted,
+    or said in a call to a patient invited by call alone.
     """
     with uow:
         link = _live_link(uow, token, lock=uow.row_locks)
@@ -109,11 +110,18 @@ def check_dob(uow: ConsentUnitOfWork, token: str, given: date | None, key: str) 
     return IdentityStep(link.id, needs_code)
 
 
-def has_printed_code(uow: ConsentUnitOfWork, token: str) -> bool:
-    """Whether the link's one-time code is a letter's (printed), not texted."""
+def code_route(uow: ConsentUnitOfWork, token: str) -> str:
+    """How the link's one-time code reached the patient: links.BY_LETTER, BY_CALL, BY_TEXT."""
     with uow:
         link = uow.consent_links.link(link_id(uow, token))
-        return link is not None and link.has_printed_code
+        if link is None:
+            return links.BY_TEXT
+        return _route(uow, link)
+
+
+def _route(uow: ConsentUnitOfWork, link: ConsentLink) -> str:
+    invited_on = uow.reporting.invited_on(link.trial_id, link.participant_id)
+    return links.code_route(link.has_printed_code, invited_on)
 
 
 def check_code(uow: ConsentUnitOfWork, token: str, code: str) -> uuid.UUID:
@@ -149,7 +157,7 @@ def _text_a_code(uow: ConsentUnitOfWork, link: ConsentLink, now: datetime) -> No
         raise LinkNotUsable("no consent record for this link")
     code = links.new_code()
     link.start_code(uow.links.signer.code_hash(link.id, code), now)
-    notify(uow, record, "identity_code", code=code)
+    notify(uow, record, "identity_code", code=code, spoken=_route(uow, link) == links.BY_CALL)
 
 
 def _note(

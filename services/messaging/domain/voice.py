@@ -5,6 +5,7 @@ same reply handling as a text."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,9 @@ REPEAT = "9"
 REPEAT_LIMIT = 3  # a phone stuck on 9 (or a machine) is hung up on after this many plays
 # What a recording is for: the call itself, a reminder call, the message left on voicemail.
 RECORDING_KINDS = ("invitation", "reminder", "voicemail")
+# The consent page's one-time code, spoken to a patient invited by call (issue 18 item 1):
+# never left on voicemail and never rung again (it lasts 10 minutes; the patient asks again).
+SPOKEN_CODE = "identity_code"
 # A call that may still ring the patient: at most one of these per patient and per number.
 IN_FLIGHT = ("sending", "accepted", "ringing", "in-progress")
 # Ended without the patient hearing us: rung again within the trial's limit.
@@ -128,6 +132,18 @@ def voicemail_script(spoken: Spoken, callback_number: str | None) -> list[Step]:
     if isinstance(prompt, Say) and callback_number:
         steps.append(Say(" ".join(national(callback_number)), prompt.language))
     return [*steps, Hangup()]
+
+
+def code_script(text: str, language: str | None) -> list[Step]:
+    """The one-time code call: its text said twice, each digit on its own (a voice reads
+    482915 as a number), then hang up. No keys: nothing to answer. The text is in a language
+    Twilio has a voice for (notifications chose English otherwise)."""
+    said = Say(_digit_by_digit(text), SAY_LANGUAGES.get(language or "", SAY_LANGUAGES["en"]))
+    return [Pause(1), said, Pause(2), said, Hangup()]
+
+
+def _digit_by_digit(text: str) -> str:
+    return re.sub(r"\d{4,}", lambda run: ", ".join(run.group()), text)
 
 
 def national(number: str) -> str:

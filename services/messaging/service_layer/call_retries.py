@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from services.messaging.domain.cascade import RUNNING
 from services.messaging.domain.model import Message
-from services.messaging.domain.voice import VOICE
+from services.messaging.domain.voice import SPOKEN_CODE, VOICE
 from services.messaging.service_layer.outbound import queue_message
 from services.messaging.service_layer.unit_of_work import MessagingUnitOfWork
 from shared import clock
@@ -23,7 +23,9 @@ def ring_again(uow: MessagingUnitOfWork, ended: Sequence[uuid.UUID]) -> int:
     queued = 0
     for message in uow.messages.messages_by_id(list(ended), lock=False).values():
         trial = uow.trials.trial_settings(message.trial_id) if message.trial_id else None
-        if message.channel != VOICE or trial is None or _cascade_owns(uow, message):
+        if message.channel != VOICE or trial is None or message.kind == SPOKEN_CODE:
+            continue
+        if _cascade_owns(uow, message):
             continue
         delay = trial.retry_policy().next_call_after(
             message.status, message.answered_by, uow.calls.calls_made(message)

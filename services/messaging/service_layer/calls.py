@@ -12,6 +12,7 @@ from services.messaging.domain import recordings as recording_rules
 from services.messaging.domain.templates import scope_of
 from services.messaging.domain.voice import (
     REPEAT_LIMIT,
+    SPOKEN_CODE,
     UNPLAYED,
     VOICE,
     Hangup,
@@ -20,6 +21,7 @@ from services.messaging.domain.voice import (
     Spoken,
     Step,
     call_script,
+    code_script,
     is_machine,
     key_press,
     voicemail_script,
@@ -58,6 +60,11 @@ def twiml_for(
         # The patient's spoken language (Sylheti), not the written one of the text (Bengali).
         language = contact.language if contact else (message.language or "en")
         machine = is_machine(answered_by)
+        if message.kind == SPOKEN_CODE:  # a code is for the patient's ears, not a machine's
+            uow.commit()
+            if machine:
+                return [Hangup()]
+            return code_script(message.body, message.language)
         kind = "voicemail" if machine else message.kind
         found = recording_rules.choose(
             uow.recordings.for_kind([scope_of(message.trial_id), "default"], kind),

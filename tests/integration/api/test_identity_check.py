@@ -5,7 +5,7 @@ that asks for a one-time code texts one and the page asks for it."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -156,3 +156,38 @@ def test_a_trial_with_a_one_time_code_texts_one_and_asks_for_it(consent_service:
         [live] = uow.consent_links.live_links(patient.participant_id, patient.trial_id)
         assert live.code_hash is None
     assert DOB_KEY not in str(texted.data)
+
+
+def test_a_patient_invited_by_call_alone_is_told_the_code_comes_by_call(
+    consent_service: Service,
+) -> None:
+    patient = interested_patient(consent_service, language="bn")
+    admin = store_token(consent_service, "admin")
+    consent_service.client().put(
+        f"/trials/{patient.trial_id}/identity-check",
+        json={"identity_check": "dob_and_code"},
+        headers=auth(admin),
+    )
+    with consent_service.uow() as uow:  # messaging's status event: the invitation was a call
+        uow.reporting.note_contact(
+            patient.trial_id, patient.participant_id, "voice", True, datetime.now(UTC)
+        )
+        uow.commit()
+    client = consent_service.client()
+    link = patient.link()
+
+    confirm_dob(client, link)
+    [asked] = [
+        e
+        for e in patient.events("consent.notification.requested")
+        if e.data["kind"] == "identity_code"
+    ]
+    page = client.get(f"{link}/code?lang=en").get_data(as_text=True)
+    wrong = client.post(
+        f"{link}/code?lang=en", data={FIELD: csrf(client, f"{link}/code"), "code": "x"}
+    )
+
+    assert asked.data["spoken"] is True
+    assert "Enter the code we said on the phone" in page
+    assert "texted" not in page
+    assert "go back to get a new call" in wrong.get_data(as_text=True)

@@ -304,6 +304,10 @@ def test_channel_contacts_stay_delivered_and_answers_name_their_first_channel(
             for r in uow.reporting.contacts(trial)
         )
         answers = {r.participant_id: r for r in uow.reporting.channel_reach(trial)}
+        invited_on = uow.reporting.invited_on(trial, silent.participant_id)
+        assert uow.reporting.invited_on(trial, answered.participant_id) == {"sms", "voice"}
+        assert uow.reporting.invited_on(other_trial, answered.participant_id) == set()
+    assert invited_on == {"letter"}, "this trial's channels only"
     # Once delivered, a late "accepted" does not take it back.
     assert contacts == [(False, "sms", True), (False, "voice", True), (True, "letter", True)]
     assert (

@@ -3,7 +3,8 @@
 
 A Sylheti speaker answers and presses 1: the reply is a YES from a call, and the YES text
 follows; another hears the call twice (9) and presses 4: a callback reply; a machine
-takes the voicemail, and a phone nobody answers: each is queued again per the trial."""
+takes the voicemail, and a phone nobody answers: each is queued again per the trial. A
+one-time code for a patient invited by call is said in a call, twice."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from sqlalchemy import select
 from services.messaging.adapters import espeak
 from services.messaging.adapters.orm import callback_tasks, inbound_messages, messages
 from services.messaging.domain.model import PRIORITY_BULK, Message
-from services.messaging.service_layer import contacts, demo_recordings, trials
-from shared.events.commands import ParticipantShared, TrialCreated
+from services.messaging.service_layer import contacts, demo_recordings, notifications, trials
+from shared.events.commands import NotificationRequested, ParticipantShared, TrialCreated
 from shared.runtime import Runtime
 from tests.integration.messaging.conftest import uow
 from tests.integration.messaging.test_sender_crash import _listening, env_for
@@ -147,3 +148,30 @@ def test_calls_through_the_fake_twilio_server_answered_keyed_voicemail_and_unans
         ]
     assert [c["answered_by"] for c in log if c["to"] == VOICEMAIL] == ["machine_end_beep"]
     assert [h["text"].rsplit("/", 1)[-1] for h in heard[VOICEMAIL]] == [str(voicemail.id)]
+
+
+def test_a_code_asked_for_by_a_patient_invited_by_call_is_said_in_a_call(
+    runtime: Runtime, running: str
+) -> None:
+    trial, person, number = uuid.uuid4(), uuid.uuid4(), "+447700900291"
+    contacts.save_trial(uow(runtime), TrialCreated(trial_id=trial, short_name="HEART", title="x"))
+    contacts.save_contact(
+        uow(runtime), ParticipantShared(person, "M85001", "en", number, textable=True)
+    )
+    plan(running, number, "answer")
+    asked = NotificationRequested(
+        uuid.uuid4(), person, trial, "identity_code", None, code="482915", spoken=True
+    )
+    assert notifications.send_consent_notification(uow(runtime), asked)
+
+    def said() -> list[str]:
+        log = requests.get(f"{running}/_fake/calls", timeout=10).json()
+        return [
+            h["text"] for c in log if c["to"] == number for h in c["heard"] if h["kind"] == "say"
+        ]
+
+    heard = eventually(lambda: len(found := said()) >= 2 and found, 60, "the code said")
+    assert heard[0] == heard[1] and "4, 8, 2, 9, 1, 5" in heard[0], heard
+    assert not any(m.channel == "sms" for m in rows(runtime, messages, messages.c.to, number)), (
+        "said, not texted"
+    )

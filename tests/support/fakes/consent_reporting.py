@@ -107,6 +107,13 @@ class FakeReporting:
                     participant_id=participant_id, channel=channel, delivered=delivered
                 )
 
+    def invited_on(self, trial_id: uuid.UUID, participant_id: uuid.UUID) -> set[str]:
+        return {
+            channel
+            for (trial, participant, channel) in self.store.contacts
+            if (trial, participant) == (trial_id, participant_id)
+        }
+
     def forget_contacts(self, participant_id: uuid.UUID) -> int:
         gone = [key for key in self.store.contacts if key[1] == participant_id]
         for key in gone:

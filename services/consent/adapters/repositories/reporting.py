@@ -162,6 +162,13 @@ class ReportingRepository:
         )
         yield from self.session.execute(query.execution_options(yield_per=5000))
 
+    def invited_on(self, trial_id: uuid.UUID, participant_id: uuid.UUID) -> set[str]:
+        """The channels this patient's invitation to the trial went out on."""
+        query = select(_cc.channel).where(
+            _cc.trial_id == trial_id, _cc.participant_id == participant_id
+        )
+        return set(self.session.scalars(query))
+
     def forget_contacts(self, participant_id: uuid.UUID) -> int:
         """Erasure: the channels that reached this patient, in every trial, go."""
         result = self.session.execute(

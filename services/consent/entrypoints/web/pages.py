@@ -170,9 +170,9 @@ def _dob_passed(token: str) -> bool:
 def code_form(token: str) -> BaseResponse:
     if not _dob_passed(token):
         return redirect(_base(token), 303)
-    letter = page.has_printed_code(_uow(), token)
+    route = page.code_route(_uow(), token)
     return _render(
-        "consent/code.html", _language(), token=token, error=False, back=_base(token), letter=letter
+        "consent/code.html", _language(), token=token, error=False, back=_base(token), route=route
     )
 
 
@@ -185,9 +185,9 @@ def confirm_code(token: str) -> BaseResponse:
     try:
         link_id = page.check_code(_uow(), token, request.form.get("code", "")[:20])
     except page.NotConfirmed:
-        letter = page.has_printed_code(_uow(), token)
+        route = page.code_route(_uow(), token)
         return _render(
-            "consent/code.html", lang, token=token, error=True, back=_base(token), letter=letter
+            "consent/code.html", lang, token=token, error=True, back=_base(token), route=route
         )
     response = redirect(f"{_base(token)}/form?lang={lang}", 303)
     _set_cookie(response, token, VERIFIED_COOKIE, link_id, b"verified")

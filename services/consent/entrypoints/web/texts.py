@@ -42,6 +42,12 @@ EN: dict[str, str] = {
     "code_label": N_("Code"),
     "code_failed": N_("That code did not work. Check the text message and try again."),
     "code_again": N_("No code? Go back and enter your date of birth again to get a new one."),
+    # Invited by call alone: the code is said in a call (issue 18 item 1).
+    "code_call_title": N_("Enter the code we said on the phone"),
+    "code_call_intro": N_(
+        "We are ringing your phone now to say a 6-digit code, twice. It works for 10 minutes."
+    ),
+    "code_call_failed": N_("That code did not work. Try again, or go back to get a new call."),
     # A letter's link: the one-time code is printed on the letter (decision 0029).
     "letter_code_title": N_("Enter the code from your letter"),
     "letter_code_intro": N_("Your letter shows a 6-digit one-time code beside the QR code."),

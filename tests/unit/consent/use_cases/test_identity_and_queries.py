@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -83,6 +83,38 @@ def test_a_trial_that_asks_for_a_code_texts_one_and_checks_it(
         page.check_code(uow, link, "000000" if texted["code"] != "000000" else "111111")
 
     assert page.check_code(uow, link, f" {texted['code']} ") is not None
+    assert "spoken" not in texted and page.code_route(uow, link) == links.BY_TEXT
+
+
+@pytest.mark.parametrize(
+    ("invited_on", "route"),
+    [
+        (("voice",), links.BY_CALL),  # may not read: the code is said in a call
+        (("sms", "voice"), links.BY_TEXT),  # a cascade that texted first: texted
+        (("whatsapp",), links.BY_TEXT),
+    ],
+)
+def test_the_code_goes_the_way_the_invitation_did(
+    uow: FakeConsentUnitOfWork, invited_on: tuple[str, ...], route: str
+) -> None:
+    trial = a_trial(uow)
+    identity.set_identity_check(uow, coordinator_of(trial), trial, links.DOB_AND_CODE)
+    participant = with_a_link(uow, trial)
+    for channel in invited_on:
+        uow.reporting.note_contact(trial, participant, channel, True, datetime.now(UTC))
+    link = token(uow, participant, trial)
+
+    assert page.check_dob(uow, link, BORN, KEY).needs_code
+
+    [sent] = [n for n in uow.published("consent.notification.requested") if "code" in n]
+    assert sent.get("spoken", False) is (route == links.BY_CALL)
+    assert page.code_route(uow, link) == route
+    assert page.check_code(uow, link, sent["code"]) is not None
+
+
+def test_a_letters_code_is_printed_whatever_the_invitation() -> None:
+    assert links.code_route(True, {"voice"}) == links.BY_LETTER
+    assert links.code_route(False, set()) == links.BY_TEXT
 
 
 def test_another_practice_sees_no_patient_and_a_new_link_replaces_the_old(
