@@ -1,8 +1,9 @@
 """Issue 16's "done when" for calls, in Chromium with every service as its own process (both
 run modes): a Sylheti speaker who prefers a phone call is rung on the phone simulator, hears
 the recording (Bengali, as Sylheti has no written form: decision 27), presses 1, and the
-consent link follows by text; another presses 4 and a callback task opens for the practice;
-a third lets it go to voicemail, which takes the message, and the call is queued again.
+consent link follows by text; another presses 4 and a callback task opens, which staff assign
+and close with an outcome in the console; a third lets it go to voicemail, which takes the
+message, and the call is queued again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import SENDER_NUMBER, System
-from tests.e2e.console_pages import page_becomes
+from tests.e2e.console_pages import nav, page_becomes, sign_in
 from tests.e2e.test_consent_journey import FORM
 from tests.support.api import ApiClient, eventually
 from tests.support.processes import ARTIFACTS, run_cli
@@ -100,6 +101,23 @@ def test_a_call_answered_with_1_brings_the_link_and_with_4_a_callback(
     assert task["participant_id"] == asks_for_a_call["id"]
     assert task["interpreter_needed"] is True  # Sylheti: spoken, not written
     assert task["sources"] == ["voice"]
+
+    # Staff assign the task in the console and close it with an outcome.
+    sign_in(page, system, staff_token)
+    nav(page, "Callbacks")
+    row = page.locator("tr", has_text="Shirin")
+    row.get_by_role("button", name="Assign to me").click()
+    page.get_by_text("Callback assigned to staff").wait_for()
+    page.locator("tr", has_text="Shirin").get_by_role("link", name="Open").click()
+    page.get_by_label("No answer").check()
+    page.get_by_role("button", name="Record the outcome").click()
+    page.get_by_text("Outcome recorded: no answer").wait_for()
+    closed = messaging.get(f"/callbacks/{task['id']}")
+    assert (closed["state"], closed["outcome"], closed["assigned_to"]) == (
+        "closed",
+        "no_answer",
+        "staff",
+    )
 
     page.goto(f"{system.urls['twilio']}/phone?number={quote(VOICEMAIL)}")
     page_becomes(page, f"{STATUS}.includes('Incoming call from {SENDER_NUMBER}')", 60)

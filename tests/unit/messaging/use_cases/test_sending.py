@@ -79,6 +79,22 @@ def test_bulk_texts_wait_for_their_trials_window_and_replies_do_not(
     assert reply.status == "accepted"
 
 
+def test_a_call_waits_for_its_trials_window_as_a_text_does(uow: FakeMessagingUnitOfWork) -> None:
+    trial = a_trial(uow)
+    settings = uow.trials.trial_settings(trial)
+    assert settings is not None
+    opens = datetime.now(UTC) + timedelta(hours=12)
+    window = SendingWindow.parse("mon-sun", opens.strftime("%H:00"), opens.strftime("%H:30"))
+    uow.store.trials[trial] = dataclasses.replace(settings, window=window)
+    call = queued(uow, a_contact(uow), trial_id=trial, channel="voice")
+
+    assert send_all(uow, FakeProvider()) == 0
+
+    assert call.status == "queued" and call.attempts == 0
+    assert call.not_before is not None and call.not_before > datetime.now(UTC)
+    assert window.is_open(call.not_before), "put off until the window opens"
+
+
 def test_a_provider_that_says_the_number_opted_out_fails_the_text_and_stops_the_number(
     uow: FakeMessagingUnitOfWork,
 ) -> None:
