@@ -11,6 +11,12 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from services.console.adapters.api_client import ApiProblem
+from services.console.domain.channel_form import (
+    CHANNEL_FIELDS,
+    CHANNEL_OPTIONS,
+    channel_choice,
+    channel_name,
+)
 from services.console.domain.form_errors import place
 from services.console.domain.formats import language_name
 from services.console.domain.language_form import (
@@ -52,6 +58,21 @@ def set_language(participant_id: uuid.UUID) -> Response | tuple[str, int]:
     return _participant_page(participant_id, errors=errors, typed=request.form), status
 
 
+@bp.post("/patients/<uuid:participant_id>/channel")
+@signed_in
+def set_channel(participant_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Staff record how the patient would rather be reached, after asking them."""
+    try:
+        found = client("registry").patch(
+            f"/participants/{participant_id}", channel_choice(request.form.to_dict())
+        )
+    except ApiProblem as problem:
+        errors = refused(problem, CHANNEL_FIELDS)
+        return _participant_page(participant_id, errors=errors), problem.status
+    flash(f"Preferred channel set to {channel_name(found.get('preferred_channel'))}.")
+    return redirect(url_for("staff.participant", participant_id=participant_id))
+
+
 def _participant_page(participant_id: uuid.UUID, **context: Any) -> str:
     found = client("registry").get(f"/participants/{participant_id}")
     # Consent per trial: the study numbers (only the practice may link them to the patient)
@@ -71,6 +92,8 @@ def _participant_page(participant_id: uuid.UUID, **context: Any) -> str:
         consent=consent,
         address=_address(participant_id),
         language_options=language_options(),
+        channel_options=CHANNEL_OPTIONS,
+        channel_name=channel_name,
         **context,
     )
 
