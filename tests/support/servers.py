@@ -7,6 +7,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -67,3 +68,11 @@ def rabbitmq_namespace(
             # Messaging's own queue of webhook requests held in a database outage.
             channel.queue_delete(f"{namespace}.messaging.webhooks-held")
             topology.exchange(channel).delete()
+
+
+def delete_bus(conn: Any, topology: Any, own: Any = ()) -> None:
+    """Delete a test namespace's queues (the topology's and any `own`) and its exchange."""
+    channel = conn.channel()
+    for queue in (*topology.all_queues(), *own):
+        queue(channel).delete()
+    topology.exchange(channel).delete()

@@ -16,7 +16,7 @@ from services.messaging.bootstrap import build_runtime
 from shared.bus import migration
 from shared.bus.connection import connect, topology_for
 from shared.bus.topology import DEAD_LETTER_DELIVERY_LIMIT
-from tests.support import settings
+from tests.support import servers, settings
 
 pytestmark = pytest.mark.integration
 
@@ -51,5 +51,5 @@ def test_migrate_gives_an_old_held_queue_its_delivery_limit_and_keeps_the_reques
         assert sorted(taken) == ["SM0", "SM1", "SM2"]
     finally:
         hold.close()
-        conn.channel().queue_delete(queue.name)
+        servers.delete_bus(conn, topology_for(bus), (queue,))  # migrate declared them all
         conn.release()

@@ -45,9 +45,7 @@ def consent(rabbitmq_url: str, tmp_path: Path) -> Iterator[Runtime]:
             yield runtime
         finally:
             with runtime.connect() as conn:
-                channel = conn.channel()
-                for queue in runtime.topology.all_queues():
-                    queue(channel).delete()
+                servers.delete_bus(conn, runtime.topology)
             runtime.engine.dispose()
 
 
